@@ -1,0 +1,40 @@
+# -*- coding: utf-8 -*-
+"""
+mangrove: connection pools for classic boto.
+
+One object holds a boto connection per AWS region for a service
+(:class:`ServicePool`, with a ready-made subclass per service in
+:mod:`mangrove.services`), another several services at once
+(:class:`ServiceMixinPool`)::
+
+    >>> from mangrove.services import Ec2Pool
+    >>> ec2_pool = Ec2Pool(connect=True)
+    >>> ec2_pool.regions['us_west_1'].get_all_instances()
+    >>> ec2_pool.call('get_all_instances')      # every region at once
+
+Importing mangrove first also repairs boto 2.49 on Python 3.12 and later
+(see :mod:`mangrove.compat`).
+"""
+from __future__ import absolute_import
+
+from mangrove import compat
+
+compat.install()
+
+from mangrove.exceptions import (  # noqa: E402
+    FanOutError, FanOutTimeoutError, InvalidArgumentError,
+    InvalidArgumentTypeError, InvalidDeclarationError, InvalidServiceError,
+    MangroveError, NoDefaultRegionError, NotConnectedError,
+    RegionNotInPoolError, UnknownRegionError)
+from mangrove.fanout import RegionResults  # noqa: E402
+from mangrove.pool import ServiceMixinPool, ServicePool  # noqa: E402
+
+__version__ = '1.1.0'
+
+__all__ = [
+    'ServicePool', 'ServiceMixinPool', 'RegionResults', 'MangroveError',
+    'InvalidArgumentError', 'InvalidArgumentTypeError', 'InvalidServiceError',
+    'UnknownRegionError', 'InvalidDeclarationError', 'RegionNotInPoolError',
+    'NoDefaultRegionError', 'NotConnectedError', 'FanOutError',
+    'FanOutTimeoutError', '__version__',
+]

@@ -1,0 +1,181 @@
+# -*- coding: utf-8 -*-
+"""
+Declarations: the ``service`` and ``services`` class attributes, validated.
+
+A pool class says what it serves in a class attribute::
+
+    service = 'ec2'
+    service = {'ec2': {'regions': ['us-east-1'], 'default_region': 'us-east-1'}}
+    services = {'ec2': {...}, 's3': {'regions': '*'}, 'sqs': {}}
+
+This module turns those into :class:`Declaration` tuples, or raises
+:class:`~mangrove.exceptions.InvalidDeclarationError` naming the class and
+the service, before a pool builds anything. Data flows one way from here:
+declaration, then settings merged with constructor arguments, then the pool.
+"""
+from __future__ import absolute_import
+
+import collections
+import sys
+
+import six
+from six.moves.urllib.parse import urlsplit
+
+from mangrove.catalog import PARTITIONS
+from mangrove.exceptions import InvalidArgumentError, InvalidDeclarationError
+from mangrove.regions import ALL, region_key, region_keys
+
+#: The keys a service's options may have.
+OPTION_KEYS = ('regions', 'default_region', 'endpoint_url', 'partition')
+
+Declaration = collections.namedtuple(
+    'Declaration',
+    ['service', 'regions', 'default_region', 'endpoint_url', 'partition'])
+Declaration.__doc__ = """One service's validated declaration.
+
+:ivar service: the service name as declared.
+:ivar regions: region keys, or None for every region the service knows.
+:ivar default_region: a region key or None.
+:ivar endpoint_url: a URL template or None.
+:ivar partition: ``'aws'``, ``'aws-cn'``, ``'aws-us-gov'`` or None.
+"""
+
+
+def _owner_name(owner):
+    return owner if isinstance(owner, six.string_types) else owner.__name__
+
+
+def parse_regions(value, what='regions'):
+    """``None`` or ``'*'`` -> None (every region); a list -> region keys."""
+    if value is None or value == ALL:
+        return None
+    return region_keys(value, what)
+
+
+def parse_default(value):
+    """A default region name of either form -> its key, or None."""
+    return None if value is None else region_key(value)
+
+
+def parse_partition(value):
+    """A partition name, checked, or None."""
+    if value is None or value in PARTITIONS:
+        return value
+    raise InvalidArgumentError(
+        'unknown partition %r (valid partitions: %s)'
+        % (value, ', '.join(PARTITIONS)))
+
+
+def parse_endpoint_url(value):
+    """An ``endpoint_url`` template, checked, or None.
+
+    It must be an ``http`` or ``https`` URL with a host; ``{region}`` in it
+    stands for the region name.
+    """
+    if value is None:
+        return None
+    if not isinstance(value, six.string_types):
+        raise InvalidDeclarationError(
+            'endpoint_url must be a URL string such as %r, not %s %r'
+            % ('http://127.0.0.1:4566', type(value).__name__, value))
+    parts = urlsplit(value.replace('{region}', 'region'))
+    if parts.scheme not in ('http', 'https') or not parts.hostname:
+        raise InvalidArgumentError(
+            'endpoint_url %r is not an http(s) URL with a host; expected '
+            'something like %r or %r'
+            % (value, 'http://127.0.0.1:4566', 'https://s3.{region}.example.com'))
+    return value
+
+
+def parse_options(owner, service, options):
+    """Validate one service's options dict into a :class:`Declaration`.
+
+    :param owner: the declaring class (or its name), for error messages.
+    :param service: the service name.
+    :param options: a dict with any of :data:`OPTION_KEYS`, or None.
+    :rtype: :class:`Declaration`
+    :raises InvalidDeclarationError: the options have the wrong shape.
+    """
+    where = '%s declares service %r' % (_owner_name(owner), service)
+    if options is None:
+        options = {}
+    if not isinstance(options, dict):
+        raise InvalidDeclarationError(
+            '%s with options %r; options must be a dict with keys from %s'
+            % (where, options, ', '.join(OPTION_KEYS)))
+    unknown = sorted(set(options) - set(OPTION_KEYS), key=str)
+    if unknown:
+        raise InvalidDeclarationError(
+            '%s with unknown option %s (valid options: %s)'
+            % (where, ', '.join(repr(k) for k in unknown),
+               ', '.join(OPTION_KEYS)))
+    try:
+        return Declaration(
+            service=service,
+            regions=parse_regions(options.get('regions')),
+            default_region=parse_default(options.get('default_region')),
+            endpoint_url=parse_endpoint_url(options.get('endpoint_url')),
+            partition=parse_partition(options.get('partition')))
+    except (TypeError, ValueError) as exc:
+        raise InvalidDeclarationError('%s: %s' % (where, exc))
+
+
+def _check_name(owner, service):
+    if not isinstance(service, six.string_types) or not service.strip():
+        raise InvalidDeclarationError(
+            '%s declares a service named %r; a service name is a non-empty '
+            'string such as %r' % (_owner_name(owner), service, 'ec2'))
+    return service
+
+
+def service_declaration(cls):
+    """Read and validate ``cls.service``.
+
+    :param cls: a :class:`~mangrove.pool.ServicePool` subclass or instance.
+    :rtype: :class:`Declaration`
+    :raises InvalidDeclarationError: ``service`` is missing or malformed.
+    """
+    value = getattr(cls, 'service', None)
+    if not isinstance(cls, type):
+        # A mixin pool's members carry their service on the instance.
+        cls = type(cls)
+    if value is None:
+        raise InvalidDeclarationError(
+            '%s has no service: ServicePool is abstract; subclass it and set '
+            "service = 'ec2' (or {'ec2': {'regions': [...], "
+            "'default_region': ...}})" % cls.__name__)
+    if isinstance(value, dict):
+        if len(value) != 1:
+            raise InvalidDeclarationError(
+                '%s.service must be a service name or a dict of exactly one '
+                'service name to its options, not %r' % (cls.__name__, value))
+        (name, options), = value.items()
+        return parse_options(cls, _check_name(cls, name), options)
+    return parse_options(cls, _check_name(cls, value), None)
+
+
+def services_declaration(cls):
+    """Read and validate ``cls.services`` of a mixin pool.
+
+    ``services`` is a dict of service name to options (``{}`` for every
+    region and no default), or a list of service names.
+
+    :rtype: :class:`collections.OrderedDict` of name to :class:`Declaration`
+    :raises InvalidDeclarationError: ``services`` is missing or malformed.
+    """
+    value = getattr(cls, 'services', None)
+    if isinstance(value, (list, tuple)):
+        value = collections.OrderedDict((name, None) for name in value)
+    if not isinstance(value, dict) or not value:
+        raise InvalidDeclarationError(
+            '%s.services must be a non-empty dict of service name to options '
+            "such as {'ec2': {'regions': ['us-east-1']}, 's3': {}}, not %r"
+            % (cls.__name__, value))
+    # A plain dict keeps the declared order from Python 3.7 on; before
+    # that its order is arbitrary, so sort to make it repeatable.
+    ordered = isinstance(value, collections.OrderedDict) or \
+        sys.version_info >= (3, 7)
+    names = list(value) if ordered else sorted(value, key=str)
+    return collections.OrderedDict(
+        (name, parse_options(cls, _check_name(cls, name), value[name]))
+        for name in names)

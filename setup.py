@@ -1,0 +1,64 @@
+# -*- coding: utf-8 -*-
+import io
+import os
+import re
+
+from setuptools import find_packages, setup
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def read(*parts):
+    with io.open(os.path.join(HERE, *parts), encoding='utf-8') as handle:
+        return handle.read()
+
+
+# The version lives in one place: mangrove/__init__.py.
+VERSION = re.search(r"^__version__ = '([^']+)'",
+                    read('mangrove', '__init__.py'), re.M).group(1)
+
+setup(
+    name='boto-mangrove',
+    version=VERSION,
+    description='Connection pools for classic boto: one connection per AWS '
+                'region, several services at once, every region in one call',
+    long_description=read('README.rst'),
+    long_description_content_type='text/x-rst',
+    license='MIT',
+    keywords='aws boto connection pool region multi-region',
+    packages=find_packages(exclude=['tests', 'tests.*', 'benchmarks']),
+    package_data={'mangrove': ['data/*.json']},
+    include_package_data=True,
+    zip_safe=False,
+    python_requires='>=2.7, !=3.0.*, !=3.1.*, !=3.2.*, !=3.3.*, !=3.4.*, !=3.5.*',
+    install_requires=[
+        'boto>=2.49.0',
+        'six>=1.10',
+        'futures>=3.0; python_version < "3"',
+    ],
+    extras_require={
+        # The demo starts a local AWS emulator; it needs Python 3.7+.
+        'demo': ['moto[server]==4.2.14; python_version >= "3.7"'],
+    },
+    entry_points={'console_scripts': ['mangrove = mangrove.cli:main']},
+    classifiers=[
+        'Development Status :: 5 - Production/Stable',
+        'Intended Audience :: Developers',
+        'License :: OSI Approved :: MIT License',
+        'Operating System :: OS Independent',
+        'Programming Language :: Python',
+        'Programming Language :: Python :: 2',
+        'Programming Language :: Python :: 2.7',
+        'Programming Language :: Python :: 3',
+        'Programming Language :: Python :: 3.6',
+        'Programming Language :: Python :: 3.7',
+        'Programming Language :: Python :: 3.8',
+        'Programming Language :: Python :: 3.9',
+        'Programming Language :: Python :: 3.10',
+        'Programming Language :: Python :: 3.11',
+        'Programming Language :: Python :: 3.12',
+        'Programming Language :: Python :: 3.13',
+        'Topic :: Internet',
+        'Topic :: System :: Distributed Computing',
+    ],
+)
