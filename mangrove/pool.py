@@ -63,22 +63,19 @@ def _check_secret(name, value):
 class _Pending(object):
     """A connection being built by one thread that others may wait for."""
 
-    __slots__ = ('pid', '_done', '_result', '_error')
+    __slots__ = ('pid', '_done')
 
     def __init__(self):
         self.pid = os.getpid()
         self._done = threading.Event()
-        self._result = self._error = None
 
-    def finish(self, result=None, error=None):
-        self._result, self._error = result, error
+    def finish(self):
+        # Waiters look at the proxy again; a failed build is retried by
+        # the next thread that needs the connection.
         self._done.set()
 
     def wait(self):
         self._done.wait()
-        if self._error is not None:
-            raise self._error
-        return self._result
 
 
 class ServicePool(object):
@@ -257,32 +254,48 @@ class ServicePool(object):
     def _connection_for(self, proxy):
         """The connection of ``proxy`` in this process, built by exactly one
         thread when missing (first use, or first use after a fork)."""
-        pid = os.getpid()
-        with self._lock:
-            state = proxy._mangrove_state
-            if state is not None and state[0] == pid:
-                return state[1]
-            if not self._connected:
-                self._raise_not_connected()
-            pending = proxy._mangrove_pending
-            builder = pending is None or pending.pid != pid
-            if builder:
-                pending = _Pending()
-                object.__setattr__(proxy, '_mangrove_pending', pending)
-        if not builder:
-            return pending.wait()
+        while True:
+            pid = os.getpid()
+            with self._lock:
+                state = proxy._mangrove_state
+                if state is not None and state[0] == pid:
+                    return state[1]
+                if not self._connected:
+                    self._raise_not_connected()
+                pending = proxy._mangrove_pending
+                if pending is None or pending.pid != pid:
+                    pending = self._claim([proxy])
+                    break
+            # Another thread is building it: wait, then look again.
+            pending.wait()
+        self._build([proxy], pending)
+        return proxy._mangrove_state[1]
+
+    def _claim(self, proxies):
+        """Mark ``proxies`` as being built by this thread (lock held)."""
+        pending = _Pending()
+        for proxy in proxies:
+            object.__setattr__(proxy, '_mangrove_pending', pending)
+        return pending
+
+    def _build(self, proxies, pending):
+        """Build the connections of claimed ``proxies``, outside the lock;
+        all or none of them get one."""
         try:
-            conn = self._new_connection(region_name(proxy._mangrove_key))
+            conns = [self._new_connection(region_name(p._mangrove_key))
+                     for p in proxies]
         except Exception as exc:
             with self._lock:
-                object.__setattr__(proxy, '_mangrove_pending', None)
-            pending.finish(error=exc)
+                for proxy in proxies:
+                    object.__setattr__(proxy, '_mangrove_pending', None)
+            pending.finish()
             raise
+        pid = pending.pid
         with self._lock:
-            object.__setattr__(proxy, '_mangrove_state', (pid, conn))
-            object.__setattr__(proxy, '_mangrove_pending', None)
-        pending.finish(result=conn)
-        return conn
+            for proxy, conn in zip(proxies, conns):
+                object.__setattr__(proxy, '_mangrove_state', (pid, conn))
+                object.__setattr__(proxy, '_mangrove_pending', None)
+        pending.finish()
 
     def _raise_not_connected(self):
         raise NotConnectedError(
@@ -297,18 +310,31 @@ class ServicePool(object):
 
         :return: the pool itself.
         """
+        pid = os.getpid()
         with self._lock:
             was_connected = self._connected
             self._connected = True
-            proxies = list(self._entries.values())
+            todo, others = [], []
+            for proxy in self._entries.values():
+                state = proxy._mangrove_state
+                if state is not None and state[0] == pid:
+                    continue
+                pending = proxy._mangrove_pending
+                if pending is not None and pending.pid == pid:
+                    others.append(proxy)
+                else:
+                    todo.append(proxy)
+            pending = self._claim(todo) if todo else None
         try:
-            for proxy in proxies:
+            if pending is not None:
+                self._build(todo, pending)
+            for proxy in others:
                 proxy.connection
         except Exception:
             if not was_connected:
                 with self._lock:
                     self._connected = False
-                    for proxy in proxies:
+                    for proxy in todo + others:
                         object.__setattr__(proxy, '_mangrove_state', None)
             raise
         return self
