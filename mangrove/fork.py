@@ -11,6 +11,7 @@ noticed by the change of process id.
 """
 from __future__ import absolute_import
 
+import functools
 import os
 import threading
 import weakref
@@ -29,10 +30,10 @@ class ForkSafeLock(object):
 
     def _reset(self):
         self._lock = threading.RLock()
-        self._pid = os.getpid()
+        self._pid = process_token()
 
     def __enter__(self):
-        if self._pid != os.getpid():
+        if self._pid != process_token():
             self._reset()
         self._lock.acquire()
         return self
@@ -42,9 +43,21 @@ class ForkSafeLock(object):
 
 
 def _reset_all_in_child():
+    _generation[0] += 1
     for lock in list(_live_locks):
         lock._reset()
 
 
 if hasattr(os, 'register_at_fork'):
+    # Counted by the interpreter at each fork: reading it costs a third of
+    # the getpid() system call, and every boto call through a proxy reads it.
+    _generation = [0]
+    process_token = functools.partial(_generation.__getitem__, 0)
+    process_token.__doc__ = 'A value that changes in a forked child.'
     os.register_at_fork(after_in_child=_reset_all_in_child)
+else:
+    _generation = [0]
+
+    def process_token():
+        """A value that changes in a forked child: here, the process id."""
+        return os.getpid()

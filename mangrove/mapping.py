@@ -14,8 +14,6 @@ connection, so the pool can build it lazily and again in a forked child.
 """
 from __future__ import absolute_import
 
-import os
-
 try:
     from collections.abc import Mapping
 except ImportError:  # Python 2.7
@@ -24,6 +22,7 @@ except ImportError:  # Python 2.7
 from mangrove.exceptions import (
     InvalidArgumentError, InvalidArgumentTypeError, NoDefaultRegionError,
     RegionNotInPoolError)
+from mangrove.fork import process_token
 from mangrove.regions import region_key, region_name, suggest
 
 
@@ -58,7 +57,7 @@ class RegionProxy(object):
     def connection(self):
         """The boto connection of this region (built when first needed)."""
         state = self._mangrove_state
-        if state is not None and state[0] == os.getpid():
+        if state is not None and state[0] == process_token():
             return state[1]
         return self._mangrove_pool._connection_for(self)
 
@@ -78,10 +77,14 @@ class RegionProxy(object):
         return self._mangrove_pool
 
     def __getattr__(self, attr):
-        # Only reached for names the proxy itself does not have.
-        if attr.startswith('__') and attr.endswith('__'):
+        # Only reached for names the proxy itself does not have: the hot
+        # path of every boto call, so the connection property is inlined.
+        if attr[:2] == '__':
             raise AttributeError(attr)
-        return getattr(self.connection, attr)
+        state = self._mangrove_state
+        if state is not None and state[0] == process_token():
+            return getattr(state[1], attr)
+        return getattr(self._mangrove_pool._connection_for(self), attr)
 
     def __setattr__(self, attr, value):
         setattr(self.connection, attr, value)
@@ -114,10 +117,28 @@ class RegionMapping(Mapping):
     ``regions.default`` is the pool's default region.
     """
 
-    __slots__ = ('_pool',)
+    # While the pool is connected its owner publishes every region, under
+    # both spellings, in the instance __dict__: a lookup by item or by
+    # attribute is then one dict access. Everything else (a pool not
+    # connected, a name to normalize, a miss) takes the checked slow path.
+    __slots__ = ('_pool', '__dict__') if hasattr(Mapping, '__slots__') \
+        else ('_pool',)
 
     def __init__(self, pool):
         self._pool = pool
+
+    def _publish(self, connected, entries):
+        """Make the fast-path view match the pool (pool lock held)."""
+        view = self.__dict__
+        if not connected:
+            view.clear()
+            return
+        fresh = {}
+        for key, proxy in entries.items():
+            fresh[key] = fresh[region_name(key)] = proxy
+        view.update(fresh)
+        for name in [n for n in view if n not in fresh]:
+            del view[name]
 
     def _resolve(self, name):
         """The proxy for ``name`` (either form), connected pool or not."""
@@ -135,6 +156,10 @@ class RegionMapping(Mapping):
         return proxy
 
     def __getitem__(self, name):
+        try:
+            return self.__dict__[name]
+        except (KeyError, TypeError):
+            pass
         proxy = self._resolve(name)
         if not self._pool._connected:
             self._pool._raise_not_connected()
@@ -164,6 +189,11 @@ class RegionMapping(Mapping):
         return self[key]
 
     def __contains__(self, name):
+        try:
+            if name in self.__dict__:
+                return True
+        except TypeError:
+            return False
         try:
             self._resolve(name)
         except (RegionNotInPoolError, InvalidArgumentError,

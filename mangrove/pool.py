@@ -27,7 +27,7 @@ from mangrove.backend import boto_backend
 from mangrove.exceptions import (
     InvalidArgumentError, InvalidArgumentTypeError, InvalidServiceError,
     NotConnectedError, UnknownRegionError)
-from mangrove.fork import ForkSafeLock
+from mangrove.fork import ForkSafeLock, process_token
 from mangrove.mapping import RegionMapping, RegionProxy
 from mangrove.regions import region_key, region_name, suggest
 from mangrove.registry import ServiceSpec, get_service
@@ -66,7 +66,7 @@ class _Pending(object):
     __slots__ = ('pid', '_done')
 
     def __init__(self):
-        self.pid = os.getpid()
+        self.pid = process_token()
         self._done = threading.Event()
 
     def finish(self):
@@ -255,7 +255,7 @@ class ServicePool(object):
         """The connection of ``proxy`` in this process, built by exactly one
         thread when missing (first use, or first use after a fork)."""
         while True:
-            pid = os.getpid()
+            pid = process_token()
             with self._lock:
                 state = proxy._mangrove_state
                 if state is not None and state[0] == pid:
@@ -310,7 +310,7 @@ class ServicePool(object):
 
         :return: the pool itself.
         """
-        pid = os.getpid()
+        pid = process_token()
         with self._lock:
             was_connected = self._connected
             self._connected = True
@@ -337,7 +337,13 @@ class ServicePool(object):
                     for proxy in todo + others:
                         object.__setattr__(proxy, '_mangrove_state', None)
             raise
+        with self._lock:
+            self._publish()
         return self
+
+    def _publish(self):
+        """Bring the regions mapping's fast path up to date (lock held)."""
+        self._mapping._publish(self._connected, self._entries)
 
     def add_region(self, name):
         """Add a region to the pool, connected when the pool is.
@@ -357,7 +363,7 @@ class ServicePool(object):
         proxy = RegionProxy(self, key)
         if self._connected:
             conn = self._new_connection(region_name(key))
-            object.__setattr__(proxy, '_mangrove_state', (os.getpid(), conn))
+            object.__setattr__(proxy, '_mangrove_state', (process_token(), conn))
         with self._lock:
             existing = self._entries.get(key)
             if existing is not None:
@@ -366,6 +372,7 @@ class ServicePool(object):
             entries = collections.OrderedDict(self._entries)
             entries[key] = proxy
             self._entries = entries
+            self._publish()
         log.debug('%s: added region %s', self._label(), key)
         return proxy
 
@@ -387,6 +394,7 @@ class ServicePool(object):
             entries = collections.OrderedDict(self._entries)
             entries.pop(key, None)
             self._entries = entries
+            self._publish()
         _close_proxy(proxy)
 
     def close(self):
@@ -394,6 +402,7 @@ class ServicePool(object):
         """
         with self._lock:
             self._connected = False
+            self._publish()
             proxies = list(self._entries.values())
         for proxy in proxies:
             _close_proxy(proxy)
@@ -519,14 +528,16 @@ class ServicePool(object):
             self.service = state['service']
         self.__init__(**state['init'])
         # Connections are rebuilt lazily, on first use in this process.
-        self._connected = state['connected']
+        with self._lock:
+            self._connected = state['connected']
+            self._publish()
 
 
 def _close_proxy(proxy):
     state = proxy._mangrove_state
     object.__setattr__(proxy, '_mangrove_state', None)
     # Only this process's sockets are ours to close.
-    if state is not None and state[0] == os.getpid():
+    if state is not None and state[0] == process_token():
         close = getattr(state[1], 'close', None)
         if close is not None:
             close()
