@@ -1,0 +1,109 @@
+# -*- coding: utf-8 -*-
+"""pytest wiring of the test bed: one moto server for the whole session.
+
+boto reads its config once, when it is first imported, so the config that
+points boto at the session's moto server is written and ``BOTO_CONFIG`` set
+in :func:`pytest_configure`, before any test module can import boto.  Test
+modules import boto inside their tests, never at module level.
+"""
+from __future__ import absolute_import
+
+import os
+import shutil
+import sys
+import tempfile
+
+import pytest
+
+_HERE = os.path.dirname(os.path.abspath(__file__))
+if _HERE not in sys.path:
+    sys.path.insert(0, _HERE)
+
+from testbed import LoopbackProxy, MotoServer, write_boto_config  # noqa: E402
+
+# Variables that would make boto ignore the test config: credentials and
+# no_proxy are read from the environment before the config file.
+_SCRUBBED_ENV = ('AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY',
+                 'AWS_SECURITY_TOKEN', 'AWS_SESSION_TOKEN', 'AWS_PROFILE',
+                 'BOTO_PATH', 'no_proxy', 'NO_PROXY')
+
+_session = {}
+
+
+def pytest_configure(config):
+    if 'boto' in sys.modules:
+        raise pytest.UsageError(
+            'boto was imported before tests/conftest.py could set '
+            'BOTO_CONFIG; boto reads its config only at import, so it would '
+            'talk to real AWS instead of the test moto server. Import boto '
+            'inside test functions, not at module level or in plugins.')
+    server = MotoServer().start()
+    tmpdir = tempfile.mkdtemp(prefix='mangrove-tests-')
+    saved_env = dict((name, os.environ.get(name))
+                     for name in _SCRUBBED_ENV + ('BOTO_CONFIG',))
+    for name in _SCRUBBED_ENV:
+        os.environ.pop(name, None)
+    os.environ['BOTO_CONFIG'] = write_boto_config(
+        os.path.join(tmpdir, 'boto.cfg'), server.port)
+    _session.update(server=server, tmpdir=tmpdir, saved_env=saved_env)
+
+
+def pytest_unconfigure(config):
+    server = _session.pop('server', None)
+    if server is not None:
+        server.stop()
+    tmpdir = _session.pop('tmpdir', None)
+    if tmpdir is not None:
+        shutil.rmtree(tmpdir, ignore_errors=True)
+    for name, value in _session.pop('saved_env', {}).items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
+
+
+@pytest.fixture(scope='session')
+def moto_server():
+    """The session's :class:`testbed.MotoServer`."""
+    return _session['server']
+
+
+@pytest.fixture(scope='session')
+def moto_port(moto_server):
+    """Port of the session's moto server."""
+    return moto_server.port
+
+
+@pytest.fixture(scope='session')
+def boto_config_path():
+    """Path of the boto config that ``BOTO_CONFIG`` names."""
+    return os.environ['BOTO_CONFIG']
+
+
+@pytest.fixture(autouse=True)
+def fresh_moto(moto_server):
+    """Every test starts from an empty moto server."""
+    moto_server.reset()
+    return moto_server
+
+
+@pytest.fixture
+def proxy(moto_server):
+    """A started :class:`testbed.LoopbackProxy` in front of the moto server."""
+    loopback = LoopbackProxy(moto_server).start()
+    try:
+        yield loopback
+    finally:
+        loopback.stop()
+
+
+@pytest.fixture
+def connect_kwargs(moto_port):
+    """Connection keywords that reach moto without relying on the config."""
+    return {
+        'aws_access_key_id': 'testing',
+        'aws_secret_access_key': 'testing',
+        'is_secure': False,
+        'proxy': '127.0.0.1',
+        'proxy_port': moto_port,
+    }
