@@ -28,17 +28,20 @@ from mangrove.regions import ALL, region_key, region_keys
 #: The keys a service's options may have.
 OPTION_KEYS = ('regions', 'default_region', 'endpoint_url', 'partition')
 
-Declaration = collections.namedtuple(
-    'Declaration',
-    ['service', 'regions', 'default_region', 'endpoint_url', 'partition'])
-Declaration.__doc__ = """One service's validated declaration.
+class Declaration(collections.namedtuple(
+        'Declaration',
+        ['service', 'regions', 'default_region', 'endpoint_url',
+         'partition'])):
+    """One service's validated declaration.
 
-:ivar service: the service name as declared.
-:ivar regions: region keys, or None for every region the service knows.
-:ivar default_region: a region key or None.
-:ivar endpoint_url: a URL template or None.
-:ivar partition: ``'aws'``, ``'aws-cn'``, ``'aws-us-gov'`` or None.
-"""
+    :ivar service: the service name as declared.
+    :ivar regions: region keys, or None for every region the service knows.
+    :ivar default_region: a region key or None.
+    :ivar endpoint_url: a URL template or None.
+    :ivar partition: ``'aws'``, ``'aws-cn'``, ``'aws-us-gov'`` or None.
+    """
+
+    __slots__ = ()
 
 
 def _owner_name(owner):

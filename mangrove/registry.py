@@ -18,23 +18,40 @@ import six
 
 from mangrove.exceptions import InvalidArgumentTypeError, InvalidServiceError
 
-ServiceSpec = collections.namedtuple(
-    'ServiceSpec',
-    ['name', 'module', 'class_name', 'display', 'endpoint_prefix', 'aliases'])
-ServiceSpec.__doc__ = """What the registry knows of one service.
 
-:ivar name: the canonical short name (``'elb'``).
-:ivar module: the boto module that defines ``connect_to_region``
-    (``'boto.ec2.elb'``).
-:ivar class_name: the helper class in :mod:`mangrove.services` (``'ElbPool'``).
-:ivar display: how reprs show the service (``'ELB'``).
-:ivar endpoint_prefix: the service's key in the region catalog and the
-    service name its requests are signed for (``'elasticloadbalancing'``).
-:ivar aliases: other names accepted for it (``('elasticloadbalancing',)``).
-"""
+class ServiceSpec(collections.namedtuple(
+        'ServiceSpec',
+        ['name', 'module', 'class_name', 'display', 'endpoint_prefix',
+         'aliases', 'signing_name'])):
+    """What the registry knows of one service.
+
+    :ivar name: the canonical short name (``'elb'``).
+    :ivar module: the boto module that defines ``connect_to_region``
+        (``'boto.ec2.elb'``).
+    :ivar class_name: the helper class in :mod:`mangrove.services` (``'ElbPool'``).
+    :ivar display: how reprs show the service (``'ELB'``).
+    :ivar endpoint_prefix: the service's key in the region catalog and the
+        first label of its host names (``'elasticloadbalancing'``).
+    :ivar aliases: other names accepted for it (``('elasticloadbalancing',)``).
+    :ivar signing_name: the service name its Signature Version 4 requests are
+        scoped to when that is not ``endpoint_prefix`` (``'ses'`` for SES,
+        whose hosts are ``email.<region>.amazonaws.com``); None when it is.
+    """
+
+    __slots__ = ()
+
+    def __new__(cls, name, module, class_name, display, endpoint_prefix,
+                aliases, signing_name=None):
+        # Nearly every service signs under its endpoint prefix, so only the
+        # odd one out names its signing name.
+        return super(ServiceSpec, cls).__new__(
+            cls, name, module, class_name, display, endpoint_prefix, aliases,
+            signing_name)
+
 
 _SPECS = (
-    # name, boto module, helper class, display, endpoint prefix, aliases
+    # name, boto module, helper class, display, endpoint prefix, aliases[,
+    # signing name]
     ('autoscale', 'boto.ec2.autoscale', 'AutoScalePool', 'AutoScale', 'autoscaling', ('autoscaling',)),
     ('awslambda', 'boto.awslambda', 'LambdaPool', 'Lambda', 'lambda', ('lambda',)),
     ('beanstalk', 'boto.beanstalk', 'BeanstalkPool', 'Beanstalk', 'elasticbeanstalk', ('elasticbeanstalk',)),
@@ -73,7 +90,7 @@ _SPECS = (
     ('route53domains', 'boto.route53.domains', 'Route53DomainsPool', 'Route53Domains', 'route53domains', ('route53_domains',)),
     ('s3', 'boto.s3', 'S3Pool', 'S3', 's3', ()),
     ('sdb', 'boto.sdb', 'SdbPool', 'SimpleDB', 'sdb', ('simpledb',)),
-    ('ses', 'boto.ses', 'SesPool', 'SES', 'email', ('email',)),
+    ('ses', 'boto.ses', 'SesPool', 'SES', 'email', ('email',), 'ses'),
     ('sns', 'boto.sns', 'SnsPool', 'SNS', 'sns', ()),
     ('sqs', 'boto.sqs', 'SqsPool', 'SQS', 'sqs', ()),
     ('sts', 'boto.sts', 'StsPool', 'STS', 'sts', ()),
