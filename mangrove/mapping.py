@@ -97,8 +97,12 @@ class RegionProxy(object):
         return sorted(names)
 
     def __repr__(self):
-        return '<%s %s>' % (type(self._mangrove_pool).__name__,
-                            self._mangrove_key)
+        pool = self._mangrove_pool
+        # A mixin pool's member is a plain ServicePool whose service is set
+        # on the instance; its class name alone would not say which service.
+        service = (' ' + pool._display) if 'service' in vars(pool) else ''
+        return '<%s%s %s>' % (type(pool).__name__, service,
+                              self._mangrove_key)
 
     def __reduce__(self):
         return (_lookup_region, (self._mangrove_pool, self._mangrove_key))
