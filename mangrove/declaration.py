@@ -16,13 +16,15 @@ declaration, then settings merged with constructor arguments, then the pool.
 from __future__ import absolute_import
 
 import collections
+import re
 import sys
 
 import six
 from six.moves.urllib.parse import urlsplit
 
 from mangrove.catalog import PARTITIONS
-from mangrove.exceptions import InvalidArgumentError, InvalidDeclarationError
+from mangrove.exceptions import (
+    InvalidArgumentError, InvalidArgumentTypeError, InvalidDeclarationError)
 from mangrove.regions import ALL, region_key, region_keys
 
 #: The keys a service's options may have.
@@ -69,6 +71,11 @@ def parse_partition(value):
         % (value, ', '.join(PARTITIONS)))
 
 
+# The port of a URL's netloc, if it names one: what follows the last ':'
+# after the host (an IPv6 host is bracketed).
+_NETLOC_RE = re.compile(r'^(?:.*@)?(?:\[[^\]]*\]|[^:]*)(?::(.*))?$')
+
+
 def parse_endpoint_url(value):
     """An ``endpoint_url`` template, checked, or None.
 
@@ -78,13 +85,19 @@ def parse_endpoint_url(value):
     if value is None:
         return None
     if not isinstance(value, six.string_types):
-        raise InvalidDeclarationError(
+        raise InvalidArgumentTypeError(
             'endpoint_url must be a URL string such as %r, not %s %r'
             % ('http://127.0.0.1:4566', type(value).__name__, value))
     parts = urlsplit(value.replace('{region}', 'region'))
-    if parts.scheme not in ('http', 'https') or not parts.hostname:
+    # urlsplit's .port differs between Pythons on a bad port (an error, or
+    # None), so the port is checked here, once, for all of them.
+    port = _NETLOC_RE.match(parts.netloc).group(1)
+    port_ok = port is None or (port.isdigit() and 0 < int(port) < 65536)
+    if parts.scheme not in ('http', 'https') or not parts.hostname \
+            or not port_ok:
         raise InvalidArgumentError(
-            'endpoint_url %r is not an http(s) URL with a host; expected '
+            'endpoint_url %r is not an http(s) URL with a host (and a port '
+            'from 1 to 65535, if any); expected '
             'something like %r or %r'
             % (value, 'http://127.0.0.1:4566', 'https://s3.{region}.example.com'))
     return value

@@ -105,6 +105,11 @@ class ServicePool(object):
     :param endpoint_url: a URL used for every region instead of AWS's host
         names; ``{region}`` in it stands for the region name
         (``'https://s3.{region}.example.com'``, ``'http://127.0.0.1:4566'``).
+        Its scheme and port win over ``is_secure``/``port`` and boto's
+        config; requests are signed with Signature Version 4 for the pool's
+        region (not one read from the host); S3 goes path-style unless
+        ``calling_format`` is given; and no proxy is used (not even boto's
+        config or ``http_proxy``) unless ``proxy`` is passed.
     :type endpoint_url: str
     :param partition: narrow "every region" to ``'aws'``, ``'aws-cn'`` or
         ``'aws-us-gov'``.
@@ -169,10 +174,13 @@ class ServicePool(object):
     # -- construction ------------------------------------------------------
 
     def _hooks_overridden(self):
-        cls = type(self)
-        return (cls._connect_module_to_region is not
-                ServicePool._connect_module_to_region and
-                cls._get_module_regions is not ServicePool._get_module_regions)
+        # Compare functions: on Python 2 each class attribute read makes a
+        # new unbound method, so the methods themselves never compare same.
+        unbound = six.get_unbound_function
+        return all(unbound(getattr(type(self), name)) is not
+                   unbound(getattr(ServicePool, name))
+                   for name in ('_connect_module_to_region',
+                                '_get_module_regions'))
 
     def _resolve_spec(self, name):
         try:
@@ -480,10 +488,11 @@ class ServicePool(object):
 
     @default_region.setter
     def default_region(self, name):
-        key = None if name is None else self._mapping._resolve(name) \
-            ._mangrove_key
+        # Resolved under the lock: remove_region must not drop the region
+        # between the check and the assignment.
         with self._lock:
-            self._default_key = key
+            self._default_key = None if name is None else \
+                self._mapping._resolve(name)._mangrove_key
 
     @property
     def service_name(self):
@@ -628,8 +637,14 @@ class ServiceMixinPool(object):
         for key in ('endpoint_url', 'partition'):
             if getattr(decl, key) is not None:
                 options[key] = getattr(decl, key)
-        pool.__init__(regions=regions,
-                      default_region=decl.default_region, **options)
+        try:
+            pool.__init__(regions=regions,
+                          default_region=decl.default_region, **options)
+        except (InvalidArgumentError, InvalidArgumentTypeError) as exc:
+            # The member pool's message names ServicePool; say which class
+            # declared the service.
+            raise type(exc)('%s (service %r): %s'
+                            % (type(self).__name__, decl.service, exc))
         return pool
 
     def _set_services(self, pools):
@@ -642,9 +657,19 @@ class ServiceMixinPool(object):
 
         :return: the pool itself.
         """
-        for pool in list(self.services.values()):
-            pool.connect()
-        self._connected = True
+        # Set before connecting, together with the list of services, so
+        # that an add_service racing with this call either is in the list
+        # or sees the flag and connects its own service.
+        with self._lock:
+            was_connected, self._connected = self._connected, True
+            pools = list(self.services.values())
+        try:
+            for pool in pools:
+                pool.connect()
+        except Exception:
+            if not was_connected:
+                self._connected = False
+            raise
         return self
 
     def add_service(self, name, regions=None, default_region=None,
@@ -670,15 +695,22 @@ class ServiceMixinPool(object):
             'regions': regions, 'default_region': default_region,
             'endpoint_url': endpoint_url, 'partition': partition})
         pool = self._make_pool(decl, use_override=regions is None)
-        if self._connected if connect is None else connect:
-            pool.connect()
-        with self._lock:
-            if attr in self.services:
-                return self.services[attr]
-            pools = collections.OrderedDict(self.services)
-            pools[attr] = pool
-            self._set_services(pools)
-        return pool
+        while True:
+            if (self._connected if connect is None else connect) and \
+                    not pool.connected:
+                pool.connect()
+            with self._lock:
+                if attr in self.services:
+                    return self.services[attr]
+                if connect is None and self._connected and \
+                        not pool.connected:
+                    # connect() ran meanwhile without this service: connect
+                    # it before anyone can see it.
+                    continue
+                pools = collections.OrderedDict(self.services)
+                pools[attr] = pool
+                self._set_services(pools)
+            return pool
 
     def map(self, func, services=None, regions=None, max_workers=None,
             timeout=None, on_result=None):
