@@ -17,7 +17,13 @@ Importing mangrove first also repairs boto 2.49 on Python 3.12 and later
 """
 from __future__ import absolute_import
 
+import logging
+
 from mangrove import compat
+
+# A library stays quiet unless its user configures logging: without a
+# handler, Python would print mangrove's warnings and errors to stderr.
+logging.getLogger(__name__).addHandler(logging.NullHandler())
 
 compat.install()
 

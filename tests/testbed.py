@@ -38,6 +38,9 @@ __all__ = [
 ]
 
 LOOPBACK = '127.0.0.1'
+# moto's server with a cheap reset (see the module's docstring).
+MOTO_RUNNER = os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                           'moto_runner.py')
 
 #: How long :meth:`MotoServer.start` waits for the server to accept TCP.
 START_TIMEOUT = 30.0
@@ -213,8 +216,7 @@ class MotoServer(object):
         return self
 
     def _spawn(self, python):
-        argv = [python, '-m', 'moto.server', '-H', LOOPBACK,
-                '-p', str(self.port)]
+        argv = [python, MOTO_RUNNER, '-H', LOOPBACK, '-p', str(self.port)]
         if self.cert:
             argv += ['-c', self.cert, '-k', self.key]
         self._log = open(self.log_path, 'ab')
@@ -654,6 +656,9 @@ class _ProxyServer(socketserver.ThreadingMixIn, BaseHTTPServer.HTTPServer):
     # stop() must not wait for handler threads: they may be stalled on
     # purpose, and stop() wakes them by closing their sockets instead.
     block_on_close = False
+    # A fan-out opens a connection per region at once (38 for EC2);
+    # socketserver's backlog of 5 overflows and some are reset.
+    request_queue_size = 128
 
     def __init__(self, address, proxy):
         self.proxy = proxy

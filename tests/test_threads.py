@@ -1,0 +1,445 @@
+# -*- coding: utf-8 -*-
+"""
+A pool shared by many threads: nothing lost, one connection per region, no
+half-built entry, and the pool's lock never held across network I/O.
+
+Interleavings that matter are forced with events (a connection build or a
+request held until the test lets it go), never with sleeps; every wait is
+bounded only so that a bug fails the test instead of hanging it.
+"""
+from __future__ import absolute_import
+
+import collections
+import random
+import sys
+import threading
+
+import pytest
+
+from mangrove import NotConnectedError, ServiceMixinPool
+from mangrove.exceptions import InvalidArgumentError, RegionNotInPoolError
+from mangrove.services import Ec2Pool
+from workers import (
+    HANG_GUARD, REGIONS, Barrier, Ec2SqsPool, InstrumentedEc2Pool,
+    region_summary, run_threads)
+
+THREADS = 16
+
+MORE_REGIONS = ['us-west-1', 'us-west-2', 'us-east-2', 'eu-central-1',
+                'ap-southeast-1', 'ap-southeast-2', 'ap-northeast-1',
+                'sa-east-1', 'ca-central-1', 'eu-west-2', 'ap-south-1',
+                'eu-north-1']
+
+
+@pytest.fixture
+def fast_thread_switching():
+    """Switch threads as often as the interpreter can, so that a race in a
+    few bytecodes shows up in a few thousand rounds."""
+    if hasattr(sys, 'setswitchinterval'):
+        saved = sys.getswitchinterval()
+        sys.setswitchinterval(1e-6)
+        yield
+        sys.setswitchinterval(saved)
+    else:  # Python 2.7
+        saved = sys.getcheckinterval()
+        sys.setcheckinterval(1)
+        yield
+        sys.setcheckinterval(saved)
+
+
+def lock_is_free(pool):
+    """Whether another thread could take the pool's lock right now."""
+    lock = pool._lock._lock
+    if lock.acquire(False):
+        lock.release()
+        return True
+    return False
+
+
+def test_threads_racing_first_use_share_one_connection_per_region(
+        connect_kwargs):
+    regions = REGIONS + MORE_REGIONS[:2]
+    pool = InstrumentedEc2Pool(regions=regions, hold_region=regions[0],
+                               **connect_kwargs)
+    barrier = Barrier(THREADS)
+    seen = collections.defaultdict(list)
+    seen_lock = threading.Lock()
+
+    def worker():
+        barrier.wait()
+        pool.connect()
+        for key in pool.regions:
+            conn = pool.regions[key].connection
+            with seen_lock:
+                seen[key].append(conn)
+
+    errors = []
+    runner = threading.Thread(target=lambda: errors.extend(
+        run_threads([worker] * THREADS)))
+    runner.start()
+    # Every other thread is asking for the first region while its one
+    # build is held: they must wait for that build, not start their own.
+    assert pool.building.wait(HANG_GUARD)
+    pool.wait_entered(regions[0], THREADS - 1)
+    assert pool.builds[regions[0]] == 1
+    pool.gate.set()
+    runner.join(HANG_GUARD * 2)
+    assert not runner.is_alive()
+
+    assert errors == []
+    assert dict(pool.builds) == dict((name, 1) for name in regions)
+    assert sorted(seen) == sorted(k.replace('-', '_') for k in regions)
+    for key, conns in seen.items():
+        assert len(conns) == THREADS
+        assert len(set(id(conn) for conn in conns)) == 1, key
+        assert conns[0] is pool.regions[key].connection
+    assert pool.call('get_all_instances').ok
+
+
+def test_readers_never_see_a_half_built_region_while_writers_add(
+        connect_kwargs, fast_thread_switching):
+    pool = Ec2Pool(connect=True, regions=['us-east-1'],
+                   default_region='us-east-1', **connect_kwargs)
+    writers_done = threading.Event()
+    barrier = Barrier(THREADS)
+    seen = collections.defaultdict(set)
+    added = collections.defaultdict(list)
+    lock = threading.Lock()
+    reader_rounds = []
+
+    def writer(seed):
+        order = list(MORE_REGIONS)
+        random.Random(seed).shuffle(order)
+        barrier.wait()
+        for name in order:
+            proxy = pool.add_region(name)
+            with lock:
+                added[proxy.region_key].append(proxy)
+
+    def reader():
+        barrier.wait()
+        rounds, last_len = 0, 0
+        while True:
+            done = writers_done.is_set()
+            keys = list(pool.regions)
+            assert len(keys) >= last_len
+            last_len = len(keys)
+            for key, proxy in pool.regions.items():
+                # A region of a connected pool is published whole: its
+                # connection built before anyone can see it.
+                assert proxy._mangrove_state is not None
+                conn = proxy.connection
+                assert conn is not None
+                assert conn.region.name == proxy.region_name
+                assert proxy.region_key == key
+                assert key in pool.regions
+                assert pool.regions[proxy.region_name] is proxy
+                with lock:
+                    seen[key].add(id(conn))
+            assert pool.regions.default.region_key == 'us_east_1'
+            assert repr(pool.regions).startswith('<RegionMapping')
+            rounds += 1
+            if done:
+                break
+        with lock:
+            reader_rounds.append(rounds)
+
+    writers_left = [THREADS // 2]
+
+    def writer_then_count(seed):
+        try:
+            writer(seed)
+        finally:
+            with lock:
+                writers_left[0] -= 1
+                if not writers_left[0]:
+                    writers_done.set()
+
+    errors = run_threads(
+        [lambda i=i: writer_then_count(i) for i in range(THREADS // 2)] +
+        [reader] * (THREADS // 2))
+    assert errors == []
+    assert len(reader_rounds) == THREADS // 2
+
+    expected = ['us_east_1'] + [n.replace('-', '_') for n in MORE_REGIONS]
+    assert sorted(pool.regions) == sorted(expected)
+    for key, proxies in added.items():
+        # Every writer that added a region got the one published proxy.
+        assert len(set(id(p) for p in proxies)) == 1, key
+        assert proxies[0] is pool.regions[key]
+    for key in pool.regions:
+        ids = seen[key] | set([id(pool.regions[key].connection)])
+        assert len(ids) == 1, (key, ids)
+    assert pool.call('get_all_instances').ok
+
+
+def test_connect_add_region_add_service_and_default_from_many_threads(
+        connect_kwargs, fast_thread_switching):
+    mixin = Ec2SqsPool(**connect_kwargs)
+    barrier = Barrier(THREADS)
+    lookups = collections.Counter()
+    conn_ids = collections.defaultdict(set)
+    lock = threading.Lock()
+
+    def connector():
+        barrier.wait()
+        mixin.connect()
+
+    def adder(index):
+        barrier.wait()
+        mixin.add_service('sns', regions=REGIONS)
+        mixin.ec2.add_region(MORE_REGIONS[index % 3])
+
+    def defaulter(index):
+        barrier.wait()
+        for _ in range(20):
+            mixin.ec2.default_region = REGIONS[index % 2]
+            assert mixin.ec2.default_region in REGIONS
+
+    def looker():
+        barrier.wait()
+        for _ in range(50):
+            for attr, pool in list(mixin.services.items()):
+                for key in list(pool.regions):
+                    try:
+                        conn = pool.regions[key].connection
+                    except NotConnectedError:
+                        with lock:
+                            lookups['not connected yet'] += 1
+                        continue
+                    with lock:
+                        lookups['ok'] += 1
+                        conn_ids[(attr, key)].add(id(conn))
+
+    targets = []
+    for i in range(THREADS):
+        kind = i % 4
+        if kind == 0:
+            targets.append(connector)
+        elif kind == 1:
+            targets.append(lambda i=i: adder(i))
+        elif kind == 2:
+            targets.append(lambda i=i: defaulter(i))
+        else:
+            targets.append(looker)
+    assert run_threads(targets) == []
+
+    # Nothing lost: every service and region added is there, and connected
+    # because the mixin was connected by the time the calls returned.
+    assert list(mixin.services) == ['ec2', 'sqs', 'sns']
+    for attr, pool in mixin.services.items():
+        assert pool.connected, attr
+    assert sorted(mixin.ec2.regions) == sorted(
+        ['us_east_1', 'eu_west_1', 'us_west_1', 'us_west_2', 'us_east_2'])
+    assert mixin.ec2.default_region in REGIONS
+    for (attr, key), ids in conn_ids.items():
+        current = id(mixin.services[attr].regions[key].connection)
+        assert ids == set([current]), (attr, key)
+    assert lookups['ok'] > 0
+    assert mixin.map(lambda region: region.region_name).ok
+
+
+class GatedMixin(ServiceMixinPool):
+    """Holds the first ec2 connection build until the test opens the gate."""
+
+    services = {'ec2': {'regions': REGIONS}, 'sqs': {'regions': REGIONS}}
+
+    def _make_pool(self, decl, use_override=True):
+        pool = super(GatedMixin, self)._make_pool(decl, use_override)
+        if decl.service == 'ec2':
+            connect = pool._connect_module_to_region
+            gate, building = self.gate, self.building
+
+            def held(region_name):
+                building.set()
+                assert gate.wait(HANG_GUARD), 'the test never opened the gate'
+                return connect(region_name)
+            pool._connect_module_to_region = held
+        return pool
+
+    def __init__(self, **kwargs):
+        self.gate = threading.Event()
+        self.building = threading.Event()
+        super(GatedMixin, self).__init__(**kwargs)
+
+
+def test_service_added_while_the_mixin_connects_ends_up_connected(
+        connect_kwargs):
+    mixin = GatedMixin(**connect_kwargs)
+    connecting = threading.Thread(target=mixin.connect)
+    connecting.daemon = True
+    connecting.start()
+    assert mixin.building.wait(HANG_GUARD)
+    sns = mixin.add_service('sns', regions=REGIONS)
+    mixin.gate.set()
+    connecting.join(HANG_GUARD)
+    assert not connecting.is_alive()
+
+    assert mixin.ec2.connected and mixin.sqs.connected
+    # add_service follows the mixin: connected, since connect() has run.
+    assert sns.connected
+    assert sns.regions.us_east_1.get_all_topics()
+
+
+def test_lock_is_free_while_a_request_is_in_flight(proxy, connect_kwargs):
+    connect_kwargs['proxy_port'] = proxy.port
+    pool = Ec2Pool(connect=True, regions=REGIONS, default_region='us-east-1',
+                   **connect_kwargs)
+    proxy.faults['eu-west-1'] = 'stall'
+    stalled = []
+
+    def stalled_call():
+        stalled.append(pool.regions.eu_west_1.get_all_instances())
+
+    caller = threading.Thread(target=stalled_call)
+    caller.daemon = True
+    caller.start()
+    try:
+        proxy.wait_held(1)
+        assert lock_is_free(pool)
+
+        done = threading.Event()
+        other = []
+
+        def meanwhile():
+            pool.add_region('us-west-2')
+            pool.default_region = 'us_west_2'
+            pool.default_region = 'us-east-1'
+            other.append(pool.regions.us_east_1.get_all_instances())
+            other.append(pool.regions.us_west_2.get_all_zones())
+            pool.connect()
+            other.append(sorted(pool.regions))
+            other.append(repr(pool))
+            done.set()
+
+        assert run_threads([meanwhile]) == []
+        assert done.is_set()
+        # All of that ran while the eu-west-1 request was still held.
+        assert proxy.held == 1
+        assert caller.is_alive()
+        assert other[2] == ['eu_west_1', 'us_east_1', 'us_west_2']
+    finally:
+        proxy.release()
+        caller.join(HANG_GUARD)
+    assert not caller.is_alive()
+    assert stalled == [[]]
+
+
+def test_lock_is_free_while_a_fan_out_region_is_in_flight(
+        proxy, connect_kwargs):
+    connect_kwargs['proxy_port'] = proxy.port
+    mixin = Ec2SqsPool(connect=True, **connect_kwargs)
+    proxy.faults['eu-west-1'] = 'stall'
+    results = []
+    caller = threading.Thread(
+        target=lambda: results.append(
+            mixin.map(region_summary)))
+    caller.daemon = True
+    caller.start()
+    try:
+        proxy.wait_held(2)
+        assert lock_is_free(mixin.ec2) and lock_is_free(mixin.sqs)
+        assert mixin._lock._lock.acquire(False)
+        mixin._lock._lock.release()
+        assert run_threads([
+            lambda: mixin.add_service('sns', regions=REGIONS),
+            lambda: mixin.ec2.add_region('us-west-2'),
+            lambda: mixin.sqs.regions.us_east_1.get_all_queues(),
+        ]) == []
+        assert proxy.held == 2
+        assert 'sns' in mixin.services and 'us_west_2' in mixin.ec2.regions
+    finally:
+        proxy.release()
+        caller.join(HANG_GUARD)
+    assert not caller.is_alive()
+    (outcome,) = results
+    assert outcome.ok and len(outcome) == 4
+
+
+def test_lock_is_free_while_a_connection_is_being_built(connect_kwargs):
+    pool = InstrumentedEc2Pool(connect=True, regions=REGIONS,
+                               **connect_kwargs)
+    pool.instrument(hold_region='us-west-2')
+    adding = threading.Thread(target=pool.add_region, args=('us-west-2',))
+    adding.daemon = True
+    adding.start()
+    try:
+        assert pool.building.wait(HANG_GUARD)
+        assert lock_is_free(pool)
+        assert run_threads([
+            lambda: pool.add_region('ap-southeast-1'),
+            lambda: pool.regions.us_east_1.get_all_instances(),
+            lambda: setattr(pool, 'default_region', 'eu-west-1'),
+            lambda: list(pool.regions.items()),
+            lambda: repr(pool),
+            pool.connect,
+        ]) == []
+        assert adding.is_alive()
+        assert 'us_west_2' not in pool.regions
+        assert 'ap_southeast_1' in pool.regions
+    finally:
+        pool.gate.set()
+        adding.join(HANG_GUARD)
+    assert not adding.is_alive()
+    assert pool.regions.us_west_2.get_all_instances() == []
+    assert pool.builds['us-west-2'] == 1
+
+
+def test_lock_is_free_while_connect_builds(connect_kwargs):
+    pool = InstrumentedEc2Pool(regions=REGIONS, hold_region='eu-west-1',
+                               **connect_kwargs)
+    connecting = threading.Thread(target=pool.connect)
+    connecting.daemon = True
+    connecting.start()
+    try:
+        assert pool.building.wait(HANG_GUARD)
+        assert lock_is_free(pool)
+        assert run_threads([
+            lambda: pool.add_region('us-west-2'),
+            lambda: setattr(pool, 'default_region', 'us-east-1'),
+            lambda: 'eu-west-1' in pool.regions,
+            lambda: repr(pool),
+        ]) == []
+        assert connecting.is_alive()
+    finally:
+        pool.gate.set()
+        connecting.join(HANG_GUARD)
+    assert not connecting.is_alive()
+    assert pool.call('get_all_instances').ok
+    assert dict(pool.builds) == {'us-east-1': 1, 'eu-west-1': 1,
+                                 'us-west-2': 1}
+
+
+def test_default_region_never_names_a_region_removed_meanwhile(
+        connect_kwargs, fast_thread_switching):
+    # Each round one thread makes us-west-2 the default while another
+    # removes it: either may win, but the default never ends up naming a
+    # region the pool no longer has.
+    rounds = 1000
+    pools = [Ec2Pool(regions=REGIONS + ['us-west-2'],
+                     default_region='us-east-1', **connect_kwargs)
+             for _ in range(rounds)]
+    starts = [Barrier(2) for _ in range(rounds)]
+    outcomes = collections.Counter()
+
+    def set_default():
+        for pool, start in zip(pools, starts):
+            start.wait()
+            try:
+                pool.default_region = 'us-west-2'
+            except RegionNotInPoolError:
+                outcomes['removed first'] += 1
+
+    def remove():
+        for pool, start in zip(pools, starts):
+            start.wait()
+            try:
+                pool.remove_region('us-west-2')
+            except InvalidArgumentError:
+                outcomes['default first'] += 1
+
+    assert run_threads([set_default, remove]) == []
+    broken = [i for i, pool in enumerate(pools)
+              if pool.default_region not in pool.regions]
+    assert broken == []
+    assert sum(outcomes.values()) == rounds
