@@ -10,18 +10,24 @@ same questions.
 
 boto's service modules are imported on first use, so ``import mangrove``
 costs less than ``import boto``.
+
+Regions opened after boto 2.49 come from :mod:`mangrove.catalog` and are
+signed with Signature Version 4 for their own region; a user's
+``endpoint_url`` replaces AWS's host names altogether (see
+:meth:`BotoBackend.connect`).
 """
 from __future__ import absolute_import
 
 import importlib
 import inspect
 import logging
-import threading
 
 import six
+from six.moves.urllib.parse import urlsplit
 
 from mangrove import catalog, compat
 from mangrove.exceptions import UnknownRegionError
+from mangrove.fork import ForkSafeLock
 from mangrove.regions import region_key, suggest
 
 log = logging.getLogger(__name__)
@@ -34,6 +40,11 @@ _TRANSPORT_KEYWORDS = frozenset([
     'is_secure', 'port', 'proxy', 'proxy_port', 'proxy_user', 'proxy_pass',
     'https_connection_factory', 'validate_certs', 'path', 'debug',
     'security_token', 'profile_name'])
+
+
+# Services AWS only ever served with Signature Version 2: SigV4 would break
+# them, and a SigV2 signature does not depend on the region anyway.
+_SIGV2_ONLY = frozenset(['sdb'])
 
 
 def _accepted_keywords(connection_cls):
@@ -62,7 +73,7 @@ class BotoBackend(object):
     def __init__(self):
         self._boto_regions = {}
         self._keywords = {}
-        self._lock = threading.Lock()
+        self._lock = ForkSafeLock()
 
     def load(self, spec):
         """Import and return the boto module that serves ``spec``.
@@ -71,7 +82,9 @@ class BotoBackend(object):
         :rtype: module
         """
         compat.install()
-        return importlib.import_module(spec.module)
+        module = importlib.import_module(spec.module)
+        compat.prepare(spec.module)
+        return module
 
     def boto_regions(self, spec):
         """boto's own ``RegionInfo`` objects for ``spec``, by region name.
@@ -108,19 +121,37 @@ class BotoBackend(object):
     def connect(self, spec, region_name, kwargs, endpoint_url=None):
         """Open a boto connection to one region of ``spec``.
 
-        This is the only place a connection is created.
+        This is the only place a connection is created, in one of three ways:
+
+        * a region boto 2.49 knows, without ``endpoint_url``: exactly what
+          boto's ``connect_to_region`` does (host, signature and all);
+        * a region only the catalog knows (opened since 2018): the catalog's
+          host name, and requests signed with Signature Version 4 scoped to
+          that region and the service's signing name, since those regions
+          accept nothing else;
+        * with ``endpoint_url``: see :meth:`_connect_endpoint_url`.
 
         :param region_name: the AWS form (``'us-east-1'``).
+        :type region_name: str
         :param kwargs: keywords for boto's ``connect_to_region``.
+        :type kwargs: dict
+        :param endpoint_url: a URL for the connection instead of AWS's host
+            names; ``{region}`` in it stands for ``region_name``.
+        :type endpoint_url: str or None
+        :returns: the boto connection.
         :raises UnknownRegionError: neither boto nor the catalog knows the
-            region for this service.
+            region for this service (never raised with ``endpoint_url``).
         """
         module = self.load(spec)
-        kwargs = self._keywords_for(spec, kwargs)
-        if region_name in self.boto_regions(spec):
-            conn = module.connect_to_region(region_name, **kwargs)
+        if endpoint_url is not None:
+            conn = self._connect_endpoint_url(spec, region_name, kwargs,
+                                              endpoint_url)
+        elif region_name in self.boto_regions(spec):
+            conn = module.connect_to_region(
+                region_name, **self._keywords_for(spec, kwargs))
         else:
-            conn = self._connect_catalog_region(spec, region_name, kwargs)
+            conn = self._connect_catalog_region(
+                spec, region_name, self._keywords_for(spec, kwargs))
         if conn is None:
             # boto answers None for a region it does not know; never let
             # that reach a pool.
@@ -133,15 +164,83 @@ class BotoBackend(object):
                    ', '.join(valid)))
         return conn
 
-    def _connect_catalog_region(self, spec, region_name, kwargs):
-        """Connect a region boto 2.49 does not know, at the catalog's host."""
-        host = catalog.hostname(spec.endpoint_prefix, region_name)
+    def _region_info(self, spec, region_name, host):
+        """A boto ``RegionInfo`` of the service's own kind for any host, or
+        None when boto lists no region at all for the service."""
         template = next(iter(self.boto_regions(spec).values()), None)
-        if host is None or template is None:
+        if template is None:
             return None
-        info = type(template)(name=region_name, endpoint=host,
+        return type(template)(name=region_name, endpoint=host,
                               connection_cls=template.connection_cls)
-        return info.connect(**kwargs)
+
+    def _connect_catalog_region(self, spec, region_name, kwargs):
+        """Connect a region boto 2.49 does not know, at the catalog's host,
+        signed with SigV4 for that region."""
+        host = catalog.hostname(spec.endpoint_prefix, region_name)
+        info = self._region_info(spec, region_name, host)
+        if host is None or info is None:
+            return None
+        conn = info.connect(**kwargs)
+        if conn is not None:
+            _sign_v4(spec, conn, region_name)
+        return conn
+
+    def _connect_endpoint_url(self, spec, region_name, kwargs, endpoint_url):
+        """Connect one region at a user's URL (an S3-compatible store, a
+        VPC endpoint, a local emulator).
+
+        * ``{region}`` in the URL is replaced by the region name;
+        * the URL's scheme decides ``is_secure`` and its port (else 80 or
+          443) the port, over any keyword or boto config setting; a path
+          other than ``/`` is passed as ``path`` to the services that take
+          one;
+        * requests are signed with Signature Version 4 scoped to the pool's
+          region and the service's signing name, not to anything read from
+          the host (which may be ``127.0.0.1``), so that a store that keeps
+          state per region, as AWS does, sees the right one. SimpleDB, which
+          knows only Signature Version 2, keeps it. boto's pseudo-region
+          ``'universal'`` (IAM, Route 53) is signed for the region AWS signs
+          the global endpoint for (``us-east-1``);
+        * S3 uses path-style requests (``OrdinaryCallingFormat``), since a
+          custom host rarely has a DNS name or certificate for every bucket;
+          pass ``calling_format`` for virtual-hosted style;
+        * the connection goes straight to the URL: a proxy from boto's
+          config or the ``http_proxy`` environment variable is not used
+          (that proxy is for AWS; pointing at a local emulator through it
+          would fail). Pass ``proxy``/``proxy_port`` to go through one.
+        """
+        url = endpoint_url.replace('{region}', region_name)
+        parts = urlsplit(url)
+        is_secure = parts.scheme == 'https'
+        host = str(parts.hostname)
+        port = parts.port or (443 if is_secure else 80)
+        info = self._region_info(spec, region_name, host)
+        if info is None:
+            return None
+        kwargs = dict(kwargs, is_secure=is_secure, port=port)
+        if parts.path not in ('', '/'):
+            kwargs['path'] = str(parts.path)
+        if spec.endpoint_prefix == 's3' and 'calling_format' not in kwargs:
+            from boto.s3.connection import OrdinaryCallingFormat
+            kwargs['calling_format'] = OrdinaryCallingFormat()
+        conn = info.connect(**self._keywords_for(spec, kwargs))
+        if conn is None:
+            return None
+        transport = _transport_of(conn)
+        # boto lets its config (is_secure, [Credentials] s3_host/s3_port)
+        # override what it was given; the URL is what the user asked for.
+        transport.host = host
+        transport.port = port
+        transport.is_secure = is_secure
+        transport.protocol = parts.scheme
+        transport._connection = (host, port, is_secure)
+        if not kwargs.get('proxy'):
+            transport.proxy = transport.proxy_port = None
+            transport.proxy_user = transport.proxy_pass = None
+            transport.use_proxy = False
+        if spec.endpoint_prefix not in _SIGV2_ONLY:
+            _sign_v4(spec, conn, _signing_region(spec, region_name))
+        return conn
 
     def _keywords_for(self, spec, kwargs):
         if not kwargs:
@@ -163,6 +262,100 @@ class BotoBackend(object):
         log.debug('%s does not take %s; left out for %s', cls.__name__,
                   ', '.join(sorted(dropped)), spec.name)
         return dict((k, v) for k, v in kwargs.items() if k not in dropped)
+
+
+def _transport_of(conn):
+    """The ``AWSAuthConnection`` that sends a connection's requests: the
+    connection itself, or the ``layer1`` a boto ``Layer2`` wraps (Glacier,
+    DynamoDB)."""
+    if hasattr(conn, '_auth_handler'):
+        return conn
+    return getattr(conn, 'layer1', conn)
+
+
+def _signing_region(spec, region_name):
+    """The region a request for ``region_name`` is signed for.
+
+    A real region signs for itself; a boto pseudo-region such as
+    ``'universal'`` (IAM, Route 53) for the region of the service's global
+    endpoint.
+    """
+    if catalog.partition_of(region_name) is not None:
+        return region_name
+    endpoint = catalog.global_endpoint(spec.endpoint_prefix, 'aws')
+    return endpoint['signing_region'] if endpoint else 'us-east-1'
+
+
+def _fixed_capability(capability):
+    """A ``_required_auth_capability`` for one connection, answering
+    ``capability`` whatever its class would."""
+    capability = list(capability)
+
+    def _required_auth_capability():
+        return list(capability)
+    return _required_auth_capability
+
+
+_S3_HANDLER = None
+
+
+def _s3_sigv4_handler():
+    """boto's S3 SigV4 handler, mended for ports other than 80 and 443.
+
+    S3 requests carry their host as ``server_name()``, which already ends in
+    ``:port`` for such a port, and boto's handler appends the port again
+    (``127.0.0.1:4566:4566``), which servers reject. The class is made on
+    first use so that importing mangrove does not import boto; as a
+    grandchild of ``AuthHandler`` it is never one of the handlers boto
+    picks by itself.
+    """
+    global _S3_HANDLER
+    # Two first callers may both make the class; either serves.
+    if _S3_HANDLER is None:
+        from boto.auth import S3HmacAuthV4Handler
+
+        class S3PortHmacAuthV4Handler(S3HmacAuthV4Handler):
+            """S3 Signature Version 4 that names a port in ``Host`` once."""
+
+            def host_header(self, host, http_request):
+                if ':' in http_request.host:
+                    return http_request.host
+                return S3HmacAuthV4Handler.host_header(self, host,
+                                                       http_request)
+
+        _S3_HANDLER = S3PortHmacAuthV4Handler
+    return _S3_HANDLER
+
+
+def _sign_v4(spec, conn, region_name):
+    """Make ``conn`` sign with Signature Version 4 for ``region_name`` and
+    the service's signing name, whatever boto chose.
+
+    boto picks its auth handler once, in ``AWSAuthConnection.__init__``,
+    from ``_required_auth_capability()``; some services still ask for
+    Signature Version 1 to 3 there (S3, SES, Route 53, SimpleDB), and the
+    SigV4 handler otherwise reads the region from the host name. The
+    handler is replaced with one whose region and service are set, and the
+    connection's capability follows it, because boto consults that again
+    per request (S3 computes the payload hash only for ``'hmac-v4-s3'``).
+    An anonymous connection (``anon=True``) signs nothing and is left as is.
+    """
+    import boto
+    from boto.auth import HmacAuthV4Handler
+
+    transport = _transport_of(conn)
+    if getattr(transport, 'anon', False):
+        return
+    service = spec.signing_name or spec.endpoint_prefix
+    handler_cls = (_s3_sigv4_handler() if spec.endpoint_prefix == 's3'
+                   else HmacAuthV4Handler)
+    transport._auth_handler = handler_cls(
+        transport.host, boto.config, transport.provider,
+        service_name=service, region_name=region_name)
+    transport._required_auth_capability = _fixed_capability(
+        handler_cls.capability)
+    log.debug('%s: signing for %s in %s at %s', spec.name, service,
+              region_name, transport.host)
 
 
 #: The backend every pool uses unless a subclass sets its own.

@@ -19,15 +19,17 @@ from __future__ import absolute_import
 import json
 import pkgutil
 import re
-import threading
 
 from mangrove.exceptions import InvalidArgumentError
+from mangrove.fork import ForkSafeLock
 
 #: The partitions the catalog covers, in the order :func:`regions` and
 #: :func:`all_regions` list them.
 PARTITIONS = ('aws', 'aws-cn', 'aws-us-gov')
 
-_lock = threading.Lock()
+# Fork-safe: a child forked while another thread parses the catalog must
+# not inherit the lock held.
+_lock = ForkSafeLock()
 _catalog = None
 
 
