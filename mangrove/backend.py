@@ -147,8 +147,15 @@ class BotoBackend(object):
             conn = self._connect_endpoint_url(spec, region_name, kwargs,
                                               endpoint_url)
         elif region_name in self.boto_regions(spec):
-            conn = module.connect_to_region(
-                region_name, **self._keywords_for(spec, kwargs))
+            kwargs = self._keywords_for(spec, kwargs)
+            if 'host' in kwargs or 'region' in kwargs:
+                # boto's connect_to_region gives these keywords their own
+                # meaning (S3's custom host, EC2's RegionInfo): let it.
+                conn = module.connect_to_region(region_name, **kwargs)
+            else:
+                # What connect_to_region does for a region it lists, minus
+                # rebuilding the service's whole region list on every call.
+                conn = self.boto_regions(spec)[region_name].connect(**kwargs)
         else:
             conn = self._connect_catalog_region(
                 spec, region_name, self._keywords_for(spec, kwargs))
