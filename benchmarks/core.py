@@ -21,7 +21,6 @@ from __future__ import print_function
 
 import argparse
 import os
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -29,6 +28,9 @@ import timeit
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
+sys.path.insert(0, HERE)
+
+from common import median  # noqa: E402
 
 
 def _boto_config():
@@ -58,7 +60,7 @@ def bench_build(rounds):
     for _ in range(rounds):
         hand.append(min(timeit.repeat(by_hand, number=5, repeat=3)) / 5)
         pool.append(min(timeit.repeat(by_pool, number=5, repeat=3)) / 5)
-    h, p = statistics.median(hand), statistics.median(pool)
+    h, p = median(hand), median(pool)
     print('build over %d boto EC2 regions: dict of connect_to_region %.2f ms, '
           'Ec2Pool %.2f ms, ratio %.3fx (goal <= 1.1x)'
           % (len(names), h * 1e3, p * 1e3, p / h))
@@ -89,15 +91,18 @@ def bench_lookup(rounds):
             extra.append(m - d)
         print('lookup + attribute read, %-32s +%.0f ns over a dict of '
               'connections (goal < 2000 ns)'
-              % (label, statistics.median(extra) * 1e9))
+              % (label, median(extra) * 1e9))
 
 
 def bench_import(rounds):
-    env = dict(os.environ, PYTHONPATH=ROOT, PYTHONDONTWRITEBYTECODE='')
+    path = os.pathsep.join(p for p in (ROOT, os.environ.get('PYTHONPATH'))
+                           if p)
+    env = dict(os.environ, PYTHONPATH=path)
+    env.pop('PYTHONDONTWRITEBYTECODE', None)
 
     def run(stmt):
-        code = ('import time; t = time.perf_counter(); %s; '
-                'print(time.perf_counter() - t)' % stmt)
+        code = ('import timeit; t = timeit.default_timer(); %s; '
+                'print(timeit.default_timer() - t)' % stmt)
         out = subprocess.check_output([sys.executable, '-c', code], env=env)
         return float(out)
 
@@ -106,7 +111,7 @@ def bench_import(rounds):
     for _ in range(rounds * 3):
         boto_t.append(run('import boto'))
         mg_t.append(run('import mangrove.services'))
-    b, m = statistics.median(boto_t), statistics.median(mg_t)
+    b, m = median(boto_t), median(mg_t)
     print('import: boto %.1f ms, mangrove.services %.1f ms, ratio %.2fx '
           '(goal < 1x)' % (b * 1e3, m * 1e3, m / b))
 

@@ -10,7 +10,8 @@ below (15 ms to 300 ms, a plausible view from one place). One run measures,
 interleaved:
 
 - the slowest region's call on its own;
-- ``pool.call('get_all_instances')`` across all regions at once;
+- a fan-out of ``get_all_instances`` across all regions at once (default
+  ``max_workers``, and for more than 32 regions a thread per region too);
 - a sequential loop over the same regions.
 
 Goal: the fan-out costs at most 1.05x the slowest single region's call.
@@ -20,7 +21,6 @@ from __future__ import print_function
 
 import argparse
 import os
-import statistics
 import sys
 import time
 
@@ -28,27 +28,49 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 sys.path.insert(0, ROOT)
 sys.path.insert(0, os.path.join(ROOT, 'tests'))
+sys.path.insert(0, HERE)
 
 import testbed  # noqa: E402
+from common import median  # noqa: E402
 
-#: One-way-and-back delay per region, in seconds.
+#: Round trip per region from one place (us-east-1), in seconds.
 ROUND_TRIPS = {
     'us-east-1': 0.015, 'us-east-2': 0.025, 'us-west-1': 0.070,
-    'us-west-2': 0.075, 'ca-central-1': 0.030, 'sa-east-1': 0.120,
-    'eu-west-1': 0.080, 'eu-west-2': 0.085, 'eu-west-3': 0.090,
-    'eu-central-1': 0.095, 'ap-south-1': 0.200, 'ap-northeast-1': 0.160,
-    'ap-northeast-2': 0.180, 'ap-northeast-3': 0.170,
+    'us-west-2': 0.075, 'ca-central-1': 0.030, 'ca-west-1': 0.065,
+    'mx-central-1': 0.060, 'sa-east-1': 0.120, 'us-gov-east-1': 0.030,
+    'us-gov-west-1': 0.080, 'eu-west-1': 0.080, 'eu-west-2': 0.085,
+    'eu-west-3': 0.090, 'eu-central-1': 0.095, 'eu-central-2': 0.100,
+    'eu-north-1': 0.110, 'eu-south-1': 0.105, 'eu-south-2': 0.100,
+    'il-central-1': 0.140, 'me-central-1': 0.180, 'me-south-1': 0.175,
+    'af-south-1': 0.230, 'ap-south-1': 0.200, 'ap-south-2': 0.210,
+    'ap-northeast-1': 0.160, 'ap-northeast-2': 0.180,
+    'ap-northeast-3': 0.170, 'ap-east-1': 0.210, 'ap-east-2': 0.220,
     'ap-southeast-1': 0.230, 'ap-southeast-2': 0.210,
-    'cn-north-1': 0.300, 'cn-northwest-1': 0.260,
-    'us-gov-west-1': 0.080, 'us-gov-east-1': 0.030,
+    'ap-southeast-3': 0.240, 'ap-southeast-4': 0.220,
+    'ap-southeast-5': 0.235, 'ap-southeast-6': 0.240,
+    'ap-southeast-7': 0.245, 'cn-north-1': 0.300, 'cn-northwest-1': 0.290,
 }
-DEFAULT_ROUND_TRIP = 0.300
 
 
 def timed(func):
     start = time.time()
     func()
     return time.time() - start
+
+
+def measure(pool, names, rounds, workers=None):
+    """Median seconds of (slowest region alone, fan-out, sequential loop)."""
+    slowest = max(names, key=lambda n: ROUND_TRIPS[n])
+    single, fan, loop = [], [], []
+    for _ in range(rounds):
+        single.append(timed(
+            lambda: pool.regions[slowest].get_all_instances()))
+        fan.append(timed(lambda: pool.map(
+            lambda region: region.get_all_instances(),
+            max_workers=workers).raise_for_errors()))
+        loop.append(timed(lambda: [
+            pool.regions[n].get_all_instances() for n in names]))
+    return slowest, median(single), median(fan), median(loop)
 
 
 def main():
@@ -59,39 +81,42 @@ def main():
     import boto.ec2
     from mangrove.services import Ec2Pool
 
-    names = sorted(r.name for r in boto.ec2.regions())
-    latency = dict((n, ROUND_TRIPS.get(n, DEFAULT_ROUND_TRIP)) for n in names)
-    slowest = max(names, key=latency.get)
+    region_sets = [
+        ("boto's EC2 regions", sorted(r.name for r in boto.ec2.regions())),
+        ("every EC2 region of the catalog", list(Ec2Pool().regions.keys())),
+    ]
+    print('Python %s, %d rounds, round trips %d-%d ms'
+          % (sys.version.split()[0], args.rounds,
+             min(ROUND_TRIPS.values()) * 1000,
+             max(ROUND_TRIPS.values()) * 1000))
     with testbed.MotoServer() as server:
         with testbed.LoopbackProxy(server.port) as proxy:
-            pool = Ec2Pool(connect=True, regions=names, is_secure=False,
-                           proxy='127.0.0.1', proxy_port=proxy.port,
-                           aws_access_key_id='testing',
-                           aws_secret_access_key='testing')
-            # Open every keep-alive connection before the clock starts.
-            pool.call('get_all_instances').raise_for_errors()
-            proxy.latency.update(latency)
-
-            single, fan, loop = [], [], []
-            for _ in range(args.rounds):
-                single.append(timed(
-                    lambda: pool.regions[slowest].get_all_instances()))
-                fan.append(timed(
-                    lambda: pool.call('get_all_instances')
-                    .raise_for_errors()))
-                loop.append(timed(lambda: [
-                    pool.regions[n].get_all_instances() for n in names]))
-            pool.close()
-    s, f, l = (statistics.median(x) for x in (single, fan, loop))
-    print('Python %s, %d EC2 regions, round trips %d-%d ms, %d rounds'
-          % (sys.version.split()[0], len(names),
-             min(latency.values()) * 1000, max(latency.values()) * 1000,
-             args.rounds))
-    print('slowest region alone (%s): %.0f ms' % (slowest, s * 1000))
-    print('fan-out, all regions:      %.0f ms  = %.3fx the slowest region '
-          '(goal <= 1.05x)' % (f * 1000, f / s))
-    print('sequential loop:           %.0f ms  = %.2fx the fan-out'
-          % (l * 1000, l / f))
+            for label, names in region_sets:
+                names = [n.replace('_', '-') for n in names]
+                pool = Ec2Pool(connect=True, regions=names, is_secure=False,
+                               proxy='127.0.0.1', proxy_port=proxy.port,
+                               aws_access_key_id='testing',
+                               aws_secret_access_key='testing')
+                # Open every keep-alive connection before the clock starts.
+                proxy.latency.clear()
+                pool.call('get_all_instances').raise_for_errors()
+                proxy.latency.update(
+                    dict((n, ROUND_TRIPS[n]) for n in names))
+                slowest, s, f, l = measure(pool, names, args.rounds)
+                wide = measure(pool, names, args.rounds, len(names))[2] \
+                    if len(names) > 32 else None
+                pool.close()
+                print('%s (%d):' % (label, len(names)))
+                print('  slowest region alone (%s): %.0f ms'
+                      % (slowest, s * 1000))
+                print('  fan-out of one call:       %.0f ms = %.3fx the '
+                      'slowest region (goal <= 1.05x)' % (f * 1000, f / s))
+                if wide is not None:
+                    print('  the same, a thread per region (max_workers=%d): '
+                          '%.0f ms = %.3fx' % (len(names), wide * 1000,
+                                                wide / s))
+                print('  sequential loop:           %.0f ms = %.1fx the '
+                      'fan-out' % (l * 1000, l / f))
 
 
 if __name__ == '__main__':
