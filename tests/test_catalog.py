@@ -13,20 +13,12 @@ import pytest
 
 from mangrove import catalog
 from mangrove.exceptions import InvalidArgumentError
+from testbed import COMMERCIAL_REGIONS
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 MAKE_CATALOG = os.path.join(REPO, 'tools', 'make_catalog.py')
 
-AWS_REGIONS = [
-    'af-south-1', 'ap-east-1', 'ap-east-2', 'ap-northeast-1',
-    'ap-northeast-2', 'ap-northeast-3', 'ap-south-1', 'ap-south-2',
-    'ap-southeast-1', 'ap-southeast-2', 'ap-southeast-3', 'ap-southeast-4',
-    'ap-southeast-5', 'ap-southeast-6', 'ap-southeast-7', 'ca-central-1',
-    'ca-west-1', 'eu-central-1', 'eu-central-2', 'eu-north-1', 'eu-south-1',
-    'eu-south-2', 'eu-west-1', 'eu-west-2', 'eu-west-3', 'il-central-1',
-    'me-central-1', 'me-south-1', 'mx-central-1', 'sa-east-1', 'us-east-1',
-    'us-east-2', 'us-west-1', 'us-west-2',
-]
+AWS_REGIONS = COMMERCIAL_REGIONS
 
 # Retired services botocore no longer lists; pools for them keep boto's list.
 RETIRED_PREFIXES = ('elastictranscoder', 'opsworks')

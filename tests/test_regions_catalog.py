@@ -12,46 +12,11 @@ from mangrove.backend import boto_backend
 from mangrove.exceptions import (InvalidArgumentError,
                                  InvalidDeclarationError, UnknownRegionError)
 from mangrove.registry import get_service
-from testbed import LoopbackProxy, MotoServer
+from testbed import COMMERCIAL_REGIONS
 
-COMMERCIAL = [
-    'af-south-1', 'ap-east-1', 'ap-east-2', 'ap-northeast-1',
-    'ap-northeast-2', 'ap-northeast-3', 'ap-south-1', 'ap-south-2',
-    'ap-southeast-1', 'ap-southeast-2', 'ap-southeast-3', 'ap-southeast-4',
-    'ap-southeast-5', 'ap-southeast-6', 'ap-southeast-7', 'ca-central-1',
-    'ca-west-1', 'eu-central-1', 'eu-central-2', 'eu-north-1', 'eu-south-1',
-    'eu-south-2', 'eu-west-1', 'eu-west-2', 'eu-west-3', 'il-central-1',
-    'me-central-1', 'me-south-1', 'mx-central-1', 'sa-east-1', 'us-east-1',
-    'us-east-2', 'us-west-1', 'us-west-2',
-]
+COMMERCIAL = COMMERCIAL_REGIONS
 CHINA = ['cn-north-1', 'cn-northwest-1']
 GOVCLOUD = ['us-gov-east-1', 'us-gov-west-1']
-
-
-@pytest.fixture(scope='module')
-def regional_moto():
-    """A moto server of this module's own.
-
-    moto builds a backend per region on first use and rebuilds every one of
-    them on each reset; 38 EC2 regions would make every later test's reset
-    of the session's server take a second or more. The tests here do not
-    need a reset: none of them looks for what another one left.
-    """
-    server = MotoServer().start()
-    try:
-        yield server
-    finally:
-        server.stop()
-
-
-@pytest.fixture
-def proxy(regional_moto):
-    """A loopback proxy in front of :func:`regional_moto`."""
-    loopback = LoopbackProxy(regional_moto).start()
-    try:
-        yield loopback
-    finally:
-        loopback.stop()
 
 
 def keys(names):

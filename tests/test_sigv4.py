@@ -16,7 +16,6 @@ import pytest
 from mangrove import catalog, services
 from mangrove.backend import boto_backend
 from mangrove.registry import get_service
-from testbed import LoopbackProxy, MotoServer
 
 #: Commercial regions opened after boto 2.49 (2018), from four continents.
 NEW_REGIONS = ['af-south-1', 'ap-southeast-6', 'mx-central-1', 'il-central-1']
@@ -42,32 +41,6 @@ CALLS = [
     ('LogsPool', lambda conn: conn.describe_log_groups(), 'logs'),
     ('KmsPool', lambda conn: conn.list_keys(), 'kms'),
 ]
-
-
-@pytest.fixture(scope='module')
-def regional_moto():
-    """A moto server of this module's own.
-
-    moto builds a backend per region on first use and rebuilds every one of
-    them on each reset; the dozens of regions used here would slow every
-    later test's reset of the session's server. The tests here do not need
-    a reset: each one creates resources of its own names.
-    """
-    server = MotoServer().start()
-    try:
-        yield server
-    finally:
-        server.stop()
-
-
-@pytest.fixture
-def proxy(regional_moto):
-    """A loopback proxy in front of :func:`regional_moto`."""
-    loopback = LoopbackProxy(regional_moto).start()
-    try:
-        yield loopback
-    finally:
-        loopback.stop()
 
 
 @pytest.fixture

@@ -34,10 +34,22 @@ from six.moves.urllib.parse import urlsplit
 __all__ = [
     'free_port', 'moto_python', 'MotoServer', 'make_tls_cert',
     'write_boto_config', 'region_of_host', 'credential_scope',
-    'LoopbackProxy',
+    'LoopbackProxy', 'COMMERCIAL_REGIONS',
 ]
 
 LOOPBACK = '127.0.0.1'
+
+#: AWS's 34 commercial regions, as the region catalog lists them.
+COMMERCIAL_REGIONS = [
+    'af-south-1', 'ap-east-1', 'ap-east-2', 'ap-northeast-1',
+    'ap-northeast-2', 'ap-northeast-3', 'ap-south-1', 'ap-south-2',
+    'ap-southeast-1', 'ap-southeast-2', 'ap-southeast-3', 'ap-southeast-4',
+    'ap-southeast-5', 'ap-southeast-6', 'ap-southeast-7', 'ca-central-1',
+    'ca-west-1', 'eu-central-1', 'eu-central-2', 'eu-north-1', 'eu-south-1',
+    'eu-south-2', 'eu-west-1', 'eu-west-2', 'eu-west-3', 'il-central-1',
+    'me-central-1', 'me-south-1', 'mx-central-1', 'sa-east-1', 'us-east-1',
+    'us-east-2', 'us-west-1', 'us-west-2',
+]
 # moto's server with a cheap reset (see the module's docstring).
 MOTO_RUNNER = os.path.join(os.path.dirname(os.path.abspath(__file__)),
                            'moto_runner.py')
