@@ -47,6 +47,11 @@ installed file is changed and no copy of boto is made. Because the repairs
 hook the import system rather than mangrove's own use of boto, a program
 that imports mangrove first can use plain boto modules too.
 
+One more breakage starts earlier, on Python 3.10: ``boto.dynamodb.types``
+does ``from collections import Mapping``. :func:`prepare`, which mangrove's
+backend calls before it uses a boto service module, handles that one
+(see its docstring); :func:`install` does not.
+
 Not repaired, because they are broken on every Python 3, not by 3.12:
 ``boto.connection.AWSAuthConnection.proxy_ssl`` (HTTPS through a proxy) and
 the ``boto.pyami`` scripts.
