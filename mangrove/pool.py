@@ -17,7 +17,6 @@ from __future__ import absolute_import
 import collections
 import functools
 import logging
-import os
 import threading
 
 import six
@@ -292,7 +291,7 @@ class ServicePool(object):
         try:
             conns = [self._new_connection(region_name(p._mangrove_key))
                      for p in proxies]
-        except Exception as exc:
+        except Exception:
             with self._lock:
                 for proxy in proxies:
                     object.__setattr__(proxy, '_mangrove_pending', None)

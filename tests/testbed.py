@@ -27,7 +27,6 @@ import tempfile
 import threading
 import time
 
-import six
 from six.moves import BaseHTTPServer, http_client, socketserver
 from six.moves.urllib.parse import urlsplit
 
