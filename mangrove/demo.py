@@ -83,9 +83,13 @@ def free_port():
         sock.close()
 
 
-def _port_accepts(port):
+def port_accepts(port, timeout=0.5):
+    """Whether 127.0.0.1:``port`` accepts a TCP connection now.
+
+    :rtype: bool
+    """
     try:
-        sock = socket.create_connection((LOOPBACK, port), 0.5)
+        sock = socket.create_connection((LOOPBACK, port), timeout)
     except socket.error:
         return False
     sock.close()
@@ -147,7 +151,7 @@ class LocalEndpoint(object):
         while time.time() < deadline:
             if self._proc.poll() is not None:
                 return False
-            if _port_accepts(self.port):
+            if port_accepts(self.port):
                 return True
             time.sleep(0.1)
         return False

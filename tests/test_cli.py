@@ -17,7 +17,6 @@ import json
 import os
 import re
 import select
-import socket
 import subprocess
 import sys
 import threading
@@ -25,7 +24,7 @@ import threading
 import pytest
 
 import mangrove as package
-from testbed import free_port, write_boto_config
+from testbed import free_port, port_accepts, write_boto_config
 
 # The child imports the mangrove the tests import (the source tree, or the
 # installed package under tox), and runs in the tests' directory so that
@@ -563,15 +562,6 @@ def _moto_importable():
 MOTO = _moto_importable()
 
 
-def _port_accepts(port):
-    try:
-        sock = socket.create_connection(('127.0.0.1', port), 2)
-    except socket.error:
-        return False
-    sock.close()
-    return True
-
-
 @pytest.mark.skipif(not MOTO, reason='moto is not importable here')
 def test_demo_runs_its_own_server_and_stops_it(tmpdir, connect_kwargs):
     # A boto config pointing at a dead port: the demo must not need it.
@@ -594,7 +584,7 @@ def test_demo_runs_its_own_server_and_stops_it(tmpdir, connect_kwargs):
     assert 'ap-southeast-2: 0 results' in out.splitlines()
     assert out.rstrip().endswith('The moto server is stopped.')
     assert port != connect_kwargs['proxy_port']
-    assert not _port_accepts(port)
+    assert not port_accepts(port, timeout=2)
     # Nothing reached the test suite's own server.
     pool = ec2_pool(connect_kwargs, ['us-east-1'])
     assert pool.regions.us_east_1.get_only_instances() == []

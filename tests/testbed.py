@@ -30,6 +30,10 @@ import time
 from six.moves import BaseHTTPServer, http_client, socketserver
 from six.moves.urllib.parse import urlsplit
 
+# The demo starts its own moto server the same way; the tests share its
+# loopback helpers.
+from mangrove.demo import free_port, port_accepts
+
 __all__ = [
     'free_port', 'moto_python', 'MotoServer', 'make_tls_cert',
     'write_boto_config', 'region_of_host', 'credential_scope',
@@ -58,19 +62,6 @@ START_TIMEOUT = 30.0
 
 #: How long :meth:`MotoServer.stop` waits after terminate before it kills.
 STOP_GRACE = 5.0
-
-
-def free_port():
-    """Return a TCP port on 127.0.0.1 that was free a moment ago.
-
-    :rtype: int
-    """
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    try:
-        sock.bind((LOOPBACK, 0))
-        return sock.getsockname()[1]
-    finally:
-        sock.close()
 
 
 def _same_interpreter(path):
@@ -133,15 +124,6 @@ def moto_python():
                 % (python, '\n'.join(tail)))
         _moto_python_checked.add(python)
     return python
-
-
-def _port_accepts(port, timeout=0.5):
-    try:
-        sock = socket.create_connection((LOOPBACK, port), timeout)
-    except socket.error:
-        return False
-    sock.close()
-    return True
 
 
 class MotoServer(object):
@@ -245,7 +227,7 @@ class MotoServer(object):
         while time.time() < deadline:
             if self._proc.poll() is not None:
                 return False
-            if _port_accepts(self.port):
+            if port_accepts(self.port):
                 return True
             time.sleep(0.1)
         return False
