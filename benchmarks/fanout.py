@@ -30,7 +30,8 @@ sys.path.insert(0, ROOT)
 sys.path.insert(0, os.path.join(ROOT, 'tests'))
 sys.path.insert(0, HERE)
 
-import testbed  # noqa: E402
+from bed.proxy import LoopbackProxy  # noqa: E402
+from bed.server import MotoServer  # noqa: E402
 from common import median  # noqa: E402
 
 #: Round trip per region from one place (us-east-1), in seconds.
@@ -89,8 +90,8 @@ def main():
           % (sys.version.split()[0], args.rounds,
              min(ROUND_TRIPS.values()) * 1000,
              max(ROUND_TRIPS.values()) * 1000))
-    with testbed.MotoServer() as server:
-        with testbed.LoopbackProxy(server.port) as proxy:
+    with MotoServer() as server:
+        with LoopbackProxy(server.port) as proxy:
             for label, names in region_sets:
                 names = [n.replace('_', '-') for n in names]
                 pool = Ec2Pool(connect=True, regions=names, is_secure=False,

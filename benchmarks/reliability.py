@@ -3,7 +3,7 @@
 Reliability figures of one shared pool under load and across an outage.
 
 Starts its own moto server and a loopback proxy in front of it (the test
-bed of ``tests/testbed.py``), builds one pool of two services (ec2, sqs) in
+bed of ``tests/bed/``), builds one pool of two services (ec2, sqs) in
 two regions, and prints:
 
 * load: threads x calls through the pool, errors, open file descriptors
@@ -42,7 +42,9 @@ for _path in (ROOT, os.path.join(ROOT, 'tests')):
 
 from six.moves import http_client  # noqa: E402
 
-from testbed import LoopbackProxy, MotoServer, write_boto_config  # noqa: E402
+from bed.botoconfig import write_boto_config  # noqa: E402
+from bed.proxy import LoopbackProxy  # noqa: E402
+from bed.server import MotoServer  # noqa: E402
 
 NETWORK_ERRORS = (socket.error, http_client.HTTPException)
 

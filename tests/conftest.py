@@ -19,7 +19,9 @@ _HERE = os.path.dirname(os.path.abspath(__file__))
 if _HERE not in sys.path:
     sys.path.insert(0, _HERE)
 
-from testbed import LoopbackProxy, MotoServer, write_boto_config  # noqa: E402
+from bed.botoconfig import write_boto_config  # noqa: E402
+from bed.proxy import LoopbackProxy  # noqa: E402
+from bed.server import MotoServer  # noqa: E402
 
 # Variables that would make boto ignore the test config: credentials and
 # no_proxy are read from the environment before the config file.
@@ -64,7 +66,7 @@ def pytest_unconfigure(config):
 
 @pytest.fixture(scope='session')
 def moto_server():
-    """The session's :class:`testbed.MotoServer`."""
+    """The session's :class:`bed.server.MotoServer`."""
     return _session['server']
 
 
@@ -89,7 +91,7 @@ def fresh_moto(moto_server):
 
 @pytest.fixture
 def proxy(moto_server):
-    """A started :class:`testbed.LoopbackProxy` in front of the moto server."""
+    """A started :class:`bed.proxy.LoopbackProxy` in front of moto."""
     loopback = LoopbackProxy(moto_server).start()
     try:
         yield loopback

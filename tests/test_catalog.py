@@ -13,7 +13,7 @@ import pytest
 
 from mangrove import catalog
 from mangrove.exceptions import InvalidArgumentError
-from testbed import COMMERCIAL_REGIONS
+from bed.names import COMMERCIAL_REGIONS
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 MAKE_CATALOG = os.path.join(REPO, 'tools', 'make_catalog.py')

@@ -24,7 +24,8 @@ import threading
 import pytest
 
 import mangrove as package
-from testbed import free_port, port_accepts, write_boto_config
+from bed.botoconfig import write_boto_config
+from bed.loopback import free_port, port_accepts
 
 # The child imports the mangrove the tests import (the source tree, or the
 # installed package under tox), and runs in the tests' directory so that

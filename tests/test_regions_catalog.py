@@ -12,7 +12,7 @@ from mangrove.backend import boto_backend
 from mangrove.exceptions import (InvalidArgumentError,
                                  InvalidDeclarationError, UnknownRegionError)
 from mangrove.registry import get_service
-from testbed import COMMERCIAL_REGIONS
+from bed.names import COMMERCIAL_REGIONS
 
 COMMERCIAL = COMMERCIAL_REGIONS
 CHINA = ['cn-north-1', 'cn-northwest-1']

@@ -15,9 +15,12 @@ import pytest
 import six
 from six.moves import configparser, http_client
 
-import testbed
-from testbed import (LoopbackProxy, MotoServer, credential_scope, free_port,
-                     region_of_host, write_boto_config)
+from bed.botoconfig import write_boto_config
+from bed.certs import make_tls_cert
+from bed.loopback import free_port
+from bed.names import credential_scope, region_of_host
+from bed.proxy import LoopbackProxy
+from bed.server import MotoServer, moto_python
 
 LIST_QUEUES = '/?Action=ListQueues&Version=2012-11-05'
 CONNECTION_ERRORS = (socket.error, http_client.HTTPException)
@@ -127,7 +130,7 @@ def test_write_boto_config_with_extra_settings(tmpdir):
 def test_moto_python_names_a_missing_interpreter(monkeypatch):
     monkeypatch.setenv('MANGROVE_MOTO_PYTHON', '/nonexistent/python')
     with pytest.raises(RuntimeError) as info:
-        testbed.moto_python()
+        moto_python()
     assert 'MANGROVE_MOTO_PYTHON' in str(info.value)
 
 
@@ -323,7 +326,7 @@ def test_moto_server_speaks_tls_with_cert_and_key():
     workdir = tempfile.mkdtemp(prefix='mangrove-tls-')
     try:
         try:
-            cert, key = testbed.make_tls_cert(workdir)
+            cert, key = make_tls_cert(workdir)
         except RuntimeError as exc:
             pytest.skip(str(exc))
         with MotoServer(cert=cert, key=key) as server:

@@ -10,7 +10,7 @@ functions return plain data (dicts, lists, strings, ints) only.
 
 The other helpers (a barrier that Python 2.7 lacks, bounded thread runs,
 boto config overrides, the client port of each request a
-:class:`testbed.LoopbackProxy` receives, open file descriptors) are shared
+:class:`bed.proxy.LoopbackProxy` receives, open file descriptors) are shared
 by the reliability tests and ``benchmarks/reliability.py``.
 """
 from __future__ import absolute_import
