@@ -271,7 +271,7 @@ def run(out):
 
 def _show(say, endpoint):
     from mangrove import ServiceMixinPool
-    from mangrove.cli import format_errors, format_results
+    from mangrove.tables import format_errors, format_results
 
     class DemoPool(ServiceMixinPool):
         services = SERVICES

@@ -1,0 +1,144 @@
+# -*- coding: utf-8 -*-
+"""
+The words of a command line made into Python values, checked before any
+region is asked: lists of names, seconds, ``call``'s arguments, and the
+boto method they are for.
+"""
+from __future__ import absolute_import
+
+import argparse
+import difflib
+import inspect
+import json
+import re
+
+import six
+
+from mangrove.cli.errors import UsageError
+
+__all__ = ['seconds', 'split_names', 'parse_value', 'parse_arguments',
+           'check_call', 'method_of']
+
+_KEYWORD_ARG = re.compile(r'^([A-Za-z_][A-Za-z0-9_]*)=(.*)$', re.S)
+
+
+def seconds(text):
+    """argparse type of ``--timeout``: a positive, finite number."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = None
+    if value is None or not 0 < value < float('inf'):
+        raise argparse.ArgumentTypeError(
+            'expected a positive number of seconds, not %r' % text)
+    return value
+
+
+def split_names(value):
+    """``a,b`` -> ``['a', 'b']``; None stays None."""
+    if value is None:
+        return None
+    names = [v.strip() for v in value.split(',') if v.strip()]
+    if not names:
+        raise UsageError('expected a comma-separated list, got %r' % value)
+    return names
+
+
+def _native(value):
+    # json gives unicode on Python 2, where boto builds requests from str.
+    if six.PY2 and isinstance(value, six.text_type):
+        try:
+            return value.encode('ascii')
+        except UnicodeEncodeError:
+            return value
+    if isinstance(value, list):
+        return [_native(v) for v in value]
+    if isinstance(value, dict):
+        return dict((_native(k), _native(v)) for k, v in value.items())
+    return value
+
+
+def parse_value(text):
+    """A command-line value: JSON when it parses as JSON (``42``,
+    ``true``, ``null``, ``["a", "b"]``, ``{"k": "v"}``, ``"42"``), else the
+    text itself.
+
+    :type text: str
+    """
+    try:
+        return _native(json.loads(text))
+    except ValueError:
+        return text
+
+
+def parse_arguments(words):
+    """Split ``call``'s ARG words into positional and keyword arguments.
+
+    ``name=value`` (``name`` an identifier) is a keyword argument, every
+    other word a positional one; values go through :func:`parse_value`.
+
+    :type words: list of str
+    :returns: ``(args, kwargs)``
+    :rtype: tuple
+    """
+    args, kwargs = [], {}
+    for word in words:
+        match = _KEYWORD_ARG.match(word)
+        if match:
+            if match.group(1) in kwargs:
+                raise UsageError('argument %s= given twice' % match.group(1))
+            kwargs[str(match.group(1))] = parse_value(match.group(2))
+        elif kwargs:
+            raise UsageError('positional argument %r after keyword arguments'
+                             % word)
+        else:
+            args.append(parse_value(word))
+    return args, kwargs
+
+
+def _signature_text(name, method):
+    try:
+        if six.PY2:
+            spec = inspect.getargspec(method)
+            return name + inspect.formatargspec(spec.args[1:], *spec[1:])
+        return name + str(inspect.signature(method))
+    except (TypeError, ValueError):
+        return name + '(...)'
+
+
+def check_call(method, name, args, kwargs):
+    try:
+        if six.PY2:
+            inspect.getcallargs(method, *args, **kwargs)
+        else:
+            try:
+                signature = inspect.signature(method)
+            except ValueError:
+                return  # nothing to check against (a builtin)
+            signature.bind(*args, **kwargs)
+    except TypeError as exc:
+        raise UsageError('bad arguments for %s: %s; it takes %s'
+                         % (name, exc, _signature_text(name, method)))
+
+
+def method_of(pool, method_name):
+    """The bound method ``method_name`` of the pool's first connection."""
+    first = next(iter(pool.regions.values()))
+    conn = first.connection
+    service = pool.service_name
+    cls = type(conn).__name__
+    method = None
+    if not method_name.startswith('_'):
+        method = getattr(conn, method_name, None)
+    if method is None:
+        names = [n for n in dir(conn)
+                 if not n.startswith('_') and callable(getattr(conn, n, None))]
+        close = difflib.get_close_matches(method_name, names, n=3)
+        hint = ('; did you mean %s?' % ' or '.join(repr(c) for c in close)
+                if close else '')
+        raise UsageError('unknown method %r of %s (%s)%s'
+                         % (method_name, service, cls, hint))
+    if not callable(method):
+        raise UsageError('%s.%s is not a method of %s'
+                         % (cls, method_name, service))
+    return method
