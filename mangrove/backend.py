@@ -68,8 +68,6 @@ class BotoBackend(object):
     change in a process (boto's region lists, constructor signatures).
     """
 
-    name = 'boto'
-
     def __init__(self):
         self._boto_regions = {}
         self._keywords = {}

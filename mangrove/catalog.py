@@ -23,8 +23,8 @@ import re
 from mangrove.exceptions import InvalidArgumentError
 from mangrove.fork import ForkSafeLock
 
-#: The partitions the catalog covers, in the order :func:`regions` and
-#: :func:`all_regions` list them.
+#: The partitions the catalog covers, in the order :func:`regions` lists
+#: them.
 PARTITIONS = ('aws', 'aws-cn', 'aws-us-gov')
 
 # Fork-safe: a child forked while another thread parses the catalog must
@@ -166,34 +166,3 @@ def partition_of(region_name):
         if catalog['regex'][name].match(region_name):
             return name
     return None
-
-
-def all_regions(partition=None):
-    """Every region of the catalog's partitions, whatever the service.
-
-    :param partition: ``'aws'``, ``'aws-cn'`` or ``'aws-us-gov'``; ``None``
-        for all three.
-    :type partition: str or None
-    :returns: region names, sorted within each partition, partitions in the
-        order of :data:`PARTITIONS`.
-    :rtype: list of str
-    :raises InvalidArgumentError: ``partition`` is not one of
-        :data:`PARTITIONS`.
-    """
-    wanted = _partitions(partition)
-    catalog = _load()
-    names = []
-    for name in wanted:
-        names.extend(catalog['partitions'][name]['regions'])
-    return names
-
-
-def generated():
-    """When and from what the catalog was generated.
-
-    :returns: a new dict with ``'date'`` (``'YYYY-MM-DD'``),
-        ``'botocore_version'`` and ``'command'`` (the command that
-        regenerates it).
-    :rtype: dict
-    """
-    return dict(_load()['generated'])

@@ -42,22 +42,20 @@ class ForkSafeLock(object):
         self._lock.release()
 
 
-def _reset_all_in_child():
-    _generation[0] += 1
-    for lock in list(_live_locks):
-        lock._reset()
-
-
 if hasattr(os, 'register_at_fork'):
     # Counted by the interpreter at each fork: reading it costs a third of
     # the getpid() system call, and every boto call through a proxy reads it.
     _generation = [0]
+
+    def _reset_all_in_child():
+        _generation[0] += 1
+        for lock in list(_live_locks):
+            lock._reset()
+
     process_token = functools.partial(_generation.__getitem__, 0)
     process_token.__doc__ = 'A value that changes in a forked child.'
     os.register_at_fork(after_in_child=_reset_all_in_child)
 else:
-    _generation = [0]
-
     def process_token():
         """A value that changes in a forked child: here, the process id."""
         return os.getpid()

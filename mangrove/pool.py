@@ -33,10 +33,6 @@ from mangrove.registry import ServiceSpec, get_service
 
 log = logging.getLogger(__name__)
 
-# Constructor arguments that are secrets: kept for reconnecting, never shown.
-_SECRET_KEYWORDS = frozenset(['aws_secret_access_key', 'security_token'])
-
-
 def _check_bool(name, value):
     if not isinstance(value, bool):
         raise InvalidArgumentTypeError(
