@@ -28,7 +28,7 @@ from six.moves.urllib.parse import urlsplit
 from mangrove import catalog, compat
 from mangrove.exceptions import UnknownRegionError
 from mangrove.fork import ForkSafeLock
-from mangrove.regions import region_key, suggest
+from mangrove.regions import region_key, unknown_region
 
 log = logging.getLogger(__name__)
 
@@ -161,12 +161,11 @@ class BotoBackend(object):
             # boto answers None for a region it does not know; never let
             # that reach a pool.
             valid = self.regions(spec)
-            raise UnknownRegionError(
-                'service %r has no region %r%s (valid regions: %s)'
-                % (spec.name, region_name,
-                   suggest(region_key(region_name),
-                           [region_key(v) for v in valid]),
-                   ', '.join(valid)))
+            raise unknown_region(
+                UnknownRegionError, 'service %r has no region %r' % (
+                    spec.name, region_name), region_name,
+                [region_key(v) for v in valid], 'valid regions',
+                as_names=True)
         return conn
 
     def _region_info(self, spec, region_name, host):

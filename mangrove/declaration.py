@@ -24,11 +24,19 @@ from six.moves.urllib.parse import urlsplit
 
 from mangrove.catalog import PARTITIONS
 from mangrove.exceptions import (
-    InvalidArgumentError, InvalidArgumentTypeError, InvalidDeclarationError)
+    InvalidArgumentError, InvalidDeclarationError, MangroveError, not_one_of,
+    rephrase, wrong_type)
 from mangrove.regions import ALL, region_key, region_keys
 
 #: The keys a service's options may have.
 OPTION_KEYS = ('regions', 'default_region', 'endpoint_url', 'partition')
+
+_EXPECTED_NAME = "a non-empty string such as 'ec2'"
+_EXPECTED_SERVICE = ("a service name or a dict of exactly one service name "
+                     "to its options")
+_EXPECTED_SERVICES = ("a non-empty dict of service name to options such as "
+                      "{'ec2': {'regions': ['us-east-1']}, 's3': {}}")
+
 
 class Declaration(collections.namedtuple(
         'Declaration',
@@ -64,11 +72,15 @@ def parse_default(value):
 
 def parse_partition(value):
     """A partition name, checked, or None."""
-    if value is None or value in PARTITIONS:
+    if value is None:
         return value
-    raise InvalidArgumentError(
-        'unknown partition %r (valid partitions: %s)'
-        % (value, ', '.join(PARTITIONS)))
+    if not isinstance(value, six.string_types):
+        raise wrong_type('partition', 'one of %s or None' % ', '.join(
+            repr(p) for p in PARTITIONS), value)
+    if value in PARTITIONS:
+        return value
+    raise not_one_of(InvalidArgumentError, 'unknown partition %r' % (value,),
+                     value, PARTITIONS, 'valid partitions')
 
 
 # The port of a URL's netloc, if it names one: what follows the last ':'
@@ -85,9 +97,8 @@ def parse_endpoint_url(value):
     if value is None:
         return None
     if not isinstance(value, six.string_types):
-        raise InvalidArgumentTypeError(
-            'endpoint_url must be a URL string such as %r, not %s %r'
-            % ('http://127.0.0.1:4566', type(value).__name__, value))
+        raise wrong_type('endpoint_url', 'a URL string such as %r'
+                         % 'http://127.0.0.1:4566', value)
     parts = urlsplit(value.replace('{region}', 'region'))
     # urlsplit's .port differs between Pythons on a bad port (an error, or
     # None), so the port is checked here, once, for all of them.
@@ -95,11 +106,12 @@ def parse_endpoint_url(value):
     port_ok = port is None or (port.isdigit() and 0 < int(port) < 65536)
     if parts.scheme not in ('http', 'https') or not parts.hostname \
             or not port_ok:
+        expected = 'something like %r or %r' % (
+            'http://127.0.0.1:4566', 'https://s3.{region}.example.com')
         raise InvalidArgumentError(
             'endpoint_url %r is not an http(s) URL with a host (and a port '
-            'from 1 to 65535, if any); expected '
-            'something like %r or %r'
-            % (value, 'http://127.0.0.1:4566', 'https://s3.{region}.example.com'))
+            'from 1 to 65535, if any); expected %s' % (value, expected),
+            value=value, valid=expected)
     return value
 
 
@@ -116,15 +128,16 @@ def parse_options(owner, service, options):
     if options is None:
         options = {}
     if not isinstance(options, dict):
+        expected = 'a dict with keys from %s' % ', '.join(OPTION_KEYS)
         raise InvalidDeclarationError(
-            '%s with options %r; options must be a dict with keys from %s'
-            % (where, options, ', '.join(OPTION_KEYS)))
+            '%s with options %r; options must be %s' % (
+                where, options, expected), value=options, valid=expected)
     unknown = sorted(set(options) - set(OPTION_KEYS), key=str)
     if unknown:
-        raise InvalidDeclarationError(
-            '%s with unknown option %s (valid options: %s)'
-            % (where, ', '.join(repr(k) for k in unknown),
-               ', '.join(OPTION_KEYS)))
+        raise not_one_of(
+            InvalidDeclarationError, '%s with unknown option %s' % (
+                where, ', '.join(repr(k) for k in unknown)),
+            unknown[0], OPTION_KEYS, 'valid options')
     try:
         return Declaration(
             service=service,
@@ -132,15 +145,16 @@ def parse_options(owner, service, options):
             default_region=parse_default(options.get('default_region')),
             endpoint_url=parse_endpoint_url(options.get('endpoint_url')),
             partition=parse_partition(options.get('partition')))
-    except (TypeError, ValueError) as exc:
-        raise InvalidDeclarationError('%s: %s' % (where, exc))
+    except MangroveError as exc:
+        raise rephrase(exc, where, InvalidDeclarationError)
 
 
 def _check_name(owner, service):
     if not isinstance(service, six.string_types) or not service.strip():
         raise InvalidDeclarationError(
-            '%s declares a service named %r; a service name is a non-empty '
-            'string such as %r' % (_owner_name(owner), service, 'ec2'))
+            '%s declares a service named %r; a service name is %s'
+            % (_owner_name(owner), service, _EXPECTED_NAME),
+            value=service, valid=_EXPECTED_NAME)
     return service
 
 
@@ -159,12 +173,14 @@ def service_declaration(cls):
         raise InvalidDeclarationError(
             '%s has no service: ServicePool is abstract; subclass it and set '
             "service = 'ec2' (or {'ec2': {'regions': [...], "
-            "'default_region': ...}})" % cls.__name__)
+            "'default_region': ...}})" % cls.__name__,
+            valid=_EXPECTED_SERVICE)
     if isinstance(value, dict):
         if len(value) != 1:
             raise InvalidDeclarationError(
-                '%s.service must be a service name or a dict of exactly one '
-                'service name to its options, not %r' % (cls.__name__, value))
+                '%s.service must be %s, not %r'
+                % (cls.__name__, _EXPECTED_SERVICE, value),
+                value=value, valid=_EXPECTED_SERVICE)
         (name, options), = value.items()
         return parse_options(cls, _check_name(cls, name), options)
     return parse_options(cls, _check_name(cls, value), None)
@@ -181,12 +197,14 @@ def services_declaration(cls):
     """
     value = getattr(cls, 'services', None)
     if isinstance(value, (list, tuple)):
+        for name in value:
+            _check_name(cls, name)
         value = collections.OrderedDict((name, None) for name in value)
     if not isinstance(value, dict) or not value:
         raise InvalidDeclarationError(
-            '%s.services must be a non-empty dict of service name to options '
-            "such as {'ec2': {'regions': ['us-east-1']}, 's3': {}}, not %r"
-            % (cls.__name__, value))
+            '%s.services must be %s, not %r'
+            % (cls.__name__, _EXPECTED_SERVICES, value),
+            value=value, valid=_EXPECTED_SERVICES)
     # A plain dict keeps the declared order from Python 3.7 on; before
     # that its order is arbitrary, so sort to make it repeatable.
     ordered = isinstance(value, collections.OrderedDict) or \

@@ -30,8 +30,8 @@ from concurrent.futures import (
 import six
 
 from mangrove.exceptions import (
-    FanOutError, FanOutTimeoutError, InvalidArgumentError,
-    InvalidArgumentTypeError, RegionNotInPoolError)
+    MAX_NAMES, FanOutError, FanOutTimeoutError, InvalidArgumentError,
+    RegionNotInPoolError, error_text, name_list, wrong_type, wrong_value)
 
 try:
     from collections.abc import Mapping
@@ -45,10 +45,6 @@ DEFAULT_MAX_WORKERS = 32
 
 # Python 2.7 has no monotonic clock; the futures backport uses time.time too.
 _now = getattr(time, 'monotonic', time.time)
-
-# Long enough for boto's "EC2ResponseError: 400 Bad Request <xml...>" to
-# show AWS's own message, short enough to keep 30 regions' summary readable.
-_MAX_ERROR_TEXT = 300
 
 
 def fan_out(tasks, max_workers=None, timeout=None, on_result=None):
@@ -98,9 +94,8 @@ def fan_out(tasks, max_workers=None, timeout=None, on_result=None):
     _check_max_workers(max_workers)
     timeout = _checked_timeout(timeout)
     if on_result is not None and not callable(on_result):
-        raise InvalidArgumentTypeError(
-            'on_result must be a callable taking (key, result, error) or '
-            'None, not %s %r' % (type(on_result).__name__, on_result))
+        raise wrong_type('on_result', 'a callable taking (key, result, '
+                         'error) or None', on_result)
     if not tasks:
         return RegionResults()
 
@@ -191,35 +186,32 @@ def _timeout_error(key, timeout, workers, never_started):
     if never_started:
         message += (' (it never started: all %d worker threads were busy; '
                     'raise max_workers)' % workers)
-    return FanOutTimeoutError(message)
+    error = FanOutTimeoutError(message)
+    error.key, error.timeout = key, timeout
+    return error
 
 
 def _checked_tasks(tasks):
     if isinstance(tasks, (six.string_types, bytes, Mapping)) or not hasattr(
             tasks, '__iter__'):
-        raise InvalidArgumentTypeError(
-            'tasks must be a list of (key, callable) pairs, not %s %r'
-            % (type(tasks).__name__, tasks))
+        raise wrong_type('tasks', 'a list of (key, callable) pairs', tasks)
     tasks = [tuple(task) if isinstance(task, list) else task
              for task in tasks]
     seen = set()
     for task in tasks:
         if not (isinstance(task, tuple) and len(task) == 2
                 and callable(task[1])):
-            raise InvalidArgumentTypeError(
-                'each task must be a (key, callable) pair, not %s %r'
-                % (type(task).__name__, task))
+            raise wrong_type('each task', 'a (key, callable) pair', task)
         key = task[0]
         try:
             duplicate = key in seen
         except TypeError:
-            raise InvalidArgumentTypeError(
-                'task keys must be hashable (a string or a tuple), not %s %r'
-                % (type(key).__name__, key))
+            raise wrong_type('task keys', 'hashable (a string or a tuple)',
+                             key)
         if duplicate:
             raise InvalidArgumentError(
                 'task keys must be distinct; %r appears more than once' % (
-                    key,))
+                    key,), value=key, valid='distinct keys')
         seen.add(key)
     return tasks
 
@@ -229,28 +221,23 @@ def _check_max_workers(max_workers):
         return
     if isinstance(max_workers, bool) or not isinstance(
             max_workers, six.integer_types):
-        raise InvalidArgumentTypeError(
-            'max_workers must be a positive int or None, not %s %r'
-            % (type(max_workers).__name__, max_workers))
+        raise wrong_type('max_workers', 'a positive int or None', max_workers)
     if max_workers < 1:
-        raise InvalidArgumentError(
-            'max_workers must be a positive int (1 or more) or None, not %r'
-            % (max_workers,))
+        raise wrong_value('max_workers',
+                          'a positive int (1 or more) or None', max_workers)
 
 
 def _checked_timeout(timeout):
     if timeout is None:
         return None
     if isinstance(timeout, bool) or not isinstance(timeout, numbers.Real):
-        raise InvalidArgumentTypeError(
-            'timeout must be a number of seconds (int or float) or None, '
-            'not %s %r' % (type(timeout).__name__, timeout))
+        raise wrong_type('timeout', 'a number of seconds (int or float) or '
+                         'None', timeout)
     seconds = float(timeout)
     # NaN fails "> 0"; infinity overflows the lock waits underneath.
     if not (seconds > 0 and not math.isinf(seconds)):
-        raise InvalidArgumentError(
-            'timeout must be a positive, finite number of seconds or None, '
-            'not %r' % (timeout,))
+        raise wrong_value('timeout', 'a positive, finite number of seconds '
+                          'or None', timeout)
     return seconds
 
 
@@ -270,14 +257,6 @@ def format_key(key):
     if isinstance(key, tuple):
         return '/'.join('%s' % (part,) for part in key)
     return '%s' % (key,)
-
-
-def _format_error(error):
-    text = ' '.join(('%s' % (error,)).split())
-    if len(text) > _MAX_ERROR_TEXT:
-        text = text[:_MAX_ERROR_TEXT - 3] + '...'
-    name = type(error).__name__
-    return '%s: %s' % (name, text) if text else name
 
 
 class RegionResults(Mapping):
@@ -325,16 +304,18 @@ class RegionResults(Mapping):
         except TypeError:
             raise RegionNotInPoolError(
                 '%r cannot be a key of these results (unhashable %s)'
-                % (key, type(key).__name__))
+                % (key, type(key).__name__), value=key,
+                valid=self.succeeded)
         error = self.errors.get(key)
         if error is not None:
             six.raise_from(RegionNotInPoolError(
                 '%s has no result: it failed with %s (see .errors[%r])'
-                % (format_key(key), _format_error(error), key)), error)
+                % (format_key(key), error_text(error), key), value=key,
+                valid=self.succeeded), error)
         raise RegionNotInPoolError(
             '%r is not a key of these results; succeeded: %s; failed: %s'
             % (key, self._key_list(self._results),
-               self._key_list(self.errors)))
+               self._key_list(self.errors)), value=key, valid=self.succeeded)
 
     def __contains__(self, key):
         try:
@@ -394,7 +375,8 @@ class RegionResults(Mapping):
         except KeyError:
             raise RegionNotInPoolError(
                 '%r did not fail; failed keys: %s'
-                % (key, self._key_list(self.errors)))
+                % (key, self._key_list(self.errors)), value=key,
+                valid=self.failed)
         return ''.join(traceback.format_exception(
             type(error), error, self.tracebacks.get(key)))
 
@@ -411,11 +393,14 @@ class RegionResults(Mapping):
             return
         lines = ['fan-out failed for %d of %d keys:' % (
             len(self.errors), len(self.errors) + len(self._results))]
-        for key, error in self.errors.items():
-            lines.append('  %s: %s' % (format_key(key), _format_error(error)))
+        for key, error in list(self.errors.items())[:MAX_NAMES]:
+            lines.append('  %s: %s' % (format_key(key), error_text(error)))
+        if len(self.errors) > MAX_NAMES:
+            lines.append('  ... and %d more (see .results.errors)'
+                         % (len(self.errors) - MAX_NAMES))
         first = next(iter(self.errors.values()))
         six.raise_from(FanOutError('\n'.join(lines), results=self), first)
 
     @staticmethod
     def _key_list(keys):
-        return ', '.join(format_key(k) for k in keys) or 'none'
+        return name_list(format_key(k) for k in keys)

@@ -19,15 +19,12 @@ try:
 except ImportError:  # Python 2.7
     from collections import Mapping
 
-from mangrove.exceptions import (
+# RegionAttributeError is imported from here by earlier code.
+from mangrove.exceptions import (  # noqa: F401
     InvalidArgumentError, InvalidArgumentTypeError, NoDefaultRegionError,
-    RegionNotInPoolError)
+    RegionAttributeError, RegionNotInPoolError, rephrase)
 from mangrove.fork import process_token
-from mangrove.regions import region_key, region_name, suggest
-
-
-class RegionAttributeError(RegionNotInPoolError, AttributeError):
-    """A region read as an attribute of ``pool.regions`` that the pool lacks."""
+from mangrove.regions import region_key, region_name, unknown_region
 
 
 class RegionProxy(object):
@@ -153,10 +150,10 @@ class RegionMapping(Mapping):
         key = region_key(name)
         proxy = entries.get(key)
         if proxy is None:
-            raise RegionNotInPoolError(
-                '%s has no region %r%s (its regions: %s)'
-                % (self._pool._label(), name, suggest(key, entries),
-                   ', '.join(entries) or 'none'))
+            raise unknown_region(
+                RegionNotInPoolError,
+                '%s has no region %r' % (self._pool._label(), name), name,
+                entries, 'its regions')
         return proxy
 
     def __getitem__(self, name):
@@ -176,7 +173,7 @@ class RegionMapping(Mapping):
             return self[attr]
         except (RegionNotInPoolError, InvalidArgumentError,
                 InvalidArgumentTypeError) as exc:
-            raise RegionAttributeError(str(exc))
+            raise rephrase(exc, None, RegionAttributeError)
 
     @property
     def default(self):

@@ -25,10 +25,10 @@ from mangrove import declaration, fanout
 from mangrove.backend import boto_backend
 from mangrove.exceptions import (
     InvalidArgumentError, InvalidArgumentTypeError, InvalidServiceError,
-    NotConnectedError, UnknownRegionError)
+    NotConnectedError, UnknownRegionError, rephrase)
 from mangrove.fork import ForkSafeLock, process_token
 from mangrove.mapping import RegionMapping, RegionProxy
-from mangrove.regions import region_key, region_name, suggest
+from mangrove.regions import region_key, region_name, unknown_region
 from mangrove.registry import ServiceSpec, get_service
 
 log = logging.getLogger(__name__)
@@ -186,7 +186,7 @@ class ServicePool(object):
             if self._hooks_overridden():
                 return ServiceSpec(name, None, type(self).__name__, name,
                                    name, ())
-            raise InvalidServiceError('%s: %s' % (type(self).__name__, exc))
+            raise rephrase(exc, type(self).__name__)
 
     def _known_regions(self):
         names = []
@@ -209,11 +209,10 @@ class ServicePool(object):
                 where = self._spec.name + (
                     ' in partition %r' % self._decl.partition
                     if self._decl.partition else '')
-                raise UnknownRegionError(
-                    '%s: service %s has no region %r%s (valid regions: %s)'
-                    % (type(self).__name__, where, region_name(key),
-                       suggest(key, known),
-                       ', '.join(region_name(k) for k in known)))
+                raise unknown_region(
+                    UnknownRegionError, '%s: service %s has no region %r' % (
+                        type(self).__name__, where, region_name(key)),
+                    region_name(key), known, 'valid regions', as_names=True)
         return list(keys)
 
     # -- the seed's hooks ----------------------------------------------------
@@ -621,8 +620,7 @@ class ServiceMixinPool(object):
         try:
             get_service(decl.service)
         except InvalidServiceError as exc:
-            raise InvalidServiceError('%s.services: %s'
-                                      % (type(self).__name__, exc))
+            raise rephrase(exc, '%s.services' % type(self).__name__)
         pool = ServicePool.__new__(ServicePool)
         pool.service = decl.service
         options = dict(self._common)
@@ -638,8 +636,8 @@ class ServiceMixinPool(object):
         except (InvalidArgumentError, InvalidArgumentTypeError) as exc:
             # The member pool's message names ServicePool; say which class
             # declared the service.
-            raise type(exc)('%s (service %r): %s'
-                            % (type(self).__name__, decl.service, exc))
+            raise rephrase(exc, '%s (service %r)'
+                           % (type(self).__name__, decl.service))
         return pool
 
     def _set_services(self, pools):

@@ -10,16 +10,18 @@ the *key* (``us_east_1``, used by :attr:`ServicePool.regions`) and the
 """
 from __future__ import absolute_import
 
-import difflib
 import re
 
 import six
 
-from mangrove.exceptions import InvalidArgumentError, InvalidArgumentTypeError
+from mangrove.exceptions import (
+    InvalidArgumentError, close_matches, not_one_of, wrong_type)
 
 # Lower-case words joined by dashes or underscores: 'us-east-1',
 # 'us_gov_west_1', 'universal'. Anything else cannot be a region.
 _REGION_RE = re.compile(r'^[a-z0-9]+(?:[-_][a-z0-9]+)*$')
+
+_EXPECTED_NAME = "a string such as 'us-east-1' or 'us_east_1'"
 
 #: The word that means "every region the service knows" in declarations.
 ALL = '*'
@@ -35,14 +37,12 @@ def region_key(name):
     :raises InvalidArgumentError: ``name`` cannot be a region name.
     """
     if not isinstance(name, six.string_types):
-        raise InvalidArgumentTypeError(
-            'a region name must be a string such as %r or %r, not %s %r'
-            % ('us-east-1', 'us_east_1', type(name).__name__, name))
+        raise wrong_type('a region name', _EXPECTED_NAME, name)
     key = name.strip().lower().replace('-', '_')
     if not _REGION_RE.match(key):
         raise InvalidArgumentError(
-            '%r is not a region name; expected a name such as %r or %r'
-            % (name, 'us-east-1', 'us_east_1'))
+            '%r is not a region name; expected %s' % (name, _EXPECTED_NAME),
+            value=name, valid=_EXPECTED_NAME)
     return str(key)
 
 
@@ -69,9 +69,8 @@ def region_keys(regions, what='regions'):
             regions, (list, tuple, set, frozenset)):
         hint = (' such as [%r]' % regions
                 if isinstance(regions, six.string_types) else '')
-        raise InvalidArgumentTypeError(
-            '%s must be a list of region names%s, %r or None, not %s %r'
-            % (what, hint, ALL, type(regions).__name__, regions))
+        raise wrong_type(what, 'a list of region names%s, %r or None'
+                         % (hint, ALL), regions)
     keys = []
     for name in regions:
         key = region_key(name)
@@ -80,13 +79,28 @@ def region_keys(regions, what='regions'):
     return keys
 
 
-def suggest(key, valid_keys):
-    """A ``did you mean`` phrase for an unknown region key, or ``''``.
+def unknown_region(error_class, head, name, valid_keys, what, as_names=False):
+    """The error for a region name none of ``valid_keys`` matches.
 
-    :rtype: str
+    Suggestions are region names (``'us-east-1'``), whichever form the
+    user typed; the message lists ``valid_keys`` as the pool shows them.
+
+    :param error_class: the :class:`~mangrove.exceptions.MangroveError`
+        subclass to raise.
+    :param head: what went wrong, naming ``name``.
+    :param name: the name as the user gave it.
+    :param valid_keys: the region keys that would have been valid.
+    :param what: how the message introduces the list (``'its regions'``).
+    :param as_names: list the valid regions as names (``us-east-1``)
+        rather than keys.
+    :rtype: :class:`~mangrove.exceptions.MangroveError`
     """
-    close = difflib.get_close_matches(key, list(valid_keys), n=3, cutoff=0.6)
-    if not close:
-        return ''
-    return '; did you mean %s?' % ' or '.join(
-        repr(region_name(c)) for c in close)
+    valid_keys = list(valid_keys)
+    try:
+        key = region_key(name)
+    except (TypeError, ValueError):
+        key = name
+    suggestions = [region_name(k) for k in close_matches(key, valid_keys)]
+    shown = [region_name(k) for k in valid_keys] if as_names else valid_keys
+    return not_one_of(error_class, head, name, valid_keys, what, shown=shown,
+                      suggestions=suggestions)

@@ -12,11 +12,11 @@ names here, so the two can never disagree.
 from __future__ import absolute_import
 
 import collections
-import difflib
 
 import six
 
-from mangrove.exceptions import InvalidArgumentTypeError, InvalidServiceError
+from mangrove.exceptions import (
+    InvalidServiceError, close_matches, not_one_of, wrong_type)
 
 
 class ServiceSpec(collections.namedtuple(
@@ -132,15 +132,11 @@ def get_service(name):
         lists the closest names.
     """
     if not isinstance(name, six.string_types):
-        raise InvalidArgumentTypeError(
-            'service name must be a string such as %r, not %s %r'
-            % ('ec2', type(name).__name__, name))
+        raise wrong_type('service name', "a string such as 'ec2'", name)
     canonical = _NAMES.get(name.strip().lower())
     if canonical is None:
-        close = difflib.get_close_matches(name.lower(), sorted(_NAMES), n=3)
-        hint = ('; did you mean %s?' % ' or '.join(repr(c) for c in close)
-                if close else '')
-        raise InvalidServiceError(
-            'unknown service %r%s (known services: %s)'
-            % (name, hint, ', '.join(SERVICES)))
+        raise not_one_of(
+            InvalidServiceError, 'unknown service %r' % (name,), name,
+            list(SERVICES), 'known services',
+            suggestions=close_matches(name.strip().lower(), sorted(_NAMES)))
     return SERVICES[canonical]

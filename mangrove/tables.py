@@ -14,6 +14,7 @@ import collections
 
 import six
 
+from mangrove.exceptions import shorten
 from mangrove.plaindata import to_data
 from mangrove.regions import region_name
 
@@ -33,7 +34,6 @@ _COLUMNS = ('id', 'name', 'state', 'instance_type', 'placement',
             'creation_date', 'launch_time', 'status')
 _MAX_COLUMNS = 5
 _MAX_CELL = 60
-_MAX_ERROR_TEXT = 300
 
 
 def _label(data):
@@ -198,10 +198,7 @@ def _error_message(error):
             text = '%s: %s' % (text.strip(), message)
     else:
         text = six.text_type(error)
-    text = ' '.join(text.split())
-    if len(text) > _MAX_ERROR_TEXT:
-        text = text[:_MAX_ERROR_TEXT - 3] + '...'
-    return text
+    return shorten(text)
 
 
 def error_data(error):

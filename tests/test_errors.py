@@ -490,3 +490,160 @@ def test_failed_add_service_leaves_the_pool_as_it_was(connect, kwargs, name):
     assert type(raised.value) is exception_class(name)
     assert mixin_snapshot(mixin) == before
     assert not hasattr(mixin, 'kinesis')
+
+
+# -- errors carry their data -------------------------------------------------
+
+# (id, make the bad call, expected .value, text in .valid, .suggestions)
+FIELD_CASES = [
+    ('service-typo', lambda: service_pool(service='ec3')(), 'ec3', 'sqs',
+     'ec2'),
+    ('region-typo-in-constructor',
+     lambda: helper('Ec2Pool')(regions=['us-est-1']), 'us-est-1',
+     'us-east-1', 'us-east-1'),
+    ('region-typo-in-lookup', lambda: sqs_pool().regions['us-est-1'],
+     'us-est-1', 'us_east_1', 'us-east-1'),
+    ('region-typo-as-attribute', lambda: sqs_pool().regions.us_est_1,
+     'us_est_1', 'eu_west_1', 'us-east-1'),
+    ('partition-typo', lambda: helper('Ec2Pool')(partition='aws-gov'),
+     'aws-gov', 'aws-us-gov', 'aws-us-gov'),
+    ('declaration-option-typo',
+     lambda: service_pool(service={'sqs': {'region': ['us-east-1']}})(),
+     'region', 'regions', 'regions'),
+    ('declared-region-typo',
+     lambda: service_pool(service={'sqs': {'regions': ['eu-wset-1']}})(),
+     'eu-wset-1', 'eu-west-1', 'eu-west-1'),
+    ('mixin-service-typo',
+     lambda: mixin_pool(services={'sqs': {}, 'snss': {}})(), 'snss',
+     'sns', 'sns'),
+    ('timeout-type', lambda: sqs_pool().map(len, timeout='5'), '5',
+     'number of seconds', ()),
+    ('timeout-value', lambda: sqs_pool().map(len, timeout=-1), -1,
+     'positive', ()),
+    ('max-workers-type', lambda: sqs_pool().map(len, max_workers=2.0), 2.0,
+     'positive int', ()),
+    ('region-name-type', lambda: sqs_pool().add_region(5), 5,
+     "'us-east-1'", ()),
+    ('endpoint-url', lambda: helper('SqsPool')(endpoint_url='ftp://x'),
+     'ftp://x', 'http://127.0.0.1:4566', ()),
+]
+
+
+@pytest.mark.parametrize('make_call,value,valid,suggestions', [
+    pytest.param(*case[1:], id=case[0]) for case in FIELD_CASES])
+def test_errors_carry_the_bad_value_what_is_valid_and_suggestions(
+        make_call, value, valid, suggestions):
+    from mangrove.exceptions import MangroveError
+
+    with pytest.raises(MangroveError) as raised:
+        make_call()
+    error = raised.value
+    assert error.value == value
+    assert error.valid is not None
+    shown = error.valid if isinstance(error.valid, str) else \
+        ', '.join(error.valid)
+    assert valid in shown
+    if isinstance(suggestions, tuple):
+        assert error.suggestions == suggestions
+    else:
+        assert suggestions in error.suggestions
+    # What the data says is what the message says.
+    assert repr(value) in str(error) or str(value) in str(error)
+    for suggestion in error.suggestions:
+        assert repr(suggestion) in str(error)
+    # brief is the message up to its list of valid names.
+    assert str(error).startswith(error.brief)
+
+
+def test_a_suggestion_is_built_one_way_everywhere():
+    from mangrove.exceptions import MangroveError
+
+    texts = []
+    for make_call in (lambda: helper('Ec2Pool')(regions=['us-est-1']),
+                      lambda: sqs_pool().regions['us-est-1'],
+                      lambda: service_pool(service='sqss')(),
+                      lambda: helper('Ec2Pool')(partition='aws-gov')):
+        with pytest.raises(MangroveError) as raised:
+            make_call()
+        texts.append(str(raised.value))
+    for text in texts:
+        head, _, rest = text.partition('; did you mean ')
+        assert rest, text
+        hint, _, listed = rest.partition('? (')
+        assert hint.startswith("'") and hint.endswith("'")
+        assert listed.endswith(')')
+        assert ': ' in listed
+
+
+def test_errors_with_fields_pickle_and_copy_with_them():
+    import copy
+    import pickle
+
+    from mangrove.exceptions import RegionAttributeError
+
+    with pytest.raises(RegionAttributeError) as raised:
+        sqs_pool().regions.us_est_1
+    for clone in (pickle.loads(pickle.dumps(raised.value, protocol))
+                  for protocol in range(pickle.HIGHEST_PROTOCOL + 1)):
+        assert type(clone) is RegionAttributeError
+        assert str(clone) == str(raised.value)
+        assert (clone.value, clone.valid, clone.suggestions, clone.brief) == (
+            raised.value.value, raised.value.valid,
+            raised.value.suggestions, raised.value.brief)
+    copied = copy.deepcopy(raised.value)
+    assert 'us-east-1' in copied.suggestions
+
+
+def test_region_attribute_error_lives_with_the_others():
+    from mangrove import exceptions, mapping
+
+    assert mapping.RegionAttributeError is exceptions.RegionAttributeError
+
+
+def test_lists_of_valid_names_are_capped_and_kept_whole_in_valid():
+    from mangrove.exceptions import MAX_NAMES, RegionNotInPoolError
+
+    names = ['zone-%d' % i for i in range(2000)]
+    pool = helper('SqsPool')(connect=True, regions=names,
+                             endpoint_url='http://127.0.0.1:1')
+    with pytest.raises(RegionNotInPoolError) as raised:
+        pool.regions['zone-x']
+    message = str(raised.value)
+    assert len(message) < 2000
+    assert '(%d more)' % (2000 - MAX_NAMES) in message
+    assert len(raised.value.valid) == 2000
+
+
+def test_a_fan_out_timeout_is_the_same_builtin_on_every_python():
+    import six
+
+    from mangrove.exceptions import FanOutTimeoutError
+    from concurrent.futures import TimeoutError as FuturesTimeoutError
+
+    assert issubclass(FanOutTimeoutError, FuturesTimeoutError)
+    assert issubclass(FanOutTimeoutError, OSError)
+    if six.PY3:
+        assert issubclass(FanOutTimeoutError, TimeoutError)  # noqa: F821
+
+    import threading
+    release = threading.Event()
+    try:
+        results = sqs_pool().map(lambda region: release.wait(30),
+                                 regions=['us-east-1'], timeout=0.2)
+    finally:
+        release.set()
+    error = results.errors['us_east_1']
+    assert isinstance(error, OSError)
+    assert (error.key, error.timeout) == ('us_east_1', 0.2)
+
+
+def test_error_text_names_the_class_once():
+    from mangrove.exceptions import MAX_TEXT, error_text
+
+    class BotoServerError(Exception):
+        pass
+
+    assert error_text(BotoServerError('BotoServerError: 503 Unavailable')) \
+        == 'BotoServerError: 503 Unavailable'
+    assert error_text(ValueError('')) == 'ValueError'
+    assert len(error_text(ValueError('x' * 5000))) == MAX_TEXT

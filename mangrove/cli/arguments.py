@@ -7,7 +7,6 @@ boto method they are for.
 from __future__ import absolute_import
 
 import argparse
-import difflib
 import inspect
 import json
 import re
@@ -15,6 +14,7 @@ import re
 import six
 
 from mangrove.cli.errors import UsageError
+from mangrove.exceptions import close_matches, did_you_mean
 
 __all__ = ['seconds', 'split_names', 'parse_value', 'parse_arguments',
            'check_call', 'method_of']
@@ -133,11 +133,9 @@ def method_of(pool, method_name):
     if method is None:
         names = [n for n in dir(conn)
                  if not n.startswith('_') and callable(getattr(conn, n, None))]
-        close = difflib.get_close_matches(method_name, names, n=3)
-        hint = ('; did you mean %s?' % ' or '.join(repr(c) for c in close)
-                if close else '')
-        raise UsageError('unknown method %r of %s (%s)%s'
-                         % (method_name, service, cls, hint))
+        raise UsageError('unknown method %r of %s (%s)%s' % (
+            method_name, service, cls,
+            did_you_mean(close_matches(method_name, names))))
     if not callable(method):
         raise UsageError('%s.%s is not a method of %s'
                          % (cls, method_name, service))

@@ -2,16 +2,9 @@
 """The two ways a ``mangrove`` command ends early, by exit status."""
 from __future__ import absolute_import
 
-import re
-
 import six
 
 __all__ = ['UsageError', 'CommandError', 'message']
-
-# The parenthesised lists of valid names after a "did you mean" are a whole
-# catalog long; the suggestion is what a user at a prompt needs.
-_VALID_LIST = re.compile(
-    r' \((?:valid|known|its) [a-z ]+: [^)]*\)$')
 
 
 class UsageError(Exception):
@@ -29,7 +22,8 @@ def message(exc):
 
     :rtype: str
     """
-    text = ' '.join(six.text_type(exc).split())
-    if 'did you mean' in text:
-        text = _VALID_LIST.sub('', text)
-    return text
+    # A mangrove error says apart what a prompt needs (its brief) and the
+    # list of valid names, which can be a whole catalog long.
+    if getattr(exc, 'suggestions', None):
+        return ' '.join(exc.brief.split())
+    return ' '.join(six.text_type(exc).split())
