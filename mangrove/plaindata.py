@@ -10,6 +10,7 @@ from __future__ import absolute_import
 
 import collections
 import datetime
+import re
 import sys
 
 import six
@@ -19,10 +20,24 @@ try:
 except ImportError:  # Python 2.7
     from collections import Mapping
 
-__all__ = ['to_data']
+__all__ = ['to_data', 'is_secret']
 
 # Deeper than any boto result; a cycle not caught by identity stops here.
 _MAX_DEPTH = 8
+
+_CAMEL = re.compile(r'(?<=[a-z0-9])([A-Z])')
+
+# Attributes boto's XML parser leaves on objects that say nothing.
+_XML_NOISE = frozenset(['item', 'requestId', 'xmlns', 'connection'])
+
+# Fields whose value is a secret: a new key pair's private key (AWS keeps
+# no copy), a new IAM access key's secret, STS credentials, passwords.
+_SECRET_NAMES = frozenset([
+    'material', 'key_material', 'private_key', 'password', 'secret',
+    'secret_key', 'secret_access_key', 'session_token', 'security_token',
+    'token'])
+_SECRET_ENDINGS = ('_password', '_secret', '_secret_key', '_private_key',
+                   '_session_token', '_security_token')
 
 
 def _is_connection(value):
@@ -31,9 +46,26 @@ def _is_connection(value):
         value, connection.AWSAuthConnection)
 
 
+def _snake(name):
+    return _CAMEL.sub(r'_\1', name).lower()
+
+
+def is_secret(name):
+    """Whether a field of this name holds a value AWS shows only once or
+    that grants access: a private key, a password, a secret access key, a
+    session token.
+
+    :param name: a field name, ``snake_case`` or ``camelCase``.
+    :rtype: bool
+    """
+    name = _snake(name)
+    return name in _SECRET_NAMES or name.endswith(_SECRET_ENDINGS)
+
+
 def _public_attributes(value):
-    """Names of the public data attributes of an object: its own, plus the
-    properties of its class (boto computes ``Instance.state`` that way)."""
+    """``(attribute, field)`` of the public data attributes of an object:
+    its own, plus the properties of its class (boto computes
+    ``Instance.state`` that way), each under a ``snake_case`` field name."""
     names = set()
     try:
         names.update(vars(value))
@@ -44,18 +76,31 @@ def _public_attributes(value):
         if isinstance(getattr(cls, name, None), property):
             names.add(name)
     # boto's XML parser also sets an attribute for every element it does not
-    # know (``RunInstancesResponse``, ``ResponseMetadata``); those start
-    # with a capital letter, boto's own attributes never do. ``connection``
-    # is the owning connection (or None) on every boto object.
-    return sorted(n for n in names if not n.startswith('_') and
-                  not n[:1].isupper() and n != 'connection')
+    # know: ``RunInstancesResponse`` (capitalized, never one of boto's own),
+    # list wrappers (``item``, ``attachmentSet``), ``requestId``, and
+    # camelCase copies of fields boto also parses (``ownerId`` beside
+    # ``owner_id``). A camelCase element boto does not parse
+    # (``creationDate`` of an image) is kept under its snake_case name.
+    # ``connection`` is the owning connection (or None) on every boto object.
+    fields = []
+    for name in sorted(names):
+        if name.startswith('_') or name[:1].isupper() or \
+                name in _XML_NOISE or name.endswith('Set'):
+            continue
+        field = _snake(name)
+        if field != name and field in names:
+            continue
+        fields.append((name, field))
+    return sorted(fields, key=lambda f: f[1])
 
 
 def to_data(value, _path=None, _depth=0):
     """Convert a boto result to plain data that :mod:`json` can write.
 
     boto objects become dicts of their public, non-callable attributes,
-    recursively; connection objects and references back up to an object
+    recursively, without the leftovers of boto's XML parsing (``item``,
+    ``requestId``, camelCase copies of snake_case fields); connection
+    objects and references back up to an object
     already being converted are left out (in a list, such a reference
     becomes its ``str()``). Lists,
     tuples and boto result sets become lists, sets sorted lists, mappings
@@ -89,11 +134,11 @@ def to_data(value, _path=None, _depth=0):
         if isinstance(value, (set, frozenset)):
             return [to_data(v, path, _depth + 1)
                     for v in sorted(value, key=str)]
-        names = _public_attributes(value)
-        if not names:
+        fields = _public_attributes(value)
+        if not fields:
             return str(value)
         data = collections.OrderedDict()
-        for name in names:
+        for name, field in fields:
             try:
                 item = getattr(value, name)
             except Exception:
@@ -104,7 +149,7 @@ def to_data(value, _path=None, _depth=0):
             # mapping as ``connection``) would only repeat what is shown.
             if callable(item) or _is_connection(item) or id(item) in path:
                 continue
-            data[name] = to_data(item, path, _depth + 1)
+            data[field] = to_data(item, path, _depth + 1)
         return data
     finally:
         path.discard(id(value))

@@ -2,10 +2,18 @@
 """
 A fan-out's results as readable text: a table per region, one line per error.
 
-:func:`format_results` and :func:`format_errors` give the lines ``mangrove
-call`` prints and the demo shows; :func:`format_value` lays out one
-region's result; :func:`error_text` and :func:`error_data` describe an
-error in a line or as plain data. Values go through
+:func:`layout_results` gives the lines ``mangrove call`` prints (and the
+demo shows) with what they hold; :func:`format_value` lays out one region's
+result: a list of boto objects is a table with the columns telling for its
+type (an instance's ``Name`` tag, a volume's size and attachment), a dict
+nested ``key: value`` lines. :func:`error_text` and :func:`error_data`
+describe an error in a line or as plain data, :func:`format_errors` gives
+one line per distinct failure.
+
+Given a width, every line fits it: long cells are cut in the middle, where
+an id or URL is least telling. A value AWS shows only once (a new key
+pair's private key, a new access key's secret) is never cut: it is printed
+whole, below its table. Values go through
 :func:`mangrove.plaindata.to_data` first. Nothing here writes anywhere.
 """
 from __future__ import absolute_import
@@ -14,26 +22,173 @@ import collections
 
 import six
 
-from mangrove.exceptions import shorten
-from mangrove.plaindata import to_data
+from mangrove import exceptions
+from mangrove.plaindata import is_secret, to_data
 from mangrove.regions import region_name
+from mangrove.tablecolumns import columns_for, rows_of
 
 try:
     from collections.abc import Mapping
 except ImportError:  # Python 2.7
     from collections import Mapping
 
-__all__ = ['format_value', 'format_results', 'format_errors', 'error_text',
-           'error_data']
+__all__ = ['Layout', 'layout_results', 'format_results', 'format_value',
+           'format_errors', 'error_text', 'error_data', 'shorten']
 
-# Attributes worth a column, in the order they are shown, when a result is
-# a list of boto objects. Anything else is in ``--json``.
-_COLUMNS = ('id', 'name', 'state', 'instance_type', 'placement',
-            'ip_address', 'private_ip_address', 'image_id', 'vpc_id',
-            'description', 'instances', 'owner_id', 'endpoint', 'url',
-            'creation_date', 'launch_time', 'status')
-_MAX_COLUMNS = 5
-_MAX_CELL = 60
+_INDENT = '  '
+_GAP = '  '
+# A column is cut no shorter than this (or its header): ids stay whole.
+_MIN_CELL = 20
+_ELLIPSIS = '...'
+
+
+def shorten(text, width):
+    """``text`` cut in the middle to at most ``width`` characters.
+
+    The middle of an id, ARN or URL is its least telling part: the start
+    says what it is, the end which one.
+
+    :rtype: str
+    """
+    if width is None or len(text) <= width:
+        return text
+    if width <= len(_ELLIPSIS) + 1:
+        return text[:width]
+    keep = width - len(_ELLIPSIS)
+    return text[:keep - keep // 2] + _ELLIPSIS + text[len(text) - keep // 2:]
+
+
+class Layout(object):
+    """Lines showing results, and what they hold.
+
+    :ivar lines: the lines, without newlines.
+    :ivar secrets: ``(key, field)`` of each value printed whole because AWS
+        shows it only once.
+    """
+
+    def __init__(self, width=None):
+        self.width = width
+        self.lines = []
+        self.secrets = []
+
+    def add(self, line):
+        self.lines.append(shorten(line, self.width))
+
+    def value(self, key, value, indent=_INDENT):
+        """Add the lines of one result (see :func:`format_value`)."""
+        if isinstance(value, Mapping) or not isinstance(
+                value, (list, tuple, set, frozenset)):
+            data = to_data(value)
+            if isinstance(data, dict) and not isinstance(value, Mapping):
+                self._objects(key, [value], indent)
+            elif isinstance(data, dict):
+                if not data:
+                    self.add(indent + '(empty)')
+                self._nested(key, data, indent, ())
+            else:
+                for line in six.text_type(data).splitlines() or ['']:
+                    self.add(indent + line)
+            return
+        items = list(value)
+        if not items:
+            self.add(indent + '(none)')
+            return
+        objects = [i for i in items if isinstance(to_data(i), dict)]
+        if objects:
+            self._objects(key, objects, indent)
+        for item in items:
+            data = to_data(item)
+            if not isinstance(data, dict):
+                self.add(indent + _cell(data))
+
+    def _objects(self, key, objects, indent):
+        rows = rows_of(objects)
+        columns = columns_for(rows)
+        cells = [[_cell(row.get(name)) for name in columns] for row in rows]
+        widths = _fit(columns, [max([len(c)] + [len(r[i]) for r in cells])
+                                for i, c in enumerate(columns)],
+                      self.width, len(indent))
+        for line in [list(columns)] + cells:
+            self.add(indent + _GAP.join(
+                shorten(cell, w).ljust(w) for cell, w in zip(line, widths)
+            ).rstrip())
+        for row in rows:
+            for path, secret in _secrets(row.data):
+                self._secret(key, '%s of %s' % (path, row.label), secret,
+                             indent)
+
+    def _nested(self, key, data, indent, path):
+        for name, value in data.items():
+            here = path + (name,)
+            if is_secret(name) and value not in (None, ''):
+                self._secret(key, name, value, indent, here)
+            elif isinstance(value, dict) and value:
+                self.add('%s%s:' % (indent, name))
+                self._nested(key, value, indent + _INDENT, here)
+            elif isinstance(value, list) and any(
+                    isinstance(v, dict) for v in value):
+                self.add('%s%s:' % (indent, name))
+                for item in value:
+                    if isinstance(item, dict):
+                        self.add('%s- %s' % (indent + _INDENT, _label(item)))
+                        self._nested(key, item, indent + _INDENT * 2, here)
+                    else:
+                        self.add('%s- %s' % (indent + _INDENT, _cell(item)))
+            else:
+                self.add('%s%s: %s' % (indent, name, _cell(value)))
+
+    def _secret(self, key, name, value, indent, path=None):
+        """A value shown once by AWS: whole, never cut to the width."""
+        self.secrets.append((key, '.'.join(path) if path else name))
+        text = six.text_type(value)
+        lines = text.strip('\n').split('\n')
+        if len(lines) == 1:
+            self.lines.append('%s%s: %s' % (indent, name, lines[0]))
+            return
+        self.lines.append('%s%s:' % (indent, name))
+        self.lines.extend(indent + _INDENT + line for line in lines)
+
+
+def _secrets(data, path=()):
+    """``(dotted path, value)`` of every secret field inside ``data``."""
+    if isinstance(data, dict):
+        for name, value in data.items():
+            if is_secret(name) and value not in (None, ''):
+                yield '.'.join(path + (name,)), value
+            else:
+                for found in _secrets(value, path + (name,)):
+                    yield found
+    elif isinstance(data, list):
+        for item in data:
+            for found in _secrets(item, path):
+                yield found
+
+
+def _fit(headers, widths, width, indent):
+    """Column widths that fit ``width``: long cells cut (the widest first,
+    none below its header or 20 characters, so ids stay whole), and when
+    that is not enough, the last columns (the least telling) left out.
+
+    :returns: the widths of the columns kept, first to last.
+    """
+    widths = list(widths)
+    if width is None:
+        return widths
+    floors = [min(w, max(len(h), _MIN_CELL)) for h, w in zip(headers, widths)]
+    while True:
+        excess = indent + sum(widths) + len(_GAP) * (len(widths) - 1) - width
+        spare = sum(w - f for w, f in zip(widths, floors))
+        if excess <= spare or len(widths) == 1:
+            break
+        widths.pop()
+        floors.pop()
+    while excess > 0:
+        widest = max(range(len(widths)), key=lambda i: widths[i] - floors[i])
+        if widths[widest] <= floors[widest]:
+            break
+        widths[widest] -= 1
+        excess -= 1
+    return widths
 
 
 def _label(data):
@@ -42,7 +197,8 @@ def _label(data):
         for key in ('id', 'name', 'url', 'arn'):
             if data.get(key) not in (None, ''):
                 return six.text_type(data[key])
-        return ','.join('%s=%s' % (k, _cell(v)) for k, v in data.items())
+        return ','.join('%s=%s' % (k, _cell(v)) for k, v in data.items()
+                        if v not in (None, '', [], {}))
     if isinstance(data, list):
         return ','.join(_label(v) for v in data)
     if data is None:
@@ -51,84 +207,25 @@ def _label(data):
 
 
 def _cell(data):
-    text = _label(data)
-    text = ' '.join(text.split())
-    if len(text) > _MAX_CELL:
-        text = text[:_MAX_CELL - 3] + '...'
-    return text or '-'
+    return ' '.join(_label(data).split()) or '-'
 
 
-def _is_shown(value):
-    return value not in (None, '', [], {})
-
-
-def _columns(rows):
-    """The columns of a table of objects: the preferred attributes that
-    some row has, else its first few plain ones."""
-    present = set()
-    for row in rows:
-        present.update(k for k, v in row.items() if _is_shown(v))
-    present.discard('region')
-    columns = [c for c in _COLUMNS if c in present][:_MAX_COLUMNS]
-    if len(columns) < 2:
-        scalar = sorted(k for k in present if k not in columns and all(
-            not isinstance(row.get(k), (dict, list)) for row in rows))
-        columns.extend(scalar[:_MAX_COLUMNS - len(columns)])
-    return columns
-
-
-def _table(rows, columns, indent):
-    widths = [max([len(c)] + [len(r[i]) for r in rows])
-              for i, c in enumerate(columns)]
-    lines = []
-    for cells in [columns] + rows:
-        lines.append(indent + '  '.join(
-            cell.ljust(width) for cell, width in zip(cells, widths)).rstrip())
-    return lines
-
-
-def format_value(value, indent='  '):
+def format_value(value, indent=_INDENT, width=None):
     """Lines showing one region's result readably.
 
-    A list of boto objects (or one object) is a table, one line per object
-    with its id or name and a few telling attributes, headed by the
-    attribute names; a mapping is ``key  value`` lines; a list of plain
-    values one line each; anything else its text.
+    A list of boto objects (or one object) is a table headed by the
+    attribute names, one line per object with the columns telling for its
+    type; a mapping is nested ``key: value`` lines; a list of plain values
+    one line each; anything else its text.
 
     :param value: a boto method's result.
     :param indent: put in front of every line.
+    :param width: cut lines to this many characters (secrets excepted).
     :rtype: list of str
     """
-    if isinstance(value, Mapping):
-        data = to_data(value)
-        if not data:
-            return [indent + '(empty)']
-        width = max(len(k) for k in data)
-        return [indent + '%s  %s' % (k.ljust(width), _cell(v))
-                for k, v in data.items()]
-    if isinstance(value, (list, tuple, set, frozenset)):
-        items = list(value)
-        if not items:
-            return [indent + '(none)']
-    else:
-        data = to_data(value)
-        if not isinstance(data, dict):
-            return [indent + line for line in
-                    six.text_type(data).splitlines() or ['']]
-        items = [value]
-    datas = [to_data(item) for item in items]
-    objects = [d for d in datas if isinstance(d, dict)]
-    columns = _columns(objects) if objects else []
-    lines = []
-    if columns:
-        rows = [[_cell(d.get(c)) for c in columns] for d in objects]
-        lines.extend(_table(rows, columns, indent))
-    for item, data in zip(items, datas):
-        if not isinstance(data, dict):
-            lines.append(indent + _cell(data))
-        elif not columns:
-            lines.append(indent + six.text_type(item))
-    return lines
+    layout = Layout(width)
+    layout.value(None, value, indent)
+    return layout.lines
 
 
 def _is_scalar(value):
@@ -142,8 +239,19 @@ def _count_text(value):
     return ''
 
 
-def format_results(results, indent='  '):
-    """Lines showing a fan-out's results, region by region.
+def is_empty(value):
+    """Whether a region's result is nothing to show: None or an empty
+    list, mapping or string.
+
+    :rtype: bool
+    """
+    return value is None or (
+        isinstance(value, (list, tuple, set, frozenset, Mapping) +
+                   six.string_types) and not value)
+
+
+def layout_results(results, width=None, hide_empty=False):
+    """The lines showing a fan-out's results, region by region.
 
     Each region that answered has a header line (its name, and how many
     results when it returned a list) followed by :func:`format_value`'s
@@ -153,19 +261,31 @@ def format_results(results, indent='  '):
 
     :param results: a :class:`~mangrove.fanout.RegionResults` keyed by
         region key (``us_east_1``) or by ``(service, region key)``.
-    :rtype: list of str
+    :param width: cut lines to this many characters (secrets excepted).
+    :param hide_empty: leave out the regions whose result is empty.
+    :rtype: Layout
     """
-    lines = []
+    layout = Layout(width)
     for key, value in results.items():
+        if hide_empty and is_empty(value):
+            continue
         if _is_scalar(value):
             text = six.text_type(to_data(value))
             if '\n' not in text:
-                lines.append('%s: %s' % (_key_text(key), text))
+                layout.add('%s: %s' % (_key_text(key), text))
                 continue
-        lines.append(_key_text(key) + _count_text(value))
+        layout.add(_key_text(key) + _count_text(value))
         if not (isinstance(value, (list, tuple)) and not value):
-            lines.extend(format_value(value, indent))
-    return lines
+            layout.value(key, value)
+    return layout
+
+
+def format_results(results, indent=_INDENT, width=None):
+    """:func:`layout_results`' lines (see there).
+
+    :rtype: list of str
+    """
+    return layout_results(results, width).lines
 
 
 def _key_text(key):
@@ -174,17 +294,60 @@ def _key_text(key):
     return region_name(key)
 
 
-def error_text(error):
+def summary_line(results, seconds=None, hide_empty=False):
+    """One line counting a fan-out's outcomes: ``3 results in 2 of 34
+    regions (31 empty, 1 failed), 1.2s``.
+
+    :rtype: str
+    """
+    from mangrove.exceptions import FanOutTimeoutError
+    total = len(results) + len(results.errors)
+    lists = [v for v in results.values() if isinstance(v, (list, tuple))]
+    empty = sum(1 for v in results.values() if is_empty(v))
+    timed_out = sum(1 for e in results.errors.values()
+                    if isinstance(e, FanOutTimeoutError))
+    failed = len(results.errors) - timed_out
+    if lists:
+        items = sum(len(v) for v in lists)
+        text = '%d result%s in %d of %d regions' % (
+            items, '' if items == 1 else 's', len(results) - empty, total)
+    else:
+        text = '%d of %d regions answered' % (len(results), total)
+    notes = []
+    if lists and empty:
+        notes.append('%d empty%s' % (empty, ', not shown' if hide_empty
+                                     else ''))
+    if failed:
+        notes.append('%d failed' % failed)
+    if timed_out:
+        notes.append('%d timed out' % timed_out)
+    if notes:
+        text += ' (%s)' % ', '.join(notes)
+    if seconds is not None:
+        text += ', %.1fs' % seconds
+    return text
+
+
+def error_text(error, where=None):
     """A one-line description of a region's error: its class, then for
     boto's server errors the HTTP status, AWS error code and message, for
     others their message, cut to a readable length.
 
     :param error: an exception.
+    :param where: ``host:port`` the region's requests go to, named after a
+        network error that does not say it itself.
     :rtype: str
     """
     text = _error_message(error)
+    if where and _is_network_error(error) and where not in text:
+        text = '%s (%s)' % (text, where) if text else where
     name = type(error).__name__
     return '%s: %s' % (name, text) if text else name
+
+
+def _is_network_error(error):
+    return isinstance(error, EnvironmentError) and getattr(
+        error, 'status', None) is None
 
 
 def _error_message(error):
@@ -198,7 +361,7 @@ def _error_message(error):
             text = '%s: %s' % (text.strip(), message)
     else:
         text = six.text_type(error)
-    return shorten(text)
+    return exceptions.shorten(text)
 
 
 def error_data(error):
@@ -217,11 +380,19 @@ def error_data(error):
     return data
 
 
-def format_errors(results):
-    """One line per failed region of a fan-out: its name, then its error.
+def format_errors(results, where=None):
+    """One line per distinct failure of a fan-out: the regions that failed
+    with it (``us-east-1, eu-west-1: ...``), then the error.
 
     :param results: a :class:`~mangrove.fanout.RegionResults`.
+    :param where: key -> ``host:port`` its requests go to, for network
+        errors (see :func:`error_text`).
     :rtype: list of str
     """
-    return ['%s: %s' % (_key_text(key), error_text(error))
-            for key, error in results.errors.items()]
+    where = where or {}
+    grouped = collections.OrderedDict()
+    for key, error in results.errors.items():
+        text = error_text(error, where.get(key))
+        grouped.setdefault(text, []).append(_key_text(key))
+    return ['%s: %s' % (', '.join(keys), text)
+            for text, keys in grouped.items()]

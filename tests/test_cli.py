@@ -11,94 +11,23 @@ own.
 """
 from __future__ import absolute_import
 
-import collections
 import errno
-import json
 import os
 import re
 import select
 import subprocess
 import sys
-import threading
 
 import pytest
 
 import mangrove as package
 from bed.botoconfig import write_boto_config
 from bed.loopback import free_port, port_accepts
-
-# The child imports the mangrove the tests import (the source tree, or the
-# installed package under tox), and runs in the tests' directory so that
-# the current directory cannot shadow it.
-PACKAGE_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(
-    package.__file__)))
-HERE = os.path.dirname(os.path.abspath(__file__))
-
-# Only so that a hung command fails its test instead of hanging the run;
-# never asserted on.
-HANG_GUARD = 120
+from clirun import (
+    HANG_GUARD, HERE, child_env, guarded, loads, mangrove, one_error_line,
+    sections)
 
 AMI = 'ami-03cf127a'
-
-Result = collections.namedtuple('Result', 'status out err')
-
-
-def _env(extra):
-    env = dict(os.environ)
-    env['PYTHONPATH'] = os.pathsep.join(
-        [PACKAGE_ROOT] + [p for p in [env.get('PYTHONPATH')] if p])
-    for name, value in (extra or {}).items():
-        if value is None:
-            env.pop(name, None)
-        else:
-            env[name] = value
-    return env
-
-
-def _guarded(proc):
-    timer = threading.Timer(HANG_GUARD, proc.kill)
-    timer.daemon = True
-    timer.start()
-    return timer
-
-
-def mangrove(*args, **options):
-    """Run ``python -m mangrove ARGS``; options: ``stdin`` (text) and
-    ``env`` (variables to set, None to unset)."""
-    stdin = options.get('stdin')
-    proc = subprocess.Popen(
-        [sys.executable, '-m', 'mangrove'] + list(args),
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE, env=_env(options.get('env')), cwd=HERE)
-    timer = _guarded(proc)
-    try:
-        out, err = proc.communicate(
-            stdin.encode('utf-8') if stdin is not None else b'')
-    finally:
-        timer.cancel()
-    return Result(proc.returncode, out.decode('utf-8'), err.decode('utf-8'))
-
-
-def loads(text):
-    return json.loads(text, object_pairs_hook=collections.OrderedDict)
-
-
-def sections(out):
-    """Table output -> {region: (header, [body lines])}, in order."""
-    found = collections.OrderedDict()
-    for line in out.splitlines():
-        if not line.startswith(' '):
-            found[line.split(':')[0]] = (line, [])
-        else:
-            found[next(reversed(found))][1].append(line)
-    return found
-
-
-def one_error_line(result):
-    lines = result.err.strip().splitlines()
-    assert len(lines) == 1, result.err
-    assert lines[0].startswith('mangrove: error: ')
-    return lines[0]
 
 
 def ec2_pool(connect_kwargs, regions):
@@ -149,7 +78,7 @@ def test_the_command_module_does_not_import_boto():
         [sys.executable, '-c', 'import sys, mangrove.cli, mangrove.demo; '
                                'print(sorted(m for m in sys.modules '
                                'if m.split(".")[0] == "boto"))'],
-        stdout=subprocess.PIPE, env=_env(None), cwd=HERE)
+        stdout=subprocess.PIPE, env=child_env(), cwd=HERE)
     out = proc.communicate()[0].decode('utf-8')
 
     assert (proc.returncode, out.strip()) == (0, '[]')
@@ -376,10 +305,10 @@ def test_progress_line_shows_when_stderr_is_a_terminal():
             [sys.executable, '-m', 'mangrove', 'call', 'ec2',
              'get_all_regions', '--regions', 'us-east-1,eu-west-1'],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=slave,
-            env=_env(None), cwd=HERE)
+            env=child_env(), cwd=HERE)
         os.close(slave)
         slave = None
-        timer = _guarded(proc)
+        timer = guarded(proc)
         try:
             out = proc.communicate(b'')[0].decode('utf-8')
         finally:
@@ -402,8 +331,9 @@ def test_progress_line_shows_when_stderr_is_a_terminal():
 
     assert proc.returncode == 0
     err = err.decode('utf-8')
-    assert '\r1/2 regions answered' in err and '\r2/2 regions answered' in err
-    assert 'regions answered' not in out
+    assert '\r0/2 answered, 0s; waiting: us-east-1, eu-west-1' in err
+    assert '\r2/2 answered' in err
+    assert ' answered, ' not in out
     assert list(sections(out)) == ['us-east-1', 'eu-west-1']
 
 
@@ -419,8 +349,8 @@ def test_progress_line_shows_when_stderr_is_a_terminal():
     (['call', 'ec2', 'host', '--regions', 'us-east-1'], 'not a method'),
     (['call', 'ec2', 'get_all_instances', '--regions', 'us-east-9'],
      "'us-east-9'"),
-    (['call', 'ec2', 'get_all_instances', '--regions', 'us-east-1,'
-                                                      'nowhere'],
+    (['call', 'ec2', 'get_all_instances', '--regions',
+      'us-east-1,nowhere'],
      "'nowhere'"),
     (['call', 'ec2', 'get_all_instances', 'colour=blue',
       '--regions', 'us-east-1'], "unexpected keyword argument 'colour'"),
@@ -437,6 +367,17 @@ def test_progress_line_shows_when_stderr_is_a_terminal():
     (['shell', '--services', 'ec3'], "unknown service 'ec3'"),
     (['shell', '--regions', 'us-east-9'], "'us-east-9'"),
     (['launch'], "invalid choice: 'launch'"),
+    (['call', 'ec2', 'get_all_instances', '["i-1"', '--regions',
+      'us-east-1'], 'argument \'["i-1"\' looks like JSON but does not parse'),
+    (['call', 'ec2', 'get_all_instances', 'filters={"a": 1',
+      '--regions', 'us-east-1'], 'looks like JSON but does not parse'),
+    (['call', 'ec2', 'get_all_instances', '"i-1', '--regions', 'us-east-1'],
+     'looks like JSON'),
+    (['call', 'ec2', 'get_all_instances', '--regions', 'us-east-1',
+      '--endpoint-url', 'http://127.0.0.1:1/{regoin}'],
+     'unknown placeholder {regoin} in --endpoint-url'),
+    (['shell', '--regions', 'us-east-1', '--endpoint-url',
+      'http://{Region}.example.com'], 'unknown placeholder {Region}'),
     ([], 'a command is required'),
 ])
 def test_bad_usage_is_one_line_and_status_2(args, expected):
@@ -478,7 +419,12 @@ def test_missing_credentials_are_one_line_not_a_traceback(tmpdir):
         pytest.skip('boto found credentials of its own on this machine')
     assert result.status == 1
     assert 'Traceback' not in result.err
-    assert 'cannot connect to ec2' in one_error_line(result)
+    line = one_error_line(result)
+    assert 'cannot connect to ec2: no AWS credentials found' in line
+    for place in ('AWS_ACCESS_KEY_ID', 'BOTO_CONFIG', '~/.boto',
+                  '~/.aws/credentials', 'AWS_PROFILE', 'instance role'):
+        assert place in line
+    assert 'NoAuthHandlerFound' not in line
 
 
 # -- shell -------------------------------------------------------------------
@@ -502,7 +448,8 @@ def test_shell_runs_the_lines_of_stdin_like_a_repl(connect_kwargs):
     result = mangrove('shell', '--regions', 'us-east-1,eu-west-1',
                       stdin=script)
 
-    assert result.status == 0
+    # Every line ran, and the failed one makes the exit status.
+    assert result.status == 1
     assert result.out.splitlines() == [
         '2',
         '<RegionMapping EC2: 2 regions (us_east_1, eu_west_1)>',
@@ -555,7 +502,7 @@ def test_shell_with_empty_input_exits_0():
 def _moto_importable():
     proc = subprocess.Popen(
         [sys.executable, '-c', 'import moto.server'],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=_env(None))
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=child_env())
     proc.communicate()
     return proc.returncode == 0
 

@@ -17,9 +17,10 @@ from mangrove.cli.errors import UsageError
 from mangrove.exceptions import close_matches, did_you_mean
 
 __all__ = ['seconds', 'split_names', 'parse_value', 'parse_arguments',
-           'check_call', 'method_of']
+           'check_endpoint_url', 'check_call', 'method_of']
 
 _KEYWORD_ARG = re.compile(r'^([A-Za-z_][A-Za-z0-9_]*)=(.*)$', re.S)
+_PLACEHOLDER = re.compile(r'{([^{}]*)}')
 
 
 def seconds(text):
@@ -64,11 +65,35 @@ def parse_value(text):
     text itself.
 
     :type text: str
+    :raises UsageError: the text starts like JSON (``[``, ``{`` or ``"``)
+        but does not parse: sent as text, it would reach AWS as a
+        mangled list or mapping.
     """
     try:
         return _native(json.loads(text))
-    except ValueError:
+    except ValueError as exc:
+        if text.lstrip()[:1] in ('[', '{', '"'):
+            raise UsageError(
+                'argument %r looks like JSON but does not parse (%s); fix '
+                'it, or quote it as a JSON string (%s) to send it as text'
+                % (text, exc, json.dumps(text)))
         return text
+
+
+def check_endpoint_url(url):
+    """``--endpoint-url`` with no placeholder but ``{region}``.
+
+    :raises UsageError: another ``{name}`` (a typo such as ``{regoin}``
+        would be sent as it is).
+    """
+    if url is None:
+        return None
+    for name in _PLACEHOLDER.findall(url):
+        if name != 'region':
+            raise UsageError(
+                'unknown placeholder {%s} in --endpoint-url %r; the one '
+                'placeholder is {region}, the region name' % (name, url))
+    return url
 
 
 def parse_arguments(words):

@@ -4,25 +4,29 @@ the parsed arguments and returns the exit status."""
 from __future__ import absolute_import
 
 import collections
+import errno
 import json
 import sys
+import time
 
 from mangrove import declaration
 from mangrove.backend import boto_backend
 from mangrove.cli.arguments import (
     check_call, method_of, parse_arguments, split_names)
-from mangrove.cli.connect import connected_pool
+from mangrove.cli.connect import address_of, connected_pool
 from mangrove.cli.errors import CommandError, UsageError
 from mangrove.cli.progress import Progress
-from mangrove.cli.terminal import print_lines, write
+from mangrove.cli.terminal import print_lines, terminal_width, write
 from mangrove.exceptions import FanOutTimeoutError
 from mangrove.plaindata import to_data
 from mangrove.regions import region_name
 from mangrove.registry import get_service, service_names
 from mangrove.tables import (
-    error_data, error_text, format_errors, format_results)
+    error_data, error_text, format_errors, layout_results, summary_line)
 
 __all__ = ['services', 'regions', 'call', 'demo']
+
+_now = getattr(time, 'monotonic', time.time)
 
 
 def services(args):
@@ -50,35 +54,56 @@ def call(args):
     def one_region(region):
         return getattr(region, args.method)(*call_args, **call_kwargs)
 
-    progress = Progress(len(pool.regions), sys.stderr)
+    started = _now()
+    progress = Progress(pool.regions, sys.stderr).start()
     try:
         results = pool.map(one_region, timeout=args.timeout,
                            on_result=progress)
     finally:
-        progress.clear()
+        progress.stop()
+    seconds = _now() - started
     if args.json:
-        data = collections.OrderedDict(
-            (region_name(key), to_data(value))
-            for key, value in results.items())
-        if results.errors:
-            data['errors'] = collections.OrderedDict(
-                (region_name(key), error_data(error))
-                for key, error in results.errors.items())
-        # Python 2's default item separator ends lines with a space.
-        write(sys.stdout, json.dumps(data, indent=2,
-                                     separators=(',', ': ')) + '\n')
+        _print_json(results)
     else:
-        print_lines(format_results(results))
+        layout = layout_results(results, terminal_width(sys.stdout),
+                                args.hide_empty)
+        print_lines(layout.lines + [summary_line(results, seconds,
+                                                 args.hide_empty)])
+        if layout.secrets:
+            sys.stdout.flush()
+            print_lines([_secrets_note(layout.secrets)], sys.stderr)
     if results.errors:
         sys.stdout.flush()
+        where = dict((key, address_of(pool, key)) for key in results.errors)
         print_lines(['mangrove: %d of %d regions failed:' % (
             len(results.errors), len(results) + len(results.errors))] +
-            ['  ' + line for line in format_errors(results)], sys.stderr)
+            ['  ' + line for line in format_errors(results, where)],
+            sys.stderr)
     # A region still running after --timeout keeps its thread, which the
     # interpreter would wait for at exit.
     args.abandoned = any(isinstance(e, FanOutTimeoutError)
                          for e in results.errors.values())
     return 0 if results.ok else 1
+
+
+def _print_json(results):
+    data = collections.OrderedDict(
+        (region_name(key), to_data(value)) for key, value in results.items())
+    if results.errors:
+        data['errors'] = collections.OrderedDict(
+            (region_name(key), error_data(error))
+            for key, error in results.errors.items())
+    # Python 2's default item separator ends lines with a space.
+    write(sys.stdout, json.dumps(data, indent=2,
+                                 separators=(',', ': ')) + '\n')
+
+
+def _secrets_note(secrets):
+    where = ', '.join('%s in %s' % (field, region_name(key))
+                      for key, field in secrets)
+    return ('mangrove: note: printed whole, as AWS may not show them again: '
+            '%s; keep them now (--json gives them to a program as data)'
+            % where)
 
 
 def demo(args):
@@ -89,5 +114,9 @@ def demo(args):
         raise UsageError(hint)
     try:
         return the_demo.run(sys.stdout)
+    except IOError as exc:
+        if exc.errno == errno.EPIPE:
+            raise  # the reader went away: main() ends quietly
+        raise CommandError('the demo failed: %s' % error_text(exc))
     except Exception as exc:
         raise CommandError('the demo failed: %s' % error_text(exc))

@@ -3,23 +3,36 @@
 from __future__ import absolute_import
 
 from mangrove import declaration
+from mangrove.cli.arguments import check_endpoint_url
 from mangrove.cli.errors import CommandError
 from mangrove.exceptions import MangroveError
 from mangrove.registry import get_service
 from mangrove.tables import error_text
 
-__all__ = ['DEFAULT_PARTITION', 'connected_pool']
+__all__ = ['DEFAULT_PARTITION', 'NO_CREDENTIALS', 'connected_pool',
+           'address_of']
 
 #: The partition ``call`` and ``shell`` cover when given no ``--regions``:
 #: credentials belong to one partition, and the regions of the others
 #: would only fail.
 DEFAULT_PARTITION = 'aws'
 
+#: Where boto looks for credentials, in its order, for the one line shown
+#: when it finds none (boto's own message says only "Check your
+#: credentials").
+NO_CREDENTIALS = (
+    'no AWS credentials found; boto looks in the environment '
+    '(AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY), the boto config file '
+    'named by BOTO_CONFIG (else /etc/boto.cfg and ~/.boto), '
+    '~/.aws/credentials (the AWS_PROFILE profile, else default) and the '
+    'EC2 instance role')
+
 
 def connected_pool(service, regions=None, partition=None, endpoint_url=None):
     """A connected helper pool of ``service`` (names checked).
 
     :raises MangroveError: a name or value given is wrong.
+    :raises UsageError: ``endpoint_url`` has an unknown placeholder.
     :raises CommandError: boto could not set up a connection.
     """
     from mangrove import services
@@ -29,12 +42,32 @@ def connected_pool(service, regions=None, partition=None, endpoint_url=None):
         partition = DEFAULT_PARTITION
     cls = getattr(services, spec.class_name)
     pool = cls(regions=regions, partition=partition,
-               endpoint_url=endpoint_url)
+               endpoint_url=check_endpoint_url(endpoint_url))
     try:
         return pool.connect()
     except MangroveError:
         raise
     except Exception as exc:
-        # boto checks credentials when it builds a connection.
+        # boto looks for credentials when it builds a connection.
+        if type(exc).__name__ == 'NoAuthHandlerFound':
+            raise CommandError('cannot connect to %s: %s'
+                               % (spec.name, NO_CREDENTIALS))
         raise CommandError('cannot connect to %s: %s'
                            % (spec.name, error_text(exc)))
+
+
+def address_of(pool, key):
+    """``host:port`` a region's requests go to (and the proxy they go
+    through), for messages about network errors; None when unknown.
+
+    :rtype: str or None
+    """
+    try:
+        connection = pool.regions[key].connection
+        where = '%s:%s' % (connection.host, connection.port)
+    except (LookupError, AttributeError, MangroveError):
+        return None
+    if getattr(connection, 'use_proxy', False):
+        where += ' through the proxy %s:%s' % (connection.proxy,
+                                               connection.proxy_port)
+    return where

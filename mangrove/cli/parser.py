@@ -4,6 +4,7 @@ from __future__ import absolute_import
 
 import argparse
 import sys
+import textwrap
 
 import mangrove
 from mangrove.catalog import PARTITIONS
@@ -60,6 +61,25 @@ def _connection_options(parser, regions_help):
              '{region} in it stands for the region name')
 
 
+def _text(paragraph=None, examples=()):
+    """Help text: a paragraph filled to 79 columns, then ``examples``
+    (command lines) as they are."""
+    lines = [textwrap.fill(' '.join(paragraph.split()), 79)] if paragraph \
+        else []
+    if examples:
+        lines += ['', 'examples:'] + ['  ' + line for line in examples]
+    return '\n'.join(lines).strip('\n')
+
+
+def _add(subparsers, name, summary, description, examples, func):
+    sub = subparsers.add_parser(
+        name, help=summary, description=_text(description),
+        epilog=_text(examples=examples),
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub.set_defaults(func=func)
+    return sub
+
+
 def build_parser():
     """The ``mangrove`` command's argument parser.
 
@@ -67,41 +87,65 @@ def build_parser():
     """
     parser = _Parser(
         prog='mangrove',
-        description='Connection pools for classic boto: one connection per '
-                    'AWS region, every region in one call.',
-        epilog='Exit status: 0 on success, 1 when a region failed, 2 for '
-               'bad usage. Credentials and settings come from boto '
-               '(environment, ~/.boto, BOTO_CONFIG).')
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description=_text('Connection pools for classic boto: one '
+                          'connection per AWS region, every region in one '
+                          'call.'),
+        epilog=_text(
+            'Exit status: 0 on success, 1 when a region failed, 2 for bad '
+            'usage. Credentials and settings come from boto (environment, '
+            '~/.boto, BOTO_CONFIG). "mangrove COMMAND --help" shows more '
+            'examples.',
+            examples=[
+                '$ mangrove regions ec2 --partition aws',
+                '$ mangrove call ec2 get_only_instances --hide-empty',
+                '$ mangrove shell --services ec2,sqs --regions us-east-1',
+            ]))
     parser.add_argument('--version', action=_VersionAction,
                         help='show the version and exit')
     subparsers = parser.add_subparsers(dest='command', metavar='COMMAND')
 
-    sub = subparsers.add_parser(
-        'services', help='list the services mangrove knows',
-        description='List the services mangrove knows, one per line.')
-    sub.set_defaults(func=commands.services)
+    _add(subparsers, 'services', 'list the services mangrove knows',
+         'List the services mangrove knows, one per line: the names '
+         '"call", "regions" and "shell --services" take.',
+         ['$ mangrove services',
+          '$ mangrove services | grep -i queue'], commands.services)
 
-    sub = subparsers.add_parser(
-        'regions', help="list a service's regions",
-        description="List a service's regions, one per line: every "
-                    'partition unless --partition narrows them.')
+    sub = _add(subparsers, 'regions', "list a service's regions",
+               "List a service's regions, one per line: every partition "
+               'unless --partition narrows them.',
+               ['$ mangrove regions ec2',
+                '$ mangrove regions s3 --partition aws-cn',
+                '$ mangrove regions lambda | wc -l'], commands.regions)
     sub.add_argument('service', metavar='SERVICE', help='a service name')
     sub.add_argument('--partition', metavar='P',
                      help='only this partition: %s' % ', '.join(PARTITIONS))
-    sub.set_defaults(func=commands.regions)
 
-    sub = subparsers.add_parser(
-        'call', help='call one boto method in every region at once',
-        description='Call one method of the service\'s boto connection in '
-                    'every region at once and print each region\'s result. '
-                    'ARG words of the form name=value are keyword '
-                    'arguments, the others positional; values are read as '
-                    'JSON when they parse (42, true, null, ["a","b"], '
-                    '{"k":"v"}, \'"42"\' for the string 42), else as text.',
-        epilog='Exit status: 0 when every region answered, 1 when one '
-               'failed (failures are listed on stderr, the other regions '
-               'still printed), 2 for bad usage. With --json, failed '
-               'regions are under an "errors" key beside the region names.')
+    sub = _add(
+        subparsers, 'call', 'call one boto method in every region at once',
+        'Call one method of the service\'s boto connection in every region '
+        'at once and print each region\'s result, then a summary line. '
+        'ARG words of the form name=value are keyword arguments, the '
+        'others positional; values are read as JSON when they parse (42, '
+        'true, null, ["a","b"], {"k":"v"}, \'"42"\' for the string 42), '
+        'else as text; a word that starts like JSON ([, {, ") must parse. '
+        'On a terminal, a progress line says which regions are still '
+        'awaited, and tables fit its width (cut in the middle; --json has '
+        'every value whole). A value AWS shows only once, such as a new '
+        'key pair\'s private key, is never cut. Exit status: 0 when every '
+        'region answered, 1 when one failed (failures are listed on '
+        'stderr, the others still printed), 2 for bad usage.',
+        ['$ mangrove call ec2 get_only_instances --hide-empty',
+         '$ mangrove call ec2 get_all_volumes --regions us-east-1,eu-west-1',
+         "$ mangrove call ec2 get_all_instances "
+         "filters='{\"instance-state-name\": \"running\"}'",
+         '$ mangrove call sqs create_queue orders visibility_timeout=60 '
+         '--regions us-east-1',
+         '$ mangrove call ec2 create_key_pair deploy --regions us-east-1 '
+         '--json > deploy-key.json',
+         '$ mangrove call s3 get_all_buckets --regions us-east-1 --json | '
+         'jq .',
+         '$ mangrove call ec2 get_all_zones --timeout 10'], commands.call)
     sub.add_argument('service', metavar='SERVICE', help='a service name')
     sub.add_argument('method', metavar='METHOD',
                      help='a method of its boto connection, such as '
@@ -112,18 +156,27 @@ def build_parser():
                              'us_east_1); default every region of the '
                              'partition')
     sub.add_argument('--json', action='store_true',
-                     help='print one JSON object keyed by region')
+                     help='print one JSON object keyed by region, failed '
+                          'regions under "errors"')
+    sub.add_argument('--hide-empty', action='store_true',
+                     help='leave out the regions that returned nothing '
+                          '(the summary line still counts them)')
     sub.add_argument('--timeout', metavar='S', type=seconds,
                      help='give up on regions that have not answered after '
                           'S seconds (they count as failed)')
-    sub.set_defaults(func=commands.call)
 
-    sub = subparsers.add_parser(
-        'shell', help='a Python console with connected pools',
-        description='A Python console (IPython when installed) with one '
-                    'connected pool per service under its name (ec2, s3, '
-                    '...). With stdin not a terminal, it runs the lines it '
-                    'reads and stops at their end.')
+    sub = _add(
+        subparsers, 'shell', 'a Python console with connected pools',
+        'A Python console (IPython when installed) with one connected pool '
+        'per service under its name (ec2, s3, ...). With stdin not a '
+        'terminal, it runs the lines it reads, stops at their end, and '
+        'exits 1 when one of them failed. Leaving it never waits for '
+        'regions still stuck in a call.',
+        ['$ mangrove shell',
+         '$ mangrove shell --services ec2,sqs --regions us-east-1,eu-west-1',
+         '$ mangrove shell --endpoint-url http://127.0.0.1:5000 --plain',
+         "$ echo \"print(ec2.call('get_all_instances'))\" | mangrove shell"],
+        shell.shell)
     sub.add_argument('--services', metavar='S1,S2',
                      help='the services to build pools for (default %s)'
                           % ','.join(shell.DEFAULT_SERVICES))
@@ -132,14 +185,11 @@ def build_parser():
     sub.add_argument('--plain', action='store_true',
                      help='the standard Python console even when IPython '
                           'is installed')
-    sub.set_defaults(func=shell.shell)
 
-    sub = subparsers.add_parser(
-        'demo', help='run the demo against a local AWS emulator',
-        description='Start a local AWS emulator (a moto server on a free '
-                    '127.0.0.1 port), create a little state in several '
-                    'regions, show pools and a fan-out at work, and stop '
-                    'it. Needs no credentials and no network: '
-                    "pip install 'boto-mangrove[demo]'.")
-    sub.set_defaults(func=commands.demo)
+    _add(subparsers, 'demo', 'run the demo against a local AWS emulator',
+         'Start a local AWS emulator (a moto server on a free 127.0.0.1 '
+         'port), create a little state in several regions, show pools and '
+         'a fan-out at work, and stop it. Needs no credentials and no '
+         "network: pip install 'boto-mangrove[demo]'.",
+         ['$ mangrove demo', '$ mangrove demo | less'], commands.demo)
     return parser

@@ -5,6 +5,8 @@ from __future__ import absolute_import
 import code
 import collections
 import sys
+import threading
+import time
 
 import six
 
@@ -12,12 +14,21 @@ import mangrove
 from mangrove.cli.arguments import split_names
 from mangrove.cli.connect import connected_pool
 from mangrove.cli.terminal import isatty, write
+from mangrove.exceptions import MangroveError
 from mangrove.registry import get_service
 
 __all__ = ['DEFAULT_SERVICES', 'shell']
 
 #: The services ``mangrove shell`` builds pools for when given none.
 DEFAULT_SERVICES = ('ec2', 's3', 'sqs')
+
+#: The name prefix of a fan-out's worker threads (mangrove.fanout).
+FANOUT_THREAD_PREFIX = 'mangrove-fanout'
+
+# How long leaving the shell waits for fan-out threads about to end.
+_GRACE = 0.5
+
+_now = getattr(time, 'monotonic', time.time)
 
 # A first thing to try in the shell, for the services most people start with.
 _EXAMPLE_CALLS = (('ec2', 'get_all_instances'), ('s3', 'get_all_buckets'),
@@ -44,11 +55,15 @@ def _banner(pools):
 
 class _Console(code.InteractiveConsole):
     """The standard console; with a pipe for stdin, it reads lines with no
-    prompt (prompts would land in the output) and stops at end of input."""
+    prompt (prompts would land in the output) and stops at end of input.
+
+    :ivar failed: whether a statement raised (a script's exit status).
+    """
 
     def __init__(self, namespace, interactive):
         code.InteractiveConsole.__init__(self, namespace)
         self.interactive = interactive
+        self.failed = False
 
     def raw_input(self, prompt=''):
         if self.interactive:
@@ -58,10 +73,39 @@ class _Console(code.InteractiveConsole):
             raise EOFError
         return line.rstrip('\r\n')
 
+    def showsyntaxerror(self, *args, **kwargs):
+        self.failed = True
+        code.InteractiveConsole.showsyntaxerror(self, *args, **kwargs)
+
+    def showtraceback(self, *args, **kwargs):
+        self.failed = True
+        error = sys.exc_info()[1]
+        if isinstance(error, MangroveError):
+            # mangrove's errors say what was wrong and what would do; the
+            # frames inside mangrove (and a chained KeyError) would only
+            # push that message up the screen.
+            self.write('%s: %s\n' % (type(error).__name__, error))
+            return
+        if isinstance(error, KeyboardInterrupt):
+            # Where Ctrl-C struck (a lock inside concurrent.futures) is of
+            # no interest; what is left running is.
+            running = len(_fanout_threads())
+            self.write('KeyboardInterrupt\n')
+            if running:
+                self.write('mangrove: %s still running a call in the '
+                           'background; its result will be dropped\n'
+                           % _regions(running))
+            return
+        code.InteractiveConsole.showtraceback(self, *args, **kwargs)
+
 
 def shell(args):
     """``mangrove shell``: a console (IPython when installed and stdin is a
-    terminal) with one connected pool per service under its name."""
+    terminal) with one connected pool per service under its name.
+
+    :returns: the exit status: 0, or 1 when a statement read from a pipe
+        failed (or the status given to ``exit()``).
+    """
     names = split_names(args.services) or list(DEFAULT_SERVICES)
     regions = split_names(args.regions)
     pools = collections.OrderedDict()
@@ -76,7 +120,18 @@ def shell(args):
     namespace.update(pools)
     banner = _banner(pools)
     interactive = isatty(sys.stdin)
-    if interactive and not args.plain:
+    status = None
+    try:
+        status = _interact(namespace, banner, interactive, args.plain)
+    except SystemExit as exc:
+        status = _exit_status(exc.code)
+    finally:
+        args.abandoned = _say_still_running()
+    return status
+
+
+def _interact(namespace, banner, interactive, plain):
+    if interactive and not plain:
         try:
             import IPython
         except ImportError:
@@ -92,7 +147,52 @@ def shell(args):
         console.interact(banner)
     else:
         console.interact(banner, exitmsg='')
-    return 0
+    return 1 if console.failed and not interactive else 0
+
+
+def _exit_status(value):
+    """The exit status ``exit(value)`` asks for, as sys.exit reads it."""
+    if value is None:
+        return 0
+    if isinstance(value, six.integer_types):
+        return value
+    write(sys.stderr, '%s\n' % (value,))
+    return 1
+
+
+def _say_still_running():
+    """Say how many regions are still stuck in a call, if any.
+
+    A fan-out given up on (a ``timeout``, Ctrl-C) leaves each region still
+    in its boto call running on its thread, and Python would wait for
+    those threads at exit, for as long as the calls take: leaving the
+    shell must not.
+
+    :returns: whether some are, and the process should not wait for them.
+    :rtype: bool
+    """
+    deadline = _now() + _GRACE
+    running = []
+    for thread in _fanout_threads():
+        # A worker that has just finished needs a moment to end.
+        thread.join(max(0.0, deadline - _now()))
+        if thread.is_alive():
+            running.append(thread)
+    if running:
+        write(sys.stderr, 'mangrove: %s still running a call; leaving '
+                          'without waiting\n' % _regions(len(running)))
+    return bool(running)
+
+
+def _fanout_threads():
+    # Each worker thread of a fan-out that is still alive after the
+    # fan-out returned is one region stuck in its call.
+    return [t for t in threading.enumerate()
+            if t.name.startswith(FANOUT_THREAD_PREFIX) and t.is_alive()]
+
+
+def _regions(count):
+    return '%d region%s' % (count, '' if count == 1 else 's')
 
 
 def _enable_completion(namespace):

@@ -7,7 +7,7 @@ import sys
 
 import six
 
-__all__ = ['write', 'print_lines', 'isatty', 'hard_exit']
+__all__ = ['write', 'print_lines', 'isatty', 'terminal_width', 'hard_exit']
 
 
 def write(stream, text):
@@ -31,6 +31,38 @@ def isatty(stream):
         return stream.isatty()
     except (AttributeError, ValueError):
         return False
+
+
+def terminal_width(stream):
+    """The width in columns of the terminal ``stream`` writes to: the
+    ``COLUMNS`` variable when set (as ``shutil.get_terminal_size`` reads
+    it), else the terminal's own; None when ``stream`` is no terminal
+    (output to a file or a pipe is never cut).
+
+    :rtype: int or None
+    """
+    columns = os.environ.get('COLUMNS', '')
+    if columns.isdigit() and int(columns) > 0:
+        return int(columns)
+    if not isatty(stream):
+        return None
+    try:
+        return os.get_terminal_size(stream.fileno()).columns or None
+    except AttributeError:  # Python 2.7
+        return _ioctl_width(stream)
+    except (OSError, ValueError):
+        return None
+
+
+def _ioctl_width(stream):
+    try:
+        import fcntl
+        import struct
+        import termios
+        packed = fcntl.ioctl(stream.fileno(), termios.TIOCGWINSZ, b'\0' * 8)
+        return struct.unpack('hhhh', packed)[1] or None
+    except (ImportError, IOError, OSError, ValueError):
+        return None
 
 
 def hard_exit(status):

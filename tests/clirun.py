@@ -1,0 +1,244 @@
+# -*- coding: utf-8 -*-
+"""
+Running the ``mangrove`` command as a user would, for the command line
+tests: as a subprocess with pipes (:func:`mangrove`), or on a
+pseudo-terminal (:class:`Terminal`) for what only shows on a terminal (the
+progress line, the interactive shell, Ctrl-C and Ctrl-D).
+
+The child is ``python -m mangrove`` with the interpreter running the tests
+and the mangrove they import; it runs in the tests' directory so that the
+current directory cannot shadow it. Every run has a hang guard: a command
+that does not end is killed, and its test fails instead of hanging the
+suite. The guard is never asserted on.
+"""
+from __future__ import absolute_import
+
+import collections
+import errno
+import json
+import os
+import re
+import select
+import signal
+import subprocess
+import sys
+import threading
+import time
+
+import mangrove as package
+
+PACKAGE_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(
+    package.__file__)))
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+# Seconds after which a command that has not ended is killed.
+HANG_GUARD = 120
+
+Result = collections.namedtuple('Result', 'status out err')
+
+
+def child_env(extra=None):
+    """The environment of the child: this one, mangrove importable, plus
+    ``extra`` (a value of None unsets the variable)."""
+    env = dict(os.environ)
+    env['PYTHONPATH'] = os.pathsep.join(
+        [PACKAGE_ROOT] + [p for p in [env.get('PYTHONPATH')] if p])
+    for name, value in (extra or {}).items():
+        if value is None:
+            env.pop(name, None)
+        else:
+            env[name] = value
+    return env
+
+
+def guarded(proc, seconds=HANG_GUARD):
+    """Kill ``proc`` after ``seconds``; cancel the returned timer."""
+    timer = threading.Timer(seconds, proc.kill)
+    timer.daemon = True
+    timer.start()
+    return timer
+
+
+def mangrove(*args, **options):
+    """Run ``python -m mangrove ARGS`` with pipes; options: ``stdin``
+    (text) and ``env`` (variables to set, None to unset).
+
+    :rtype: Result
+    """
+    stdin = options.get('stdin')
+    proc = subprocess.Popen(
+        [sys.executable, '-m', 'mangrove'] + list(args),
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE, env=child_env(options.get('env')), cwd=HERE)
+    timer = guarded(proc)
+    try:
+        out, err = proc.communicate(
+            stdin.encode('utf-8') if stdin is not None else b'')
+    finally:
+        timer.cancel()
+    return Result(proc.returncode, out.decode('utf-8'), err.decode('utf-8'))
+
+
+def loads(text):
+    return json.loads(text, object_pairs_hook=collections.OrderedDict)
+
+
+SUMMARY = re.compile(r'^\d+ (results? in \d+|of \d+ regions answered)')
+
+
+def sections(out):
+    """Table output -> {region: (header, [body lines])}, in order; the
+    summary line that ends it is checked and left out."""
+    lines = out.splitlines()
+    assert lines and SUMMARY.match(lines[-1]), out
+    found = collections.OrderedDict()
+    for line in lines[:-1]:
+        if not line.startswith(' '):
+            found[line.split(':')[0]] = (line, [])
+        else:
+            found[next(reversed(found))][1].append(line)
+    return found
+
+
+def one_error_line(result):
+    lines = result.err.strip().splitlines()
+    assert len(lines) == 1, result.err
+    assert lines[0].startswith('mangrove: error: ')
+    return lines[0]
+
+
+class Terminal(object):
+    """``python -m mangrove ARGS`` on a pseudo-terminal of its own (its
+    controlling terminal, so Ctrl-C and Ctrl-D typed here act as a user's).
+
+    :ivar text: everything the command wrote so far (stdout and stderr
+        share the terminal), with ``\\r\\n`` as the terminal sends it.
+    :ivar status: the exit status once ended (-N for signal N).
+    """
+
+    def __init__(self, args, env=None, columns=100):
+        import pty
+        self.text = ''
+        self.status = None
+        self.pid, self.fd = pty.fork()
+        if self.pid == 0:  # the child
+            try:
+                os.execve(sys.executable,
+                          [sys.executable, '-m', 'mangrove'] + list(args),
+                          dict(child_env(env), COLUMNS=str(columns),
+                               TERM='dumb'))
+            finally:
+                os._exit(127)
+        self._deadline = time.time() + HANG_GUARD
+
+    def type(self, text):
+        """Type ``text`` (``\\x03`` is Ctrl-C, ``\\x04`` Ctrl-D)."""
+        os.write(self.fd, text.encode('utf-8'))
+
+    def _read(self, timeout):
+        if not select.select([self.fd], [], [], timeout)[0]:
+            return False
+        try:
+            chunk = os.read(self.fd, 65536)
+        except OSError as exc:  # EIO: the command ended
+            if exc.errno != errno.EIO:
+                raise
+            chunk = b''
+        if not chunk:
+            self._reap(block=True)
+            return False
+        self.text += chunk.decode('utf-8', 'replace')
+        return True
+
+    def wait_for(self, pattern, timeout=60):
+        """Read until ``pattern`` (a regex) is in the output.
+
+        :returns: the match, or None when the time ran out or the command
+            ended without writing it.
+        """
+        deadline = min(time.time() + timeout, self._deadline)
+        while True:
+            match = re.search(pattern, self.text)
+            if match or self.status is not None:
+                return match
+            left = deadline - time.time()
+            if left <= 0:
+                return None
+            self._read(min(left, 0.2))
+            self._reap()
+
+    def wait(self, timeout=60):
+        """Read until the command ends (or ``timeout``, then kill it).
+
+        :returns: its exit status, None when it had to be killed.
+        """
+        deadline = min(time.time() + timeout, self._deadline)
+        while self.status is None and time.time() < deadline:
+            self._read(0.2)
+            self._reap()
+        if self.status is None:
+            self.close()
+            return None
+        while self._read(0.05):
+            pass
+        return self.status
+
+    def _reap(self, block=False):
+        if self.status is not None:
+            return
+        pid, status = os.waitpid(self.pid, 0 if block else os.WNOHANG)
+        if pid:
+            self.status = (os.WEXITSTATUS(status) if os.WIFEXITED(status)
+                           else -os.WTERMSIG(status))
+
+    def close(self):
+        """Kill the command if it still runs, and close the terminal."""
+        if self.status is None:
+            try:
+                os.kill(self.pid, signal.SIGKILL)
+            except OSError:
+                pass
+            self._reap(block=True)
+        try:
+            os.close(self.fd)
+        except OSError:
+            pass
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self.close()
+
+
+class SilentEndpoint(object):
+    """A 127.0.0.1 port that accepts connections and never answers: a
+    region that hangs. Holds every connection until :meth:`stop`."""
+
+    def __init__(self):
+        import socket
+        self._socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self._socket.bind(('127.0.0.1', 0))
+        self._socket.listen(64)
+        self.port = self._socket.getsockname()[1]
+        self.url = 'http://127.0.0.1:%d' % self.port
+        self._held = []
+        self._stopped = threading.Event()
+        self._thread = threading.Thread(target=self._accept)
+        self._thread.daemon = True
+        self._thread.start()
+
+    def _accept(self):
+        self._socket.settimeout(0.2)
+        while not self._stopped.is_set():
+            try:
+                conn, _ = self._socket.accept()
+            except Exception:
+                continue
+            self._held.append(conn)
+
+    def stop(self):
+        self._stopped.set()
+        self._thread.join(5)
+        for conn in self._held + [self._socket]:
+            conn.close()
