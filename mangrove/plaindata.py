@@ -134,22 +134,27 @@ def to_data(value, _path=None, _depth=0):
         if isinstance(value, (set, frozenset)):
             return [to_data(v, path, _depth + 1)
                     for v in sorted(value, key=str)]
-        fields = _public_attributes(value)
-        if not fields:
-            return str(value)
-        data = collections.OrderedDict()
-        for name, field in fields:
-            try:
-                item = getattr(value, name)
-            except Exception:
-                # A property that cannot be computed for this object is
-                # simply not part of its data.
-                continue
-            # A reference back up the tree (boto's BlockDeviceType keeps its
-            # mapping as ``connection``) would only repeat what is shown.
-            if callable(item) or _is_connection(item) or id(item) in path:
-                continue
-            data[field] = to_data(item, path, _depth + 1)
-        return data
+        return _object_data(value, path, _depth)
     finally:
         path.discard(id(value))
+
+
+def _object_data(value, path, depth):
+    """A boto object's public data attributes, each as plain data."""
+    fields = _public_attributes(value)
+    if not fields:
+        return str(value)
+    data = collections.OrderedDict()
+    for name, field in fields:
+        try:
+            item = getattr(value, name)
+        except Exception:
+            # A property that cannot be computed for this object is
+            # simply not part of its data.
+            continue
+        # A reference back up the tree (boto's BlockDeviceType keeps its
+        # mapping as ``connection``) would only repeat what is shown.
+        if callable(item) or _is_connection(item) or id(item) in path:
+            continue
+        data[field] = to_data(item, path, depth + 1)
+    return data

@@ -123,6 +123,10 @@ class Terminal(object):
         self.pid, self.fd = pty.fork()
         if self.pid == 0:  # the child
             try:
+                # A test run in the background of a shell script has
+                # SIGINT ignored, and exec would pass that on: the command
+                # must get Ctrl-C as on a user's terminal.
+                signal.signal(signal.SIGINT, signal.SIG_DFL)
                 os.execve(sys.executable,
                           [sys.executable, '-m', 'mangrove'] + list(args),
                           dict(child_env(env), COLUMNS=str(columns),
