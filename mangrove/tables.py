@@ -3,10 +3,10 @@
 A fan-out's results as readable text: a table per region, one line per error.
 
 :func:`layout_results` gives the lines ``mangrove call`` prints (and the
-demo shows) with what they hold; :func:`format_value` lays out one region's
-result: a list of boto objects is a table with the columns telling for its
-type (an instance's ``Name`` tag, a volume's size and attachment), a dict
-nested ``key: value`` lines. :func:`error_text` and :func:`error_data`
+demo shows) with what they hold: a list of boto objects is a table with the
+columns telling for its type (an instance's ``Name`` tag, a volume's size
+and attachment), a dict nested ``key: value`` lines; :func:`summary_line`
+counts the outcomes. :func:`error_text` and :func:`error_data`
 describe an error in a line or as plain data, :func:`format_errors` gives
 one line per distinct failure.
 
@@ -32,7 +32,7 @@ try:
 except ImportError:  # Python 2.7
     from collections import Mapping
 
-__all__ = ['Layout', 'layout_results', 'format_results', 'format_value',
+__all__ = ['Layout', 'layout_results', 'format_results', 'summary_line',
            'format_errors', 'error_text', 'error_data', 'shorten']
 
 _INDENT = '  '
@@ -75,7 +75,11 @@ class Layout(object):
         self.lines.append(shorten(line, self.width))
 
     def value(self, key, value, indent=_INDENT):
-        """Add the lines of one result (see :func:`format_value`)."""
+        """Add the lines of one region's result: a list of boto objects (or
+        one object) is a table headed by the attribute names, one line per
+        object with the columns telling for its type; a mapping is nested
+        ``key: value`` lines; a list of plain values one line each;
+        anything else its text."""
         if isinstance(value, Mapping) or not isinstance(
                 value, (list, tuple, set, frozenset)):
             data = to_data(value)
@@ -93,11 +97,11 @@ class Layout(object):
         if not items:
             self.add(indent + '(none)')
             return
-        objects = [i for i in items if isinstance(to_data(i), dict)]
+        datas = [to_data(item) for item in items]
+        objects = [i for i, d in zip(items, datas) if isinstance(d, dict)]
         if objects:
             self._objects(key, objects, indent)
-        for item in items:
-            data = to_data(item)
+        for data in datas:
             if not isinstance(data, dict):
                 self.add(indent + _cell(data))
 
@@ -210,24 +214,6 @@ def _cell(data):
     return ' '.join(_label(data).split()) or '-'
 
 
-def format_value(value, indent=_INDENT, width=None):
-    """Lines showing one region's result readably.
-
-    A list of boto objects (or one object) is a table headed by the
-    attribute names, one line per object with the columns telling for its
-    type; a mapping is nested ``key: value`` lines; a list of plain values
-    one line each; anything else its text.
-
-    :param value: a boto method's result.
-    :param indent: put in front of every line.
-    :param width: cut lines to this many characters (secrets excepted).
-    :rtype: list of str
-    """
-    layout = Layout(width)
-    layout.value(None, value, indent)
-    return layout.lines
-
-
 def _is_scalar(value):
     return value is None or isinstance(
         value, (bool, float, bytes) + six.integer_types + six.string_types)
@@ -239,7 +225,7 @@ def _count_text(value):
     return ''
 
 
-def is_empty(value):
+def _is_empty(value):
     """Whether a region's result is nothing to show: None or an empty
     list, mapping or string.
 
@@ -254,7 +240,7 @@ def layout_results(results, width=None, hide_empty=False):
     """The lines showing a fan-out's results, region by region.
 
     Each region that answered has a header line (its name, and how many
-    results when it returned a list) followed by :func:`format_value`'s
+    results when it returned a list) followed by :meth:`Layout.value`'s
     lines; a one-line plain result shares its region's line
     (``us-east-1: True``). Failed regions are left to
     :func:`format_errors`.
@@ -267,7 +253,7 @@ def layout_results(results, width=None, hide_empty=False):
     """
     layout = Layout(width)
     for key, value in results.items():
-        if hide_empty and is_empty(value):
+        if hide_empty and _is_empty(value):
             continue
         if _is_scalar(value):
             text = six.text_type(to_data(value))
@@ -280,7 +266,7 @@ def layout_results(results, width=None, hide_empty=False):
     return layout
 
 
-def format_results(results, indent=_INDENT, width=None):
+def format_results(results, width=None):
     """:func:`layout_results`' lines (see there).
 
     :rtype: list of str
@@ -300,12 +286,11 @@ def summary_line(results, seconds=None, hide_empty=False):
 
     :rtype: str
     """
-    from mangrove.exceptions import FanOutTimeoutError
     total = len(results) + len(results.errors)
     lists = [v for v in results.values() if isinstance(v, (list, tuple))]
-    empty = sum(1 for v in results.values() if is_empty(v))
+    empty = sum(1 for v in results.values() if _is_empty(v))
     timed_out = sum(1 for e in results.errors.values()
-                    if isinstance(e, FanOutTimeoutError))
+                    if isinstance(e, exceptions.FanOutTimeoutError))
     failed = len(results.errors) - timed_out
     if lists:
         items = sum(len(v) for v in lists)
@@ -346,7 +331,10 @@ def error_text(error, where=None):
 
 
 def _is_network_error(error):
-    return isinstance(error, EnvironmentError) and getattr(
+    # A fan-out's timeout is one too: the host that did not answer in time
+    # is worth naming (and FanOutTimeoutError is an OSError only on 3.11+).
+    return isinstance(error, (EnvironmentError,
+                              exceptions.FanOutTimeoutError)) and getattr(
         error, 'status', None) is None
 
 
