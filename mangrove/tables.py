@@ -90,8 +90,8 @@ class Layout(object):
                     self.add(indent + '(empty)')
                 self._nested(key, data, indent, ())
             else:
-                for line in six.text_type(data).splitlines() or ['']:
-                    self.add(indent + line)
+                self.lines.extend(indent + line for line in
+                                  six.text_type(data).splitlines() or [''])
             return
         items = list(value)
         if not items:
@@ -258,7 +258,9 @@ def layout_results(results, width=None, hide_empty=False):
         if _is_scalar(value):
             text = six.text_type(to_data(value))
             if '\n' not in text:
-                layout.add('%s: %s' % (_key_text(key), text))
+                # The whole answer, never cut: a plain value (an encrypted
+                # password, a token) may not be asked for twice.
+                layout.lines.append('%s: %s' % (_key_text(key), text))
                 continue
         layout.add(_key_text(key) + _count_text(value))
         if not (isinstance(value, (list, tuple)) and not value):

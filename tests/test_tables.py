@@ -131,3 +131,14 @@ def test_identical_failures_are_one_line_naming_host_and_port():
                       'ec2.us-east-1.amazonaws.com:443') == (
         'FanOutTimeoutError: us_east_1 did not finish '
         '(ec2.us-east-1.amazonaws.com:443)')
+
+
+def test_a_plain_result_is_never_cut():
+    password_data = 'A' * 300
+    results = RegionResults([('us_east_1', password_data),
+                             ('eu_west_1', 'line one\n' + 'B' * 100)])
+
+    lines = layout_results(results, width=40).lines
+
+    assert lines == ['us-east-1: ' + password_data, 'eu-west-1',
+                     '  line one', '  ' + 'B' * 100]

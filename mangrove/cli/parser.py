@@ -8,10 +8,11 @@ import textwrap
 
 import mangrove
 from mangrove.catalog import PARTITIONS
-from mangrove.cli import commands, shell
 from mangrove.cli.arguments import seconds
+from mangrove.cli.commands import call, demo, regions, services
 from mangrove.cli.connect import DEFAULT_PARTITION
 from mangrove.cli.errors import UsageError
+from mangrove.cli.shell import DEFAULT_SERVICES, shell
 from mangrove.cli.terminal import write
 
 __all__ = ['NO_COMMAND', 'build_parser']
@@ -109,14 +110,14 @@ def build_parser():
          'List the services mangrove knows, one per line: the names '
          '"call", "regions" and "shell --services" take.',
          ['$ mangrove services',
-          '$ mangrove services | grep -i queue'], commands.services)
+          '$ mangrove services | grep -i queue'], services)
 
     sub = _add(subparsers, 'regions', "list a service's regions",
                "List a service's regions, one per line: every partition "
                'unless --partition narrows them.',
                ['$ mangrove regions ec2',
                 '$ mangrove regions s3 --partition aws-cn',
-                '$ mangrove regions lambda | wc -l'], commands.regions)
+                '$ mangrove regions lambda | wc -l'], regions)
     sub.add_argument('service', metavar='SERVICE', help='a service name')
     sub.add_argument('--partition', metavar='P',
                      help='only this partition: %s' % ', '.join(PARTITIONS))
@@ -145,7 +146,7 @@ def build_parser():
          '--json > deploy-key.json',
          '$ mangrove call s3 get_all_buckets --regions us-east-1 --json | '
          'jq .',
-         '$ mangrove call ec2 get_all_zones --timeout 10'], commands.call)
+         '$ mangrove call ec2 get_all_zones --timeout 10'], call)
     sub.add_argument('service', metavar='SERVICE', help='a service name')
     sub.add_argument('method', metavar='METHOD',
                      help='a method of its boto connection, such as '
@@ -176,10 +177,10 @@ def build_parser():
          '$ mangrove shell --services ec2,sqs --regions us-east-1,eu-west-1',
          '$ mangrove shell --endpoint-url http://127.0.0.1:5000 --plain',
          "$ echo \"print(ec2.call('get_all_instances'))\" | mangrove shell"],
-        shell.shell)
+        shell)
     sub.add_argument('--services', metavar='S1,S2',
                      help='the services to build pools for (default %s)'
-                          % ','.join(shell.DEFAULT_SERVICES))
+                          % ','.join(DEFAULT_SERVICES))
     _connection_options(sub, 'the regions of every pool (default every '
                              'region of the partition)')
     sub.add_argument('--plain', action='store_true',
@@ -191,5 +192,5 @@ def build_parser():
          'port), create a little state in several regions, show pools and '
          'a fan-out at work, and stop it. Needs no credentials and no '
          "network: pip install 'boto-mangrove[demo]'.",
-         ['$ mangrove demo', '$ mangrove demo | less'], commands.demo)
+         ['$ mangrove demo', '$ mangrove demo | less'], demo)
     return parser
