@@ -93,8 +93,9 @@ class _Console(code.InteractiveConsole):
             self.write('KeyboardInterrupt\n')
             if running:
                 self.write('mangrove: %s still running a call in the '
-                           'background; its result will be dropped\n'
-                           % _regions(running))
+                           'background; %s will be dropped\n'
+                           % (_regions(running), 'its result' if running == 1
+                              else 'their results'))
             return
         code.InteractiveConsole.showtraceback(self, *args, **kwargs)
 
@@ -120,7 +121,6 @@ def shell(args):
     namespace.update(pools)
     banner = _banner(pools)
     interactive = isatty(sys.stdin)
-    status = None
     try:
         status = _interact(namespace, banner, interactive, args.plain)
     except SystemExit as exc:
