@@ -143,7 +143,7 @@ def test_shell_exit_does_not_wait_for_a_stuck_region_and_says_so(silent):
 
 
 @pytest.mark.xfail(
-    sys.version_info < (3,), strict=True,
+    sys.version_info < (3,),
     reason='on Python 2.7 a fan-out without a timeout waits on a lock '
            'without a timeout, which Ctrl-C cannot interrupt (fanout.py)')
 def test_ctrl_c_in_a_shell_call_returns_to_the_prompt_and_exit_ends(silent):

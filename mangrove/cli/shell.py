@@ -23,7 +23,7 @@ __all__ = ['DEFAULT_SERVICES', 'shell']
 DEFAULT_SERVICES = ('ec2', 's3', 'sqs')
 
 #: The name prefix of a fan-out's worker threads (mangrove.fanout).
-FANOUT_THREAD_PREFIX = 'mangrove-fanout'
+FANOUT_THREAD_PREFIX = 'mangrove-fanout_'
 
 # How long leaving the shell waits for fan-out threads about to end.
 _GRACE = 0.5
