@@ -30,8 +30,9 @@ sys.path.insert(0, ROOT)
 sys.path.insert(0, os.path.join(ROOT, 'tests'))
 sys.path.insert(0, HERE)
 
+from mangrove.testing import MotoServer  # noqa: E402
+
 from bed.proxy import LoopbackProxy  # noqa: E402
-from bed.server import MotoServer  # noqa: E402
 from common import median  # noqa: E402
 
 #: Round trip per region from one place (us-east-1), in seconds.

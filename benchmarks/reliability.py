@@ -42,9 +42,9 @@ for _path in (ROOT, os.path.join(ROOT, 'tests')):
 
 from six.moves import http_client  # noqa: E402
 
-from bed.botoconfig import write_boto_config  # noqa: E402
+from mangrove.testing import MotoServer, write_boto_config  # noqa: E402
+
 from bed.proxy import LoopbackProxy  # noqa: E402
-from bed.server import MotoServer  # noqa: E402
 
 NETWORK_ERRORS = (socket.error, http_client.HTTPException)
 

@@ -19,9 +19,13 @@ _HERE = os.path.dirname(os.path.abspath(__file__))
 if _HERE not in sys.path:
     sys.path.insert(0, _HERE)
 
-from bed.botoconfig import write_boto_config  # noqa: E402
+from mangrove.testing import MotoServer, write_boto_config  # noqa: E402
+
 from bed.proxy import LoopbackProxy  # noqa: E402
-from bed.server import MotoServer  # noqa: E402
+
+# mangrove's own fixtures (moto_pool, moto_pool_class), as users get them;
+# moto_server below is the session's server, started before boto's import.
+pytest_plugins = ['mangrove.testing']
 
 # Variables that would make boto ignore the test config: credentials and
 # no_proxy are read from the environment before the config file.
@@ -66,7 +70,7 @@ def pytest_unconfigure(config):
 
 @pytest.fixture(scope='session')
 def moto_server():
-    """The session's :class:`bed.server.MotoServer`."""
+    """The session's :class:`mangrove.testing.MotoServer`."""
     return _session['server']
 
 
@@ -100,12 +104,6 @@ def proxy(moto_server):
 
 
 @pytest.fixture
-def connect_kwargs(moto_port):
+def connect_kwargs(moto_server):
     """Connection keywords that reach moto without relying on the config."""
-    return {
-        'aws_access_key_id': 'testing',
-        'aws_secret_access_key': 'testing',
-        'is_secure': False,
-        'proxy': '127.0.0.1',
-        'proxy_port': moto_port,
-    }
+    return moto_server.connect_kwargs

@@ -21,8 +21,8 @@ import sys
 import pytest
 
 import mangrove as package
-from bed.botoconfig import write_boto_config
-from bed.loopback import free_port, port_accepts
+from mangrove.testing import free_port, port_accepts, write_boto_config
+
 from clirun import (
     HANG_GUARD, HERE, child_env, guarded, loads, mangrove, one_error_line,
     sections)

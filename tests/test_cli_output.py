@@ -17,7 +17,8 @@ import sys
 
 import pytest
 
-from bed.loopback import port_accepts
+from mangrove.testing import port_accepts
+
 from clirun import (
     HERE, child_env, guarded, loads, mangrove, sections)
 

@@ -14,7 +14,8 @@ import sys
 
 import pytest
 
-from bed.botoconfig import write_boto_config
+from mangrove.testing import write_boto_config
+
 from clirun import SilentEndpoint, Terminal, mangrove
 
 pytestmark = pytest.mark.skipif(not hasattr(os, 'fork'),

@@ -23,8 +23,9 @@ import pytest
 import mangrove
 from mangrove import ServiceMixinPool, catalog, services
 from mangrove.exceptions import InvalidArgumentError, InvalidDeclarationError
+from mangrove.testing import MotoServer
+
 from bed.proxy import LoopbackProxy
-from bed.server import MotoServer
 
 # The child imports the mangrove under test (the source tree, or the copy
 # tox installed).

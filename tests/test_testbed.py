@@ -15,12 +15,12 @@ import pytest
 import six
 from six.moves import configparser, http_client
 
-from bed.botoconfig import write_boto_config
+from mangrove.testing import (MotoServer, free_port, moto_python,
+                              write_boto_config)
+
 from bed.certs import make_tls_cert
-from bed.loopback import free_port
 from bed.names import credential_scope, region_of_host
 from bed.proxy import LoopbackProxy
-from bed.server import MotoServer, moto_python
 
 LIST_QUEUES = '/?Action=ListQueues&Version=2012-11-05'
 CONNECTION_ERRORS = (socket.error, http_client.HTTPException)

@@ -27,7 +27,7 @@ import textwrap
 import pytest
 
 import mangrove
-from bed.server import MotoServer
+from mangrove.testing import MotoServer
 
 _ROOT = os.path.dirname(os.path.dirname(os.path.abspath(mangrove.__file__)))
 

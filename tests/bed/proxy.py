@@ -14,7 +14,8 @@ import time
 from six.moves import BaseHTTPServer, http_client, socketserver
 from six.moves.urllib.parse import urlsplit
 
-from .loopback import LOOPBACK
+from mangrove.testing import LOOPBACK
+
 from .names import credential_scope, region_of_host
 
 

@@ -1,0 +1,348 @@
+# -*- coding: utf-8 -*-
+"""
+The moto server of :mod:`mangrove.testing`: a ``moto.server`` process on
+127.0.0.1, run by the interpreter :func:`moto_python` names.
+"""
+from __future__ import absolute_import
+
+import atexit
+import io
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+import six
+from six.moves import http_client
+
+from mangrove.exceptions import (InvalidArgumentError,
+                                 InvalidArgumentTypeError, MangroveError)
+from mangrove.testing.loopback import (LOOPBACK, TEST_CREDENTIALS,
+                                       check_port, free_port, port_accepts,
+                                       write_boto_config)
+
+#: How long :meth:`MotoServer.start` waits for the server to accept TCP.
+START_TIMEOUT = 30.0
+
+#: How long :meth:`MotoServer.stop` waits after terminate before it kills.
+STOP_GRACE = 5.0
+
+# The server's main program, run with ``python -c`` so that the server's
+# interpreter needs moto only, not mangrove. moto 4.2's reset rebuilds every
+# region backend ever loaded (after a fan-out over 38 EC2 regions, 38 sets
+# of default VPCs and AMIs: seconds per reset); this reset drops them and
+# moto creates each again, empty, when a request first needs it. A request
+# sees the same fresh region. Another moto keeps its own reset.
+_SERVER_MAIN = '''
+import sys
+try:
+    from moto.core.base_backend import AccountSpecificBackend, BaseBackend
+    AccountSpecificBackend.__getitem__.cache_clear
+except (ImportError, AttributeError):
+    pass
+else:
+    def _drop_region_backends(self):
+        for backend in list(self.values()):
+            # S3, IAM, RDS and Batch clean up shared bookkeeping (such as
+            # S3's global table of bucket names) in their own reset.
+            if type(backend).reset is not BaseBackend.reset:
+                backend.reset()
+        self.clear()
+        AccountSpecificBackend.__getitem__.cache_clear()
+    AccountSpecificBackend.reset = _drop_region_backends
+from moto.server import main
+main(sys.argv[1:])
+'''
+
+
+class MotoServerError(MangroveError, RuntimeError):
+    """The moto server cannot run, did not come up, or answered an error."""
+
+
+def _child_env(python):
+    """Environment for a child run by ``python``.
+
+    A search path set up for this interpreter (say a Python 2.7 site
+    directory) must not leak into another one: it would shadow that
+    interpreter's own modules.
+    """
+    env = dict(os.environ)
+    if os.path.realpath(python) != os.path.realpath(sys.executable):
+        for name in ('PYTHONPATH', 'PYTHONHOME', 'PYTHONSTARTUP',
+                     'PYTHONUSERBASE'):
+            env.pop(name, None)
+    return env
+
+
+_checked_pythons = set()
+_checked_lock = threading.Lock()
+
+
+def moto_python(python=None):
+    """Return the interpreter that runs the moto server.
+
+    That is ``python`` when given, else ``$MANGROVE_MOTO_PYTHON`` when set,
+    else :data:`sys.executable`. It is checked once per process: it must be
+    able to ``import moto.server``.
+
+    :param python: path of a Python 3.7+ interpreter with ``moto[server]``.
+    :type python: str or None
+    :rtype: str
+    :raises MotoServerError: when that interpreter cannot import
+        ``moto.server``.
+    """
+    if python is not None and not isinstance(python, six.string_types):
+        raise InvalidArgumentTypeError(
+            'python must be a str, not %s %r'
+            % (type(python).__name__, python))
+    python = python or os.environ.get('MANGROVE_MOTO_PYTHON') or \
+        sys.executable
+    hint = ("; set MANGROVE_MOTO_PYTHON to a Python 3.7+ interpreter that has "
+            "moto[server] (pip install 'boto-mangrove[demo]')")
+    with _checked_lock:
+        if python in _checked_pythons:
+            return python
+        try:
+            with open(os.devnull, 'rb') as devnull:
+                proc = subprocess.Popen(
+                    [python, '-c', 'import moto.server'],
+                    stdin=devnull, stdout=subprocess.PIPE,
+                    stderr=subprocess.STDOUT, env=_child_env(python))
+                output = proc.communicate()[0]
+        except OSError as exc:
+            raise MotoServerError('cannot run the moto interpreter %r (%s)%s'
+                                  % (python, exc, hint))
+        if proc.returncode != 0:
+            tail = output.decode('utf-8', 'replace').strip().splitlines()[-5:]
+            raise MotoServerError(
+                'the interpreter %r cannot import moto.server%s.\n%s'
+                % (python, hint, '\n'.join(tail)))
+        _checked_pythons.add(python)
+    return python
+
+
+class MotoServer(object):
+    """A ``moto.server`` process listening on 127.0.0.1.
+
+    Use it as a context manager, or call :meth:`start` and :meth:`stop`.
+
+    :param port: the port to listen on; a free one when None.
+    :type port: int or None
+    :param cert: path of a PEM certificate; with ``key`` the server speaks
+        HTTPS.
+    :type cert: str or None
+    :param key: path of the PEM private key that goes with ``cert``.
+    :type key: str or None
+    :param python: the interpreter that runs the server (see
+        :func:`moto_python`).
+    :type python: str or None
+    """
+
+    def __init__(self, port=None, cert=None, key=None, python=None):
+        if (cert is None) != (key is None):
+            raise InvalidArgumentError(
+                'cert and key go together, not cert=%r with key=%r'
+                % (cert, key))
+        self.port = None if port is None else check_port(port)
+        self.cert = cert
+        self.key = key
+        self.python = python
+        #: Path of the server's log while it runs.
+        self.log_path = None
+        self._fixed_port = port is not None
+        self._proc = None
+        self._log = None
+        self._tmpdir = None
+        self._lock = threading.Lock()
+
+    @property
+    def scheme(self):
+        """``'https'`` when the server has a certificate, else ``'http'``."""
+        return 'https' if self.cert else 'http'
+
+    @property
+    def url(self):
+        """Base URL of the server, e.g. ``'http://127.0.0.1:5123'``."""
+        return '%s://%s:%s' % (self.scheme, LOOPBACK, self.port)
+
+    @property
+    def running(self):
+        """Whether the server process is alive."""
+        return self._proc is not None and self._proc.poll() is None
+
+    @property
+    def connect_kwargs(self):
+        """Connection keywords that send boto's requests to this server.
+
+        For a pool or boto's ``connect_to_region``: plain HTTP through the
+        server as a proxy, with :data:`TEST_CREDENTIALS`.
+
+        :rtype: dict
+        """
+        kwargs = {'is_secure': False, 'proxy': LOOPBACK,
+                  'proxy_port': self.port}
+        kwargs.update(TEST_CREDENTIALS)
+        return kwargs
+
+    def pool(self, pool_class, connect=True, **kwargs):
+        """Make a pool of ``pool_class`` whose connections reach this server.
+
+        :param pool_class: a :class:`~mangrove.pool.ServicePool` or
+            :class:`~mangrove.pool.ServiceMixinPool` subclass.
+        :type pool_class: type
+        :param connect: build the region connections now.
+        :type connect: bool
+        :param kwargs: more pool arguments (``regions``, ``default_region``,
+            ...); they override :attr:`connect_kwargs`.
+        :rtype: ServicePool or ServiceMixinPool
+        """
+        if not isinstance(pool_class, type):
+            raise InvalidArgumentTypeError(
+                'pool_class must be a pool class such as Ec2Pool, not %s %r'
+                % (type(pool_class).__name__, pool_class))
+        options = self.connect_kwargs
+        options.update(kwargs)
+        return pool_class(connect=connect, **options)
+
+    def write_boto_config(self, path, extra=None):
+        """Write a boto config that sends boto's requests to this server.
+
+        See :func:`write_boto_config`.
+
+        :returns: ``path``
+        :rtype: str
+        """
+        return write_boto_config(path, self.port, extra)
+
+    def start(self):
+        """Start the server and wait until its port accepts TCP.
+
+        :rtype: MotoServer
+        :raises MotoServerError: when the process dies or the port does not
+            open within :data:`START_TIMEOUT` seconds; the message carries
+            the tail of the server's log.
+        """
+        with self._lock:
+            if self.running:
+                return self
+            python = moto_python(self.python)
+            self._tmpdir = tempfile.mkdtemp(prefix='mangrove-moto-')
+            self.log_path = os.path.join(self._tmpdir, 'moto.log')
+            # A port picked by free_port() can be taken by another program
+            # before moto binds it; only then is a second port worth a try.
+            attempts = 1 if self._fixed_port else 3
+            for attempt in range(attempts):
+                if not self._fixed_port:
+                    self.port = free_port()
+                self._spawn(python)
+                if self._wait_until_up():
+                    atexit.register(self.stop)
+                    return self
+                tail = self.log_tail()
+                self._terminate()
+                if 'in use' not in tail or attempt == attempts - 1:
+                    self._cleanup()
+                    raise MotoServerError(
+                        'moto server on port %s did not come up:\n%s'
+                        % (self.port, tail))
+        return self
+
+    def _spawn(self, python):
+        argv = [python, '-c', _SERVER_MAIN, '-H', LOOPBACK,
+                '-p', str(self.port)]
+        if self.cert:
+            argv += ['-c', self.cert, '-k', self.key]
+        self._log = open(self.log_path, 'ab')
+        with open(os.devnull, 'rb') as devnull:
+            self._proc = subprocess.Popen(
+                argv, stdin=devnull, stdout=self._log,
+                stderr=subprocess.STDOUT, env=_child_env(python),
+                close_fds=True)
+
+    def _wait_until_up(self):
+        deadline = time.time() + START_TIMEOUT
+        while time.time() < deadline:
+            if self._proc.poll() is not None:
+                return False
+            if port_accepts(self.port):
+                return True
+            time.sleep(0.1)
+        return False
+
+    def log_tail(self, lines=30):
+        """Return the last ``lines`` lines of the server's log.
+
+        :rtype: str
+        """
+        if not self.log_path or not os.path.exists(self.log_path):
+            return ''
+        with io.open(self.log_path, 'r', encoding='utf-8',
+                     errors='replace') as handle:
+            return ''.join(handle.readlines()[-lines:])
+
+    def _terminate(self):
+        proc, self._proc = self._proc, None
+        if proc is not None and proc.poll() is None:
+            proc.terminate()
+            deadline = time.time() + STOP_GRACE
+            while proc.poll() is None and time.time() < deadline:
+                time.sleep(0.05)
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+        if self._log is not None:
+            self._log.close()
+            self._log = None
+
+    def _cleanup(self):
+        if self._tmpdir is not None:
+            shutil.rmtree(self._tmpdir, ignore_errors=True)
+            self._tmpdir = None
+            self.log_path = None
+
+    def stop(self):
+        """Stop the server: terminate, then kill after a few seconds.
+
+        Idempotent.
+        """
+        with self._lock:
+            self._terminate()
+            self._cleanup()
+
+    def reset(self):
+        """Clear all of the server's state (``POST /moto-api/reset``).
+
+        :raises MotoServerError: when the server does not answer 200.
+        """
+        if self.cert:
+            import ssl
+            # The server's certificate is a throw-away one, on loopback;
+            # a reset is no place to check it.
+            conn = http_client.HTTPSConnection(
+                LOOPBACK, self.port, timeout=30,
+                context=ssl._create_unverified_context())
+        else:
+            conn = http_client.HTTPConnection(LOOPBACK, self.port, timeout=30)
+        try:
+            conn.request('POST', '/moto-api/reset', b'',
+                         {'Content-Length': '0'})
+            response = conn.getresponse()
+            body = response.read()
+        finally:
+            conn.close()
+        if response.status != 200:
+            raise MotoServerError('moto reset answered %s: %r'
+                                  % (response.status, body[:200]))
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc_info):
+        self.stop()
+
+    def __repr__(self):
+        return '<MotoServer %s%s>' % (
+            self.url, '' if self.running else ' (stopped)')
