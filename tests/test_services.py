@@ -628,3 +628,51 @@ def test_explicit_keywords_work_without_any_boto_config(moto_port):
     assert result['secure'] == [
         [True, 8443, 1, 'explicit-token', None, 'ec2.us-west-1.amazonaws.com'],
         [True, 8443, 1, 'explicit-token', None, 'ec2.sa-east-1.amazonaws.com']]
+
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def _services_source():
+    import mangrove.services
+    path = os.path.splitext(mangrove.services.__file__)[0] + '.py'
+    with open(path, 'rb') as handle:
+        return handle.read()
+
+
+def test_services_module_is_what_make_services_generates(tmpdir):
+    output = str(tmpdir.join('services.py'))
+    subprocess.check_call([sys.executable,
+                           os.path.join(REPO, 'tools', 'make_services.py'),
+                           '--output', output])
+    with open(output, 'rb') as handle:
+        regenerated = handle.read()
+    assert regenerated == _services_source(), (
+        'mangrove/services.py is stale or hand-edited; '
+        'run: python tools/make_services.py')
+
+
+def test_every_helper_is_a_class_statement_editors_can_see():
+    """IDEs and mypy read the source, not what runs: one class each."""
+    import ast
+    from mangrove.registry import SERVICES
+    tree = ast.parse(_services_source())
+    classes = dict((node.name, node) for node in tree.body
+                   if isinstance(node, ast.ClassDef))
+    assert sorted(classes) == sorted(s.class_name for s in SERVICES.values())
+    for spec in SERVICES.values():
+        node = classes[spec.class_name]
+        assert [base.id for base in node.bases] == ['ServicePool']
+        services = [ast.literal_eval(stmt.value) for stmt in node.body
+                    if isinstance(stmt, ast.Assign)
+                    and stmt.targets[0].id == 'service']
+        assert services == [spec.name]
+
+
+def test_help_of_a_helper_names_its_service_and_the_arguments():
+    from mangrove.services import ElbPool
+    assert ElbPool.__doc__.startswith(
+        'A pool of ELB connections, one per region (boto module '
+        '``boto.ec2.elb``).')
+    assert ':param connect:' in ElbPool.__doc__
+    assert ':param endpoint_url:' in ElbPool.__doc__
