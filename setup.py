@@ -27,7 +27,9 @@ setup(
     license='MIT',
     keywords='aws boto connection pool region multi-region',
     packages=find_packages(exclude=['tests', 'tests.*', 'benchmarks']),
-    package_data={'mangrove': ['data/*.json']},
+    # py.typed and the stubs: type information for the public API (PEP 561).
+    package_data={'mangrove': ['data/*.json', 'py.typed', '*.pyi',
+                               'testing/*.pyi']},
     include_package_data=True,
     zip_safe=False,
     python_requires='>=2.7, !=3.0.*, !=3.1.*, !=3.2.*, !=3.3.*, !=3.4.*, !=3.5.*',

@@ -33,14 +33,20 @@ from mangrove.exceptions import (  # noqa: E402
     MangroveError, NoDefaultRegionError, NotConnectedError,
     RegionNotInPoolError, UnknownRegionError)
 from mangrove.fanout import RegionResults  # noqa: E402
+from mangrove.mapping import (  # noqa: E402
+    RegionAttributeError, RegionMapping, RegionProxy)
 from mangrove.pool import ServiceMixinPool, ServicePool  # noqa: E402
 
 __version__ = '1.1.0'
 
 __all__ = [
-    'ServicePool', 'ServiceMixinPool', 'RegionResults', 'MangroveError',
-    'InvalidArgumentError', 'InvalidArgumentTypeError', 'InvalidServiceError',
-    'UnknownRegionError', 'InvalidDeclarationError', 'RegionNotInPoolError',
-    'NoDefaultRegionError', 'NotConnectedError', 'FanOutError',
-    'FanOutTimeoutError', '__version__',
+    # The pools, and what they hand out.
+    'ServicePool', 'ServiceMixinPool', 'RegionMapping', 'RegionProxy',
+    'RegionResults',
+    # Every error.
+    'MangroveError', 'InvalidArgumentError', 'InvalidArgumentTypeError',
+    'InvalidServiceError', 'UnknownRegionError', 'InvalidDeclarationError',
+    'RegionNotInPoolError', 'RegionAttributeError', 'NoDefaultRegionError',
+    'NotConnectedError', 'FanOutError', 'FanOutTimeoutError',
+    '__version__',
 ]

@@ -1,0 +1,30 @@
+# Type information for mangrove (PEP 561); tests/test_typing.py checks it
+# against the package.
+from mangrove.exceptions import (
+    FanOutError as FanOutError, FanOutTimeoutError as FanOutTimeoutError,
+    InvalidArgumentError as InvalidArgumentError,
+    InvalidArgumentTypeError as InvalidArgumentTypeError,
+    InvalidDeclarationError as InvalidDeclarationError,
+    InvalidServiceError as InvalidServiceError,
+    MangroveError as MangroveError,
+    NoDefaultRegionError as NoDefaultRegionError,
+    NotConnectedError as NotConnectedError,
+    RegionNotInPoolError as RegionNotInPoolError,
+    UnknownRegionError as UnknownRegionError)
+from mangrove.fanout import RegionResults as RegionResults
+from mangrove.mapping import (RegionAttributeError as RegionAttributeError,
+                              RegionMapping as RegionMapping,
+                              RegionProxy as RegionProxy)
+from mangrove.pool import (ServiceMixinPool as ServiceMixinPool,
+                           ServicePool as ServicePool)
+
+__version__: str
+__all__ = [
+    'ServicePool', 'ServiceMixinPool', 'RegionMapping', 'RegionProxy',
+    'RegionResults',
+    'MangroveError', 'InvalidArgumentError', 'InvalidArgumentTypeError',
+    'InvalidServiceError', 'UnknownRegionError', 'InvalidDeclarationError',
+    'RegionNotInPoolError', 'RegionAttributeError', 'NoDefaultRegionError',
+    'NotConnectedError', 'FanOutError', 'FanOutTimeoutError',
+    '__version__',
+]
