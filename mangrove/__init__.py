@@ -31,10 +31,10 @@ from mangrove.exceptions import (  # noqa: E402
     FanOutError, FanOutTimeoutError, InvalidArgumentError,
     InvalidArgumentTypeError, InvalidDeclarationError, InvalidServiceError,
     MangroveError, NoDefaultRegionError, NotConnectedError,
-    RegionNotInPoolError, UnknownRegionError)
+    RegionAttributeError, RegionNotInPoolError, UnknownMethodError,
+    UnknownRegionError)
 from mangrove.fanout import RegionResults  # noqa: E402
-from mangrove.mapping import (  # noqa: E402
-    RegionAttributeError, RegionMapping, RegionProxy)
+from mangrove.mapping import RegionMapping, RegionProxy  # noqa: E402
 from mangrove.pool import ServiceMixinPool, ServicePool  # noqa: E402
 
 __version__ = '1.1.0'
@@ -45,8 +45,9 @@ __all__ = [
     'RegionResults',
     # Every error.
     'MangroveError', 'InvalidArgumentError', 'InvalidArgumentTypeError',
-    'InvalidServiceError', 'UnknownRegionError', 'InvalidDeclarationError',
-    'RegionNotInPoolError', 'RegionAttributeError', 'NoDefaultRegionError',
+    'InvalidServiceError', 'UnknownRegionError', 'UnknownMethodError',
+    'InvalidDeclarationError', 'RegionNotInPoolError', 'RegionAttributeError',
+    'NoDefaultRegionError',
     'NotConnectedError', 'FanOutError', 'FanOutTimeoutError',
     '__version__',
 ]

@@ -9,11 +9,12 @@ from mangrove.exceptions import (
     MangroveError as MangroveError,
     NoDefaultRegionError as NoDefaultRegionError,
     NotConnectedError as NotConnectedError,
+    RegionAttributeError as RegionAttributeError,
     RegionNotInPoolError as RegionNotInPoolError,
+    UnknownMethodError as UnknownMethodError,
     UnknownRegionError as UnknownRegionError)
 from mangrove.fanout import RegionResults as RegionResults
-from mangrove.mapping import (RegionAttributeError as RegionAttributeError,
-                              RegionMapping as RegionMapping,
+from mangrove.mapping import (RegionMapping as RegionMapping,
                               RegionProxy as RegionProxy)
 from mangrove.pool import (ServiceMixinPool as ServiceMixinPool,
                            ServicePool as ServicePool)
@@ -23,8 +24,9 @@ __all__ = [
     'ServicePool', 'ServiceMixinPool', 'RegionMapping', 'RegionProxy',
     'RegionResults',
     'MangroveError', 'InvalidArgumentError', 'InvalidArgumentTypeError',
-    'InvalidServiceError', 'UnknownRegionError', 'InvalidDeclarationError',
-    'RegionNotInPoolError', 'RegionAttributeError', 'NoDefaultRegionError',
+    'InvalidServiceError', 'UnknownRegionError', 'UnknownMethodError',
+    'InvalidDeclarationError', 'RegionNotInPoolError', 'RegionAttributeError',
+    'NoDefaultRegionError',
     'NotConnectedError', 'FanOutError', 'FanOutTimeoutError',
     '__version__',
 ]

@@ -2,10 +2,8 @@
 # checks it against the module.
 from typing import Any, Iterator, Mapping
 
-from mangrove.exceptions import RegionNotInPoolError
+from mangrove.exceptions import RegionAttributeError as RegionAttributeError
 from mangrove.pool import ServicePool
-
-class RegionAttributeError(RegionNotInPoolError, AttributeError): ...
 
 class RegionProxy:
     # A boto connection's attributes and methods, read and written through
