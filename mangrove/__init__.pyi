@@ -20,13 +20,26 @@ from mangrove.pool import (ServiceMixinPool as ServiceMixinPool,
                            ServicePool as ServicePool)
 
 __version__: str
+
+# The names of the module's __all__ (stubtest compares the two).
 __all__ = [
-    'ServicePool', 'ServiceMixinPool', 'RegionMapping', 'RegionProxy',
+    'ServicePool',
+    'ServiceMixinPool',
+    'RegionMapping',
+    'RegionProxy',
     'RegionResults',
-    'MangroveError', 'InvalidArgumentError', 'InvalidArgumentTypeError',
-    'InvalidServiceError', 'UnknownRegionError', 'UnknownMethodError',
-    'InvalidDeclarationError', 'RegionNotInPoolError', 'RegionAttributeError',
+    'MangroveError',
+    'InvalidArgumentError',
+    'InvalidArgumentTypeError',
+    'InvalidServiceError',
+    'UnknownRegionError',
+    'UnknownMethodError',
+    'InvalidDeclarationError',
+    'RegionNotInPoolError',
+    'RegionAttributeError',
     'NoDefaultRegionError',
-    'NotConnectedError', 'FanOutError', 'FanOutTimeoutError',
+    'NotConnectedError',
+    'FanOutError',
+    'FanOutTimeoutError',
     '__version__',
 ]

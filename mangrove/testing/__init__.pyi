@@ -8,6 +8,15 @@ from mangrove.testing.server import (MotoServer as MotoServer,
                                      MotoServerError as MotoServerError,
                                      moto_python as moto_python)
 
-__all__ = ['LOOPBACK', 'TEST_CREDENTIALS', 'MotoServer', 'MotoServerError',
-           'free_port', 'port_accepts', 'moto_python', 'write_boto_config',
-           'isolated_environ']
+# The names of the module's __all__ (stubtest compares the two).
+__all__ = [
+    'LOOPBACK',
+    'TEST_CREDENTIALS',
+    'MotoServer',
+    'MotoServerError',
+    'free_port',
+    'port_accepts',
+    'moto_python',
+    'write_boto_config',
+    'isolated_environ',
+]
