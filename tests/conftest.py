@@ -19,12 +19,10 @@ _HERE = os.path.dirname(os.path.abspath(__file__))
 if _HERE not in sys.path:
     sys.path.insert(0, _HERE)
 
-from mangrove.testing import MotoServer, write_boto_config  # noqa: E402
-
-from bed.proxy import LoopbackProxy  # noqa: E402
-
 # mangrove's own fixtures (moto_pool, moto_pool_class), as users get them;
 # moto_server below is the session's server, started before boto's import.
+# pytest imports the plugin after this module: importing it here first would
+# keep pytest from preparing it (and make it warn).
 pytest_plugins = ['mangrove.testing']
 
 # Variables that would make boto ignore the test config: credentials and
@@ -43,6 +41,7 @@ def pytest_configure(config):
             'BOTO_CONFIG; boto reads its config only at import, so it would '
             'talk to real AWS instead of the test moto server. Import boto '
             'inside test functions, not at module level or in plugins.')
+    from mangrove.testing import MotoServer, write_boto_config
     server = MotoServer().start()
     tmpdir = tempfile.mkdtemp(prefix='mangrove-tests-')
     saved_env = dict((name, os.environ.get(name))
@@ -96,6 +95,7 @@ def fresh_moto(moto_server):
 @pytest.fixture
 def proxy(moto_server):
     """A started :class:`bed.proxy.LoopbackProxy` in front of moto."""
+    from bed.proxy import LoopbackProxy
     loopback = LoopbackProxy(moto_server).start()
     try:
         yield loopback
