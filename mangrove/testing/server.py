@@ -178,7 +178,9 @@ class MotoServer(object):
         """Connection keywords that send boto's requests to this server.
 
         For a pool or boto's ``connect_to_region``: plain HTTP through the
-        server as a proxy, with :data:`TEST_CREDENTIALS`.
+        server as a proxy, with :data:`TEST_CREDENTIALS`. A server with a
+        certificate speaks HTTPS only, which boto does not send through a
+        proxy: give its pools ``endpoint_url=server.url`` instead.
 
         :rtype: dict
         """
