@@ -142,6 +142,10 @@ def test_stall_ends_with_boto_socket_timeout_from_http_socket_timeout(
             'timeout'] == 1
         assert default_pool.regions[key].connection.http_connection_kwargs[
             'timeout'] == 70
+    # moto builds a region's backend on its first request, which can take
+    # longer than the one-second timeout on a loaded machine: warm both
+    # regions first so that only the stall can time out.
+    assert default_pool.call('get_all_instances').ok
     before = snapshot(pool)
     proxy.faults['eu-west-1'] = 'stall'
     try:
