@@ -4,8 +4,38 @@ import os
 import re
 
 from setuptools import find_packages, setup
+from setuptools.command.build_py import build_py
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+
+# The start-up hook: site-packages/mangrove_boto_hook.pth. site runs a .pth
+# line that starts with "import" at every interpreter start, so the line
+# only imports the small _mangrove_boto_hook module, which registers an
+# import hook for boto (README: "The start-up hook").
+PTH_NAME = 'mangrove_boto_hook.pth'
+PTH_LINE = u'import _mangrove_boto_hook; _mangrove_boto_hook.register()\n'
+
+
+class build_py_with_pth(build_py):
+    """build_py that also writes the .pth file at the root of build_lib.
+
+    Everything there lands in the root of the wheel's purelib, which pip
+    installs into site-packages, whether it installs a wheel or builds one
+    from the sdist. (setuptools' data_files would put it under sys.prefix
+    instead, where site never looks.)
+    """
+
+    def run(self):
+        build_py.run(self)
+        target = os.path.join(self.build_lib, PTH_NAME)
+        self.mkpath(self.build_lib)
+        with io.open(target, 'w', encoding='ascii') as handle:
+            handle.write(PTH_LINE)
+
+    def get_outputs(self, include_bytecode=1):
+        return build_py.get_outputs(self, include_bytecode) + [
+            os.path.join(self.build_lib, PTH_NAME)]
+
 
 
 def read(*parts):
@@ -27,6 +57,8 @@ setup(
     license='MIT',
     keywords='aws boto connection pool region multi-region',
     packages=find_packages(exclude=['tests', 'tests.*', 'benchmarks']),
+    py_modules=['_mangrove_boto_hook'],
+    cmdclass={'build_py': build_py_with_pth},
     # py.typed and the stubs: type information for the public API (PEP 561).
     package_data={'mangrove': ['data/*.json', 'py.typed', '*.pyi',
                                'testing/*.pyi']},

@@ -12,20 +12,20 @@ One object holds a boto connection per AWS region for a service
     >>> ec2_pool.regions['us_west_1'].get_all_instances()
     >>> ec2_pool.call('get_all_instances')      # every region at once
 
-Importing mangrove first also repairs boto 2.49 on Python 3.12 and later
-(see :mod:`mangrove.compat`).
+Importing mangrove first also repairs boto 2.49 on the Pythons released
+after it (see :mod:`mangrove.boto_repairs`).
 """
 from __future__ import absolute_import
 
 import logging
 
-from mangrove import compat
+from mangrove import boto_repairs
 
 # A library stays quiet unless its user configures logging: without a
 # handler, Python would print mangrove's warnings and errors to stderr.
 logging.getLogger(__name__).addHandler(logging.NullHandler())
 
-compat.install()
+boto_repairs.install()
 
 from mangrove.exceptions import (  # noqa: E402
     FanOutError, FanOutTimeoutError, InvalidArgumentError,

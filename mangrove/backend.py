@@ -25,7 +25,7 @@ import logging
 import six
 from six.moves.urllib.parse import urlsplit
 
-from mangrove import catalog, compat
+from mangrove import boto_repairs, catalog
 from mangrove.exceptions import UnknownRegionError
 from mangrove.fork import ForkSafeLock
 from mangrove.regions import region_key, unknown_region
@@ -79,10 +79,8 @@ class BotoBackend(object):
         :type spec: :class:`~mangrove.registry.ServiceSpec`
         :rtype: module
         """
-        compat.install()
-        module = importlib.import_module(spec.module)
-        compat.prepare(spec.module)
-        return module
+        boto_repairs.install()
+        return importlib.import_module(spec.module)
 
     def boto_regions(self, spec):
         """boto's own ``RegionInfo`` objects for ``spec``, by region name.

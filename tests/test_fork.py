@@ -363,9 +363,8 @@ def test_fork_while_another_thread_is_inside_a_module_lock(connect_kwargs):
     # mangrove's process-wide caches (the region catalog, boto's region
     # lists) and its boto repairs are guarded by locks of their own; a fork
     # while another thread is inside one must not leave the child stuck.
-    from mangrove import backend, catalog, compat
-    locks = [backend.boto_backend._lock, catalog._lock, compat._lock,
-             compat._abc_lock]
+    from mangrove import backend, boto_repairs, catalog
+    locks = [backend.boto_backend._lock, catalog._lock, boto_repairs._lock]
     held, release = threading.Event(), threading.Event()
 
     def hold_all():
@@ -389,7 +388,7 @@ def test_fork_while_another_thread_is_inside_a_module_lock(connect_kwargs):
             # fill the caches (and take their locks) itself.
             catalog._catalog = None
             backend.boto_backend._boto_regions.clear()
-            compat.install()
+            boto_repairs.install()
             pool = Ec2Pool(connect=True, regions=REGIONS, **connect_kwargs)
             return pool.call('get_all_instances').ok
 

@@ -7,7 +7,7 @@ transport (EC2's default; S3's with ``https_validate_certificates = True``)
 must connect when boto's ``ca_certificates_file`` is that CA, and fail with
 an SSL certificate error when it is another CA or the system's, or when the
 host name is not the certificate's. On Python 3.12 and later that
-transport is the one mangrove.compat rebuilt on ``ssl.SSLContext``.
+transport is the one mangrove.boto_repairs rebuilt on ``ssl.SSLContext``.
 
 Each case runs in a fresh interpreter with a boto config of its own
 (boto reads its config once, at import): mangrove is imported first, then
@@ -62,18 +62,19 @@ def make_ca(directory, name):
     return cert, key
 
 
-def make_leaf(directory, ca, name, dns_name):
-    """A server certificate for ``dns_name`` (its only name) signed by
-    ``ca``: ``(cert_path, key_path)``."""
+def make_leaf(directory, ca, name, dns_name, *more_names):
+    """A server certificate for ``dns_name`` (and ``more_names``, its only
+    other names) signed by ``ca``: ``(cert_path, key_path)``."""
     cert = os.path.join(directory, name + '.pem')
     key = os.path.join(directory, name + '.key')
     csr = os.path.join(directory, name + '.csr')
     ext = os.path.join(directory, name + '.ext')
     with open(ext, 'w') as handle:
-        handle.write('subjectAltName = DNS:%s\n'
+        handle.write('subjectAltName = %s\n'
                      'basicConstraints = critical,CA:FALSE\n'
                      'keyUsage = critical,digitalSignature,keyEncipherment\n'
-                     'extendedKeyUsage = serverAuth\n' % dns_name)
+                     'extendedKeyUsage = serverAuth\n'
+                     % ','.join('DNS:' + n for n in (dns_name,) + more_names))
     _openssl('req', '-new', '-newkey', 'rsa:2048', '-nodes',
              '-subj', '/CN=%s' % dns_name, '-keyout', key, '-out', csr)
     _openssl('x509', '-req', '-in', csr, '-CA', ca[0], '-CAkey', ca[1],

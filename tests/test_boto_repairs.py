@@ -1,6 +1,6 @@
 # -*- coding: utf-8 -*-
-"""mangrove.compat: plain boto works after ``import mangrove`` everywhere,
-and nothing is touched where boto needs no repair.
+"""mangrove.boto_repairs: plain boto works after ``import mangrove``
+everywhere, and only what a Python breaks is repaired there.
 
 Each test runs its code in a fresh interpreter (the one running the tests),
 so sys.modules starts clean and the import order is the one a user has:
@@ -20,9 +20,11 @@ import threading
 import pytest
 
 import mangrove
-from mangrove import compat
+from mangrove import boto_repairs
 
+# boto's vendored six, imp, ssl.wrap_socket and readfp: gone in 3.12.
 NEEDS_REPAIR = sys.version_info >= (3, 12)
+PY3 = sys.version_info >= (3,)
 
 _ROOT = os.path.dirname(os.path.dirname(os.path.abspath(mangrove.__file__)))
 
@@ -42,12 +44,15 @@ def run_child(code, env=None, warnings=None):
               '    sys.stdout.write("\\n" + json.dumps(value) + "\\n")\n'
               + textwrap.dedent(code))
     child_env = dict(os.environ)
+    # The start-up hook (tests/test_startup_hook.py) would repair boto
+    # before mangrove is imported; these tests are about ``import mangrove``.
+    child_env['MANGROVE_BOTO_HOOK'] = '0'
     child_env.update(env or {})
     argv = [sys.executable]
     if warnings:
         argv += ['-W', warnings]
     argv += ['-c', script]
-    workdir = tempfile.mkdtemp(prefix='mangrove-compat-')
+    workdir = tempfile.mkdtemp(prefix='mangrove-repairs-')
     try:
         proc = subprocess.Popen(argv, cwd=workdir, env=child_env,
                                 stdout=subprocess.PIPE,
@@ -193,7 +198,7 @@ def test_imp_is_served_to_boto_plugin_only():
                 boto.plugin.__dict__['__builtins__'] is vars(builtins),
         })
     ''')
-    assert facts == {'plugin_imp': 'mangrove.compat.imp',
+    assert facts == {'plugin_imp': 'mangrove.boto_repairs.imp',
                      'functions': [True, True], 'global_imp': False,
                      'in_sys_modules': False, 'builtins_restored': True}
 
@@ -246,19 +251,21 @@ def test_certificate_validating_connect_is_rebuilt_on_sslcontext():
     assert facts == {'repaired': True, 'wrap_socket': False}
 
 
-@pytest.mark.skipif(NEEDS_REPAIR, reason='boto needs repairs here')
-def test_install_changes_nothing_where_boto_works():
+@pytest.mark.skipif(PY3, reason='boto needs repairs on Python 3')
+def test_install_changes_nothing_on_python_2():
     facts = run_child('''
         before = list(sys.meta_path)
         import mangrove
-        from mangrove import compat
-        again = compat.install()
+        from mangrove import boto_repairs
+        again = boto_repairs.install()
         after = list(sys.meta_path)
         import six
-        import boto, boto.plugin, boto.https_connection
+        import boto, boto.plugin, boto.https_connection, boto.connection
         import boto.vendored.six
         connect = boto.https_connection.CertValidatingHTTPSConnection.connect
         connect = getattr(connect, '__func__', connect)
+        proxy_ssl = boto.connection.AWSAuthConnection.proxy_ssl
+        proxy_ssl = getattr(proxy_ssl, '__func__', proxy_ssl)
         report({
             'install_again': again,
             'finders_kept': all(any(a is b for a in after) for b in before),
@@ -266,53 +273,120 @@ def test_install_changes_nothing_where_boto_works():
                 type(f).__module__ for f in after
                 if not any(f is b for b in before))),
             'connect_module': connect.__module__,
-            'connect_marked': hasattr(connect, 'mangrove_boto_compat'),
+            'proxy_ssl_module': proxy_ssl.__module__,
             'plugin_imp': boto.plugin.imp is sys.modules.get('imp'),
             'plugin_builtins': boto.plugin.__dict__['__builtins__']
                                is vars(six.moves.builtins),
             'vendored_six': boto.vendored.six is not six,
+            'repaired': list(boto_repairs.REPAIRED_MODULES),
         })
     ''', warnings='ignore::DeprecationWarning')
     assert facts == {
         'install_again': False, 'finders_kept': True,
         # six registers its own importer for six.moves; mangrove adds none.
         'finders_added': facts['finders_added'],
-        'connect_module': 'boto.https_connection', 'connect_marked': False,
-        'plugin_imp': True, 'plugin_builtins': True, 'vendored_six': True}
+        'connect_module': 'boto.https_connection',
+        'proxy_ssl_module': 'boto.connection',
+        'plugin_imp': True, 'plugin_builtins': True, 'vendored_six': True,
+        'repaired': []}
     assert not [name for name in facts['finders_added']
                 if name.startswith('mangrove')]
+
+
+def expected_repairs():
+    """The boto modules this interpreter needs repaired."""
+    version = sys.version_info
+    modules = []
+    if version >= (3,):
+        modules.append('boto.connection')
+    if version >= (3, 10):
+        modules += ['boto.dynamodb.types', 'boto.mws.connection']
+    if version >= (3, 12):
+        modules += ['boto.https_connection', 'boto.plugin',
+                    'boto.pyami.config', 'boto.pyami.launch_ami']
+    if version >= (3, 13):
+        modules.append('boto.ecs.item')
+    return sorted(modules)
+
+
+@pytest.mark.skipif(not PY3, reason='nothing is repaired on Python 2')
+def test_only_what_this_python_breaks_is_repaired():
+    facts = run_child('''
+        import collections
+        import six
+        import mangrove
+        from mangrove import boto_repairs
+        import boto, boto.plugin, boto.https_connection, boto.connection
+        import boto.pyami.config, boto.dynamodb.types
+        import boto.vendored.six
+        connect = boto.https_connection.CertValidatingHTTPSConnection.connect
+        report({
+            'repaired': list(boto_repairs.REPAIRED_MODULES),
+            'proxy_ssl': getattr(boto.connection.AWSAuthConnection.proxy_ssl,
+                                 'mangrove_boto_compat', False),
+            'connect': getattr(connect, 'mangrove_boto_compat', False),
+            'vendored_six_is_six': boto.vendored.six is six,
+            'readfp_added': 'readfp' in vars(boto.pyami.config.Config),
+            'collections_mapping': hasattr(collections, 'Mapping'),
+            'finders': sorted(type(f).__module__ for f in sys.meta_path
+                              if type(f).__module__.startswith('mangrove')),
+        })
+    ''', warnings='ignore::DeprecationWarning')
+    assert facts == {
+        'repaired': expected_repairs(), 'proxy_ssl': True,
+        'connect': NEEDS_REPAIR, 'vendored_six_is_six': NEEDS_REPAIR,
+        'readfp_added': NEEDS_REPAIR,
+        # Supplied to boto only: collections itself keeps what it has.
+        'collections_mapping': sys.version_info < (3, 10),
+        'finders': ['mangrove.boto_repairs.finder']}
 
 
 def test_install_is_idempotent_and_thread_safe():
     facts = run_child('''
         import threading
-        from mangrove import compat
+        from mangrove import boto_repairs
         results = []
         threads = [threading.Thread(target=lambda: results.append(
-            compat.install())) for _ in range(8)]
+            boto_repairs.install())) for _ in range(8)]
         for thread in threads:
             thread.start()
         for thread in threads:
             thread.join()
         report({'results': results,
                 'finders': len([f for f in sys.meta_path
-                                if type(f).__module__ == 'mangrove.compat'])})
+                                if getattr(f, 'mangrove_boto_compat', 0)])})
     ''')
-    assert facts == {'results': [False] * 8,
-                     'finders': 1 if NEEDS_REPAIR else 0}
+    assert facts == {'results': [False] * 8, 'finders': 1 if PY3 else 0}
 
 
 def test_install_in_this_process_matches_the_interpreter():
     # The test process imported mangrove too: same answer as a fresh one.
     finders = [f for f in sys.meta_path
-               if type(f).__module__ == 'mangrove.compat']
-    assert len(finders) == (1 if NEEDS_REPAIR else 0)
-    assert compat.NEEDED is NEEDS_REPAIR
+               if getattr(f, 'mangrove_boto_compat', False)]
+    assert len(finders) == (1 if PY3 else 0)
+    assert boto_repairs.NEEDED is PY3
     results = []
     threads = [threading.Thread(target=lambda: results.append(
-        compat.install())) for _ in range(4)]
+        boto_repairs.install())) for _ in range(4)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     assert results == [False] * 4
+
+
+def test_repairs_reach_classes_imported_before_mangrove():
+    # boto.connection imported first (Python 3.6-3.11 without the hook):
+    # install() amends the class it finds in sys.modules.
+    facts = run_child('''
+        import sys
+        if sys.version_info >= (3, 12):
+            import mangrove.boto_repairs
+        import boto.connection
+        before = getattr(boto.connection.AWSAuthConnection.proxy_ssl,
+                         'mangrove_boto_compat', False)
+        import mangrove
+        report([before, getattr(boto.connection.AWSAuthConnection.proxy_ssl,
+                                'mangrove_boto_compat', False)])
+    ''', warnings='ignore::DeprecationWarning')
+    assert facts == ([NEEDS_REPAIR, True] if PY3 else [False, False])

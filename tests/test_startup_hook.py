@@ -1,0 +1,203 @@
+# -*- coding: utf-8 -*-
+"""The start-up hook: with boto-mangrove installed, ``import boto`` works in
+any order, and in programs that never import mangrove.
+
+The suite's own environment got boto-mangrove from its sdist with pip, as
+tox installs it; a fresh virtual environment gets it from a wheel built
+here. Each check runs in a new interpreter.
+"""
+from __future__ import absolute_import
+
+import glob
+import io
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import textwrap
+
+import pytest
+
+import _mangrove_boto_hook
+import mangrove
+
+PTH_NAME = 'mangrove_boto_hook.pth'
+PTH_LINE = 'import _mangrove_boto_hook; _mangrove_boto_hook.register()\n'
+SITE_PACKAGES = os.path.dirname(os.path.dirname(
+    os.path.abspath(mangrove.__file__)))
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(HERE)
+PY3 = sys.version_info >= (3,)
+
+LEGACY_SCRIPT = '''\
+# A boto 2 script from before Python 3.12, run unchanged.
+import boto
+import boto.ec2
+import boto.sqs
+
+conn = boto.ec2.connect_to_region('us-west-2')
+conn.create_security_group('legacy', 'made by a legacy script')
+queue = boto.sqs.connect_to_region('us-west-2').create_queue('legacy')
+print(sorted(g.name for g in conn.get_all_security_groups()))
+print(queue.name)
+'''
+
+
+def python(executable, code, hook=None, cwd=None):
+    """Run ``code`` with ``executable``; ``(returncode, stdout, stderr)``."""
+    env = dict(os.environ)
+    env.pop('PYTHONPATH', None)
+    if hook is not None:
+        env[_mangrove_boto_hook.ENVIRONMENT_VARIABLE] = hook
+    proc = subprocess.Popen([executable] + code, env=env, cwd=cwd or HERE,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    out, err = proc.communicate()
+    return (proc.returncode, out.decode('utf-8', 'replace'),
+            err.decode('utf-8', 'replace'))
+
+
+def facts_at_start(executable, hook=None):
+    code = textwrap.dedent('''
+        import json, sys
+        print(json.dumps({
+            'modules': sorted(n for n in ('boto', 'mangrove', 'six',
+                                          '_mangrove_boto_hook')
+                              if n in sys.modules),
+            'finders': [type(f).__name__ for f in sys.meta_path
+                        if getattr(f, 'mangrove_boto_hook', False)]}))
+    ''')
+    rc, out, err = python(executable, ['-c', code], hook)
+    assert rc == 0, err
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def test_pip_installed_the_pth_file_from_the_sdist():
+    with io.open(os.path.join(SITE_PACKAGES, PTH_NAME)) as handle:
+        assert handle.read() == PTH_LINE
+    assert os.path.dirname(os.path.abspath(
+        _mangrove_boto_hook.__file__)) == SITE_PACKAGES
+
+
+def test_start_up_imports_only_the_small_hook_module():
+    facts = facts_at_start(sys.executable)
+    assert facts == {'modules': ['_mangrove_boto_hook'],
+                     'finders': ['BotoImportHook'] if PY3 else []}
+
+
+def test_the_hook_can_be_switched_off():
+    facts = facts_at_start(sys.executable, hook='0')
+    assert facts['modules'] == ['_mangrove_boto_hook']
+    # What is left only explains the failure it would have prevented.
+    assert facts['finders'] == (
+        ['ExplainingFinder'] if sys.version_info >= (3, 12) else [])
+
+
+@pytest.mark.skipif(not PY3, reason='nothing to repair on Python 2')
+def test_boto_first_works_and_the_hook_steps_aside(moto_port):
+    code = textwrap.dedent('''
+        import json, sys
+        import boto.ec2
+        import mangrove
+        conn = boto.ec2.connect_to_region('us-west-2')
+        print(json.dumps({
+            'reservations': len(conn.get_all_instances()),
+            'proxy_ssl_repaired': getattr(
+                boto.connection.AWSAuthConnection.proxy_ssl,
+                'mangrove_boto_compat', False),
+            'finders': sorted(type(f).__name__ for f in sys.meta_path
+                              if getattr(f, 'mangrove_boto_hook', False)
+                              or getattr(f, 'mangrove_boto_compat', False))}))
+    ''')
+    rc, out, err = python(sys.executable, ['-c', code])
+    assert rc == 0, err
+    assert json.loads(out.strip().splitlines()[-1]) == {
+        'reservations': 0, 'proxy_ssl_repaired': True,
+        'finders': ['BotoRepairFinder']}
+
+
+@pytest.mark.skipif(sys.version_info < (3, 12),
+                    reason='boto imports without repairs before 3.12')
+def test_switched_off_a_failing_import_says_to_import_mangrove_first():
+    rc, out, err = python(sys.executable, ['-c', 'import boto'], hook='0')
+    assert rc == 1
+    last = err.strip().splitlines()[-1]
+    assert last.startswith("ModuleNotFoundError: No module named "
+                           "'boto.vendored.six.moves': ")
+    assert 'Import mangrove before boto' in last
+    assert 'MANGROVE_BOTO_HOOK=0' in last
+    rc, out, err = python(sys.executable,
+                          ['-c', 'import mangrove, boto.ec2'], hook='0')
+    assert rc == 0, err
+
+
+@pytest.fixture(scope='module')
+def fresh_venv():
+    """A new virtual environment with boto-mangrove installed from a wheel
+    built from this source tree, and boto and six copied from the suite's
+    environment (no network)."""
+    if not PY3:
+        pytest.skip('Python 2.7 has no venv module')
+    directory = tempfile.mkdtemp(prefix='mangrove-venv-')
+    try:
+        venv = os.path.join(directory, 'venv')
+        subprocess.check_call([sys.executable, '-m', 'venv', '--without-pip',
+                               venv])
+        executable = os.path.join(venv, 'bin', 'python')
+        rc, out, err = python(executable, ['-c', (
+            'import sysconfig; print(sysconfig.get_paths()["purelib"])')])
+        assert rc == 0, err
+        purelib = out.strip()
+        wheels = os.path.join(directory, 'wheels')
+        build = os.path.join(directory, 'build')
+        shutil.copytree(REPO, build, ignore=shutil.ignore_patterns(
+            '.tox', '.git', '*.egg-info', 'build', 'dist', '__pycache__'))
+        subprocess.check_call(
+            [sys.executable, '-m', 'pip', 'wheel', '--quiet', '--no-deps',
+             '--no-index', '--no-build-isolation', '--wheel-dir', wheels,
+             build], stdout=subprocess.PIPE)
+        wheel = glob.glob(os.path.join(wheels, 'boto_mangrove-*.whl'))
+        assert len(wheel) == 1, wheel
+        subprocess.check_call(
+            [sys.executable, '-m', 'pip', 'install', '--quiet', '--no-deps',
+             '--no-index', '--target', purelib, wheel[0]],
+            stdout=subprocess.PIPE)
+        import boto
+        import six
+        shutil.copytree(os.path.dirname(boto.__file__),
+                        os.path.join(purelib, 'boto'),
+                        ignore=shutil.ignore_patterns('__pycache__'))
+        shutil.copy(six.__file__.replace('.pyc', '.py'), purelib)
+        yield {'python': executable, 'purelib': purelib, 'dir': directory}
+    finally:
+        shutil.rmtree(directory, ignore_errors=True)
+
+
+def test_the_wheel_puts_the_pth_file_in_site_packages(fresh_venv):
+    with io.open(os.path.join(fresh_venv['purelib'], PTH_NAME)) as handle:
+        assert handle.read() == PTH_LINE
+    facts = facts_at_start(fresh_venv['python'])
+    assert facts == {'modules': ['_mangrove_boto_hook'],
+                     'finders': ['BotoImportHook']}
+
+
+def test_import_boto_ec2_in_a_fresh_venv(fresh_venv):
+    rc, out, err = python(fresh_venv['python'], ['-c', (
+        'import sys, boto.ec2; '
+        'print(len(boto.ec2.regions()), "mangrove" in sys.modules)')])
+    assert rc == 0, err
+    count, mangrove_loaded = out.split()
+    assert int(count) > 10
+    # The hook brought the repairs along.
+    assert mangrove_loaded == 'True'
+
+
+def test_a_legacy_script_runs_unchanged_in_a_fresh_venv(fresh_venv,
+                                                         moto_port):
+    script = os.path.join(fresh_venv['dir'], 'legacy.py')
+    with open(script, 'w') as handle:
+        handle.write(LEGACY_SCRIPT)
+    rc, out, err = python(fresh_venv['python'], [script])
+    assert rc == 0, err
+    assert out.splitlines() == ["['default', 'legacy']", 'legacy']
