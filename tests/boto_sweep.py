@@ -18,7 +18,8 @@ is imported.
 
 As the test's child: ``python tests/boto_sweep.py --import NAME...``
 (``--mangrove`` to import mangrove first) prints a JSON object of the
-modules that failed to import, with their errors.
+modules that failed to import, in the run and again alone, with their
+errors.
 """
 from __future__ import absolute_import, print_function
 
@@ -82,13 +83,25 @@ def import_all(names):
     return failed
 
 
-def _alone(name):
+def _alone(name, mangrove_first=False):
     """The error importing ``name`` alone in a fresh interpreter, or
     None."""
-    proc = subprocess.Popen([sys.executable, os.path.abspath(__file__),
-                             '--import', name], stdout=subprocess.PIPE)
+    argv = [sys.executable, os.path.abspath(__file__), '--import', '--alone']
+    if mangrove_first:
+        argv.append('--mangrove')
+    proc = subprocess.Popen(argv + [name], stdout=subprocess.PIPE)
     out = proc.communicate()[0].decode('utf-8', 'replace')
     return json.loads(out.strip().splitlines()[-1]).get(name)
+
+
+def sweep(names, mangrove_first=False):
+    """``{name: error}`` for the modules of ``names`` that fail to import
+    in one run, in order, and again alone in a fresh interpreter (on
+    Python 2, boto.sdb.db's model registry fails some modules imported
+    after others, not alone)."""
+    failed = import_all(names)
+    failed = dict((name, _alone(name, mangrove_first)) for name in failed)
+    return dict((name, error) for name, error in failed.items() if error)
 
 
 def why(error):
@@ -106,9 +119,7 @@ def write_list():
         sys.exit('boto is being repaired here: run with MANGROVE_BOTO_HOOK=0 '
                  'in an environment without mangrove imported')
     names = [n for n in boto_modules() if n not in NOT_IMPORTED]
-    failed = import_all(names)
-    failed = dict((name, _alone(name)) for name in failed)
-    failed = dict((name, error) for name, error in failed.items() if error)
+    failed = sweep(names)
     version = '.'.join(str(part) for part in sys.version_info[:3])
     with open(LIST, 'w') as handle:
         handle.write(
@@ -153,11 +164,18 @@ def main(argv):
         print(json.dumps(boto_modules()))
         return
     names = argv[1:]
-    if names[:1] == ['--mangrove']:
+    alone = names[:1] == ['--alone']
+    if alone:
+        names = names[1:]
+    mangrove_first = names[:1] == ['--mangrove']
+    if mangrove_first:
         import mangrove  # noqa: F401 (its import repairs boto)
         names = names[1:]
     try:
-        failed = import_all(names)
+        if alone:
+            failed = import_all(names)
+        else:
+            failed = sweep(names, mangrove_first)
     except BaseException:
         failed = {'(sweep)': traceback.format_exc()}
     sys.stdout.write('\n' + json.dumps(failed) + '\n')

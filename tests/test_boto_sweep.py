@@ -6,6 +6,12 @@ whether it imported on Python 3.9 with only boto and six installed (made
 by ``tests/boto_sweep.py --write``; the modules that never imported there
 are named with why). Each case imports the lot in a fresh interpreter:
 with mangrove imported first, and with the start-up hook alone.
+
+On Python 2.7, where nothing is repaired, boto's own code fails a few
+modules that import on 3.9: ``boto.sdb.db.model`` (its ``ModelMeta`` looks
+for ``__sub_classes__`` on ``object``) and the modules built on it, and
+``boto.roboto.awsqueryrequest`` (a circular import). There the test checks
+that they are exactly those, failing as they do without mangrove.
 """
 from __future__ import absolute_import
 
@@ -19,6 +25,12 @@ import sys
 import pytest
 
 import boto_sweep
+
+PY2_BOTO_FAILURES = sorted([
+    'boto.manage.server', 'boto.manage.task', 'boto.manage.volume',
+    'boto.mashups.server', 'boto.pyami.installers.ubuntu.ebs',
+    'boto.sdb.db.manager.xmlmanager', 'boto.sdb.db.model',
+    'boto.sdb.db.test_db', 'boto.roboto.awsqueryrequest'])
 
 
 def sweep(names, mangrove_first=True, hook=True):
@@ -53,8 +65,17 @@ def test_the_list_names_every_module_of_boto(listed):
     assert all(never.values())
 
 
+def assert_all_import(names):
+    failed = sweep(names)
+    if sys.version_info >= (3,):
+        assert failed == {}
+    else:
+        assert sorted(failed) == [n for n in PY2_BOTO_FAILURES if n in names]
+        assert sweep(names, mangrove_first=False) == failed
+
+
 def test_every_module_that_imported_on_39_imports_after_mangrove(listed):
-    assert sweep(listed[0]) == {}
+    assert_all_import(listed[0])
 
 
 @pytest.mark.skipif(sys.version_info < (3,), reason='no start-up hook on 2.7')
@@ -82,4 +103,4 @@ def test_a_module_missing_only_an_absent_dependency_imports_with_it(listed):
             wanted.append(name)
     if not wanted:
         pytest.skip('none of the dependencies is installed here')
-    assert sweep(wanted) == {}
+    assert_all_import(wanted)
