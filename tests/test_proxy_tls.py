@@ -4,7 +4,7 @@
 Real processes on loopback: a moto server speaking TLS with a certificate
 for AWS host names (``ec2.us-east-1.amazonaws.com``, ``s3.amazonaws.com``,
 ``*.s3.amazonaws.com``) issued by a throw-away CA, and
-:class:`connect_proxy.ConnectProxy`, which tunnels every ``CONNECT`` to that
+:class:`bed.connect_proxy.ConnectProxy`, which tunnels every ``CONNECT`` to that
 server (never to the host named) and records what went through it.
 
 boto finds the proxy where it always looks (its config's ``proxy*``
@@ -33,9 +33,10 @@ import threading
 import pytest
 
 import mangrove
-from connect_proxy import LOOPBACK, ConnectProxy
+from bed.connect_proxy import ConnectProxy
+from bed.loopback import LOOPBACK
+from bed.server import MotoServer
 from test_tls import _which, make_ca, make_leaf
-from testbed import MotoServer
 
 pytestmark = pytest.mark.skipif(_which('openssl') is None,
                                 reason='openssl is needed to make the CA')

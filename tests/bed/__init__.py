@@ -9,7 +9,9 @@ per job:
 - :mod:`bed.certs`: throw-away TLS certificates;
 - :mod:`bed.names`: AWS region names, host names and SigV4 scopes;
 - :mod:`bed.proxy`: :class:`LoopbackProxy`, which adds per-region latency,
-  injects faults and records what was sent.
+  injects faults and records what was sent;
+- :mod:`bed.connect_proxy`: :class:`ConnectProxy`, an HTTP ``CONNECT``
+  proxy for HTTPS through a proxy, with authentication and refusals.
 
 It is one source for Python 2.7 and 3.6 and newer and needs only the
 standard library, ``six`` and mangrove.

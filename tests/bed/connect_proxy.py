@@ -24,7 +24,7 @@ import threading
 
 from six.moves import socketserver
 
-LOOPBACK = '127.0.0.1'
+from bed.loopback import LOOPBACK
 _MAX_HEAD = 64 * 1024
 _IDLE = 30.0
 
