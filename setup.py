@@ -37,7 +37,6 @@ class build_py_with_pth(build_py):
             os.path.join(self.build_lib, PTH_NAME)]
 
 
-
 def read(*parts):
     with io.open(os.path.join(HERE, *parts), encoding='utf-8') as handle:
         return handle.read()
@@ -64,7 +63,8 @@ setup(
                                'testing/*.pyi']},
     include_package_data=True,
     zip_safe=False,
-    python_requires='>=2.7, !=3.0.*, !=3.1.*, !=3.2.*, !=3.3.*, !=3.4.*, !=3.5.*',
+    python_requires=('>=2.7, !=3.0.*, !=3.1.*, !=3.2.*, !=3.3.*, !=3.4.*, '
+                     '!=3.5.*'),
     install_requires=[
         'boto>=2.49.0',
         'six>=1.10',

@@ -106,8 +106,8 @@ def main():
         lambda: finder.find_spec('json.decoder'), number=100000,
         repeat=5)) / 100000
 
-    print('Python %s, %d rounds, medians' % (sys.version.split()[0],
-                                            args.rounds))
+    print('Python %s, %d rounds, medians'
+          % (sys.version.split()[0], args.rounds))
     print('site dir processing: %.0f us with the hook, %.0f us without: '
           '+%.0f us (goal under 1000 us)' % (
               inside[with_hook] * 1e6, inside[without] * 1e6,

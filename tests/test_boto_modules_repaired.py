@@ -85,7 +85,7 @@ def test_dynamodb_modules_import_in_any_order(first_import):
         import mangrove
         %s
     ''') % first_import + textwrap.dedent(_DYNAMO_USE),
-        warnings='ignore::DeprecationWarning')
+                      warnings='ignore::DeprecationWarning')
     assert facts == {'encoded': {'M': {'a': {'N': '1'}, 'b': {'S': 'x'}}},
                      'table': 'Table', 'item': 'Item',
                      'mapping': sys.version_info < (3, 10)}

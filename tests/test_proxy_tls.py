@@ -4,8 +4,8 @@
 Real processes on loopback: a moto server speaking TLS with a certificate
 for AWS host names (``ec2.us-east-1.amazonaws.com``, ``s3.amazonaws.com``,
 ``*.s3.amazonaws.com``) issued by a throw-away CA, and
-:class:`bed.connect_proxy.ConnectProxy`, which tunnels every ``CONNECT`` to that
-server (never to the host named) and records what went through it.
+:class:`bed.connect_proxy.ConnectProxy`, which tunnels every ``CONNECT``
+to that server (never to the host named) and records what went through it.
 
 boto finds the proxy where it always looks (its config's ``proxy*``
 options, or the ``http_proxy`` environment variable, which boto also uses

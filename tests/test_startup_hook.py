@@ -193,8 +193,8 @@ def test_import_boto_ec2_in_a_fresh_venv(fresh_venv):
     assert mangrove_loaded == 'True'
 
 
-def test_a_legacy_script_runs_unchanged_in_a_fresh_venv(fresh_venv,
-                                                         moto_port):
+def test_a_legacy_script_runs_unchanged_in_a_fresh_venv(
+        fresh_venv, moto_port):
     script = os.path.join(fresh_venv['dir'], 'legacy.py')
     with open(script, 'w') as handle:
         handle.write(LEGACY_SCRIPT)

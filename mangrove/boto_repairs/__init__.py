@@ -2,8 +2,8 @@
 """
 Repairs classic boto 2.49 on the Pythons released after it.
 
-boto 2.49 (2018) was last whole on Python 3.9 (and on 2.7, but for HTTPS
-through a proxy, which never worked on Python 3). Each repair is made
+boto 2.49 (2018) was last whole on Python 3.9, but for HTTPS through a
+proxy, which only ever worked on Python 2.7. Each repair is made
 only on the interpreters that need it, at the moment the boto module it
 repairs is imported, whoever imports it: :func:`install` (which ``import
 mangrove`` calls, and the start-up hook of ``_mangrove_boto_hook``) puts one
@@ -11,25 +11,22 @@ finder first on :data:`sys.meta_path`. No installed file is changed, no
 copy of boto is made and nothing is imported ahead of need (not boto, not
 ssl). On Python 2.7 :func:`install` does nothing at all.
 
-=========================  ======  ===========================================
-boto module                Python  what breaks, and the repair
-=========================  ======  ===========================================
-``boto.connection``        3.0+    HTTPS through a proxy (``proxy_ssl``):
-                                   :mod:`~mangrove.boto_repairs.proxy`
-``boto.dynamodb.types``,   3.10+   ``collections.Mapping``:
-``boto.mws.connection``            :mod:`~mangrove.boto_repairs.removed_modules`
-``boto.vendored.six``      3.12+   ``import boto``: ``No module named
-                                   'boto.vendored.six.moves'``; served as the
-                                   real :mod:`six` (a mangrove dependency)
-``boto.plugin``,           3.12+   ``import imp``:
-``boto.pyami.launch_ami``          :mod:`~mangrove.boto_repairs.removed_modules`
-``boto.pyami.config``      3.12+   ``ConfigParser.readfp``:
-                                   :mod:`~mangrove.boto_repairs.config_reader`
-``boto.https_connection``  3.12+   ``ssl.wrap_socket``:
-                                   :mod:`~mangrove.boto_repairs.https`
-``boto.ecs.item``          3.13+   ``import cgi``:
-                                   :mod:`~mangrove.boto_repairs.removed_modules`
-=========================  ======  ===========================================
+Repairs, by the first Python that needs them (one module each):
+
+- 3.0: HTTPS through a proxy, ``boto.connection``'s ``proxy_ssl``
+  (:mod:`~mangrove.boto_repairs.proxy`);
+- 3.10: ``collections.Mapping`` for ``boto.dynamodb.types`` and
+  ``boto.mws.connection`` (:mod:`~mangrove.boto_repairs.removed_modules`);
+- 3.12: ``import boto`` (``No module named 'boto.vendored.six.moves'``):
+  ``boto.vendored.six`` is served as the real :mod:`six`
+  (:mod:`~mangrove.boto_repairs.finder`); ``import imp`` in
+  ``boto.plugin`` and ``boto.pyami.launch_ami``
+  (:mod:`~mangrove.boto_repairs.removed_modules`);
+  ``ConfigParser.readfp`` in ``boto.pyami.config``
+  (:mod:`~mangrove.boto_repairs.config_reader`); ``ssl.wrap_socket`` in
+  ``boto.https_connection`` (:mod:`~mangrove.boto_repairs.https`);
+- 3.13: ``import cgi`` in ``boto.ecs.item``
+  (:mod:`~mangrove.boto_repairs.removed_modules`).
 
 Served as the real six, ``boto.vendored.six`` needs no import hook of its
 own: boto's six 1.9 serves ``six.moves`` through a hook that implements

@@ -47,7 +47,7 @@ def _make_connect(https_connection):
                            'SSL certs')
         try:
             context = validating_context(self.ca_certs, self.cert_file,
-                                          self.key_file)
+                                         self.key_file)
             self.sock = context.wrap_socket(sock, server_hostname=self.host)
         except BaseException:
             sock.close()
