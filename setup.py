@@ -1,4 +1,5 @@
 # -*- coding: utf-8 -*-
+import ast
 import io
 import os
 import re
@@ -7,13 +8,6 @@ from setuptools import find_packages, setup
 from setuptools.command.build_py import build_py
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-
-# The start-up hook: site-packages/mangrove_boto_hook.pth. site runs a .pth
-# line that starts with "import" at every interpreter start, so the line
-# only imports the small _mangrove_boto_hook module, which registers an
-# import hook for boto (README: "The start-up hook").
-PTH_NAME = 'mangrove_boto_hook.pth'
-PTH_LINE = u'import _mangrove_boto_hook; _mangrove_boto_hook.register()\n'
 
 
 class build_py_with_pth(build_py):
@@ -41,6 +35,19 @@ def read(*parts):
     with io.open(os.path.join(HERE, *parts), encoding='utf-8') as handle:
         return handle.read()
 
+
+def hook_constant(name):
+    """A constant of _mangrove_boto_hook.py, read from its source (an
+    installed copy of the module may be loaded already, by its own .pth)."""
+    match = re.search(r'^%s = (\(.*?\)|.*?)$' % name,
+                      read('_mangrove_boto_hook.py'), re.M | re.S)
+    return ast.literal_eval(match.group(1))
+
+
+# The start-up hook: site-packages/mangrove_boto_hook.pth, whose line
+# _mangrove_boto_hook.py keeps (README: "The start-up hook").
+PTH_NAME = hook_constant('PTH_NAME')
+PTH_LINE = hook_constant('PTH_LINE')
 
 # The version lives in one place: mangrove/__init__.py.
 VERSION = re.search(r"^__version__ = '([^']+)'",
