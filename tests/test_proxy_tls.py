@@ -322,3 +322,22 @@ def test_a_host_the_certificate_does_not_name_is_rejected(pki, aws_tls):
     assert 'hostname mismatch' in outcome['message']
     assert [r['target'] for r in proxy.requests] == \
         ['ec2.eu-west-1.amazonaws.com:443']
+
+
+@pytest.mark.skipif(sys.version_info < (3,), reason=(
+    "boto's own code on 2.7.18: httplib refuses the trailing newline of "
+    "its base64 Proxy-Authorization value"))
+def test_proxy_credentials_over_plain_http(moto_port):
+    # The suite's boto config sends plain HTTP through the moto server as
+    # the proxy; the credentials go as a header of each request.
+    from test_boto_repairs import run_child
+    facts = run_child('''
+        import mangrove
+        import boto.ec2
+        conn = boto.ec2.connect_to_region(
+            'us-east-1', proxy_user='mangrove', proxy_pass='proxy-pass')
+        report([conn.get_proxy_auth_header(),
+                [g.name for g in conn.get_all_security_groups()]])
+    ''')
+    assert facts == [{'Proxy-Authorization': basic(CREDENTIALS)},
+                     ['default']]
