@@ -27,10 +27,12 @@ ENVIRONMENT_VARIABLE = 'MANGROVE_BOTO_HOOK'
 #: runs a .pth line that starts with "import" at every start, so this one
 #: imports nothing (sys is loaded): on Python 3 it registers a finder that
 #: declines every name not starting with "boto" and hands the others to
-#: :func:`find_spec`.
+#: :func:`find_spec`; once, though site may read the file twice (it does in
+#: a venv).
 PTH_NAME = 'mangrove_boto_hook.pth'
 PTH_LINE = (
-    u"import sys; sys.version_info >= (3,) and sys.meta_path.insert(0, "
+    u"import sys; sys.version_info >= (3,) and not [f for f in sys.meta_path "
+    u"if getattr(f, 'mangrove_boto_hook', 0)] and sys.meta_path.insert(0, "
     u"type('BotoImportHook', (), {'mangrove_boto_hook': True, "
     u"'find_spec': staticmethod(lambda name, path=None, target=None: "
     u"__import__('_mangrove_boto_hook').find_spec(name, path, target) "
