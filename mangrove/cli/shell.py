@@ -133,12 +133,17 @@ def shell(args):
 def _interact(namespace, banner, interactive, plain):
     if interactive and not plain:
         try:
-            import IPython
+            from IPython.terminal.ipapp import TerminalIPythonApp
         except ImportError:
-            IPython = None
-        if IPython is not None:
+            TerminalIPythonApp = None
+        if TerminalIPythonApp is not None:
             write(sys.stdout, banner + '\n')
-            IPython.start_ipython(argv=[], user_ns=namespace)
+            # IPython.start_ipython() with one step more: mangrove's errors
+            # as their message, as in the plain console.
+            app = TerminalIPythonApp.instance(user_ns=namespace)
+            app.initialize(argv=[])
+            app.shell.set_custom_exc((MangroveError,), _ipython_error)
+            app.start()
             return 0
     if interactive:
         _enable_completion(namespace)
@@ -148,6 +153,10 @@ def _interact(namespace, banner, interactive, plain):
     else:
         console.interact(banner, exitmsg='')
     return 1 if console.failed and not interactive else 0
+
+
+def _ipython_error(shell, etype, value, tb, tb_offset=None):
+    write(sys.stderr, '%s: %s\n' % (etype.__name__, value))
 
 
 def _exit_status(value):
