@@ -4,37 +4,29 @@
 
 :func:`run` starts a moto server (``moto[server]``, installed by
 ``pip install 'boto-mangrove[demo]'``) with this interpreter on a free
-127.0.0.1 port, points a multi-service pool at it, creates a little state
-in several regions, shows the pool, its regions and fan-outs across regions
-and services, and stops the server, also on error or interrupt.
+127.0.0.1 port (:class:`mangrove.testing.MotoServer`), points a
+multi-service pool at it, creates a little state in several regions, shows
+the pool, its regions and fan-outs across regions and services, and stops
+the server, also on error or interrupt.
 
 The pools get every connection setting as explicit keywords: a proxy on
 127.0.0.1 (boto then sends each request, AWS host name and all, to the
 emulator), plain HTTP and throw-away credentials. While the demo runs, the
 environment variables that could send a request elsewhere or bring in real
-credentials (``no_proxy``, ``AWS_*``, ``BOTO_CONFIG``) are set aside, and
-boto, if not yet imported, reads no configuration file at all. Nothing is
-sent anywhere but 127.0.0.1.
+credentials (``no_proxy``, ``AWS_*``, ``BOTO_CONFIG``) are set aside
+(:func:`mangrove.testing.isolated_environ`), and boto, if not yet
+imported, reads no configuration file at all. Nothing is sent anywhere but
+127.0.0.1.
 
 The demo writes only to the stream it is given.
 """
 from __future__ import absolute_import
 
 import collections
-import io
-import os
-import shutil
 import signal
-import socket
-import subprocess
 import sys
-import tempfile
-import time
 
-LOOPBACK = '127.0.0.1'
-
-#: How long :meth:`LocalEndpoint.start` waits for the server's port.
-START_TIMEOUT = 30.0
+from mangrove.testing import LOOPBACK, MotoServer, isolated_environ
 
 #: The pool the demo builds: three services, each in a few regions.
 SERVICES = collections.OrderedDict([
@@ -47,13 +39,6 @@ SERVICES = collections.OrderedDict([
 
 # Any AMI id will do for the emulator; this is one of its own.
 _AMI = 'ami-03cf127a'
-
-# Variables that would make boto send requests past the proxy (no_proxy),
-# use real credentials, or read the user's boto configuration.
-_ISOLATED_ENV = ('no_proxy', 'NO_PROXY', 'BOTO_CONFIG', 'BOTO_PATH',
-                 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY',
-                 'AWS_SECURITY_TOKEN', 'AWS_SESSION_TOKEN', 'AWS_PROFILE',
-                 'AWS_CREDENTIAL_FILE', 'AWS_SHARED_CREDENTIALS_FILE')
 
 
 def unavailable():
@@ -68,135 +53,6 @@ def unavailable():
     if find_spec('moto') is None:
         return ("the demo needs moto: pip install 'boto-mangrove[demo]'")
     return None
-
-
-def free_port():
-    """A TCP port of 127.0.0.1 that was free a moment ago.
-
-    :rtype: int
-    """
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    try:
-        sock.bind((LOOPBACK, 0))
-        return sock.getsockname()[1]
-    finally:
-        sock.close()
-
-
-def port_accepts(port, timeout=0.5):
-    """Whether 127.0.0.1:``port`` accepts a TCP connection now.
-
-    :rtype: bool
-    """
-    try:
-        sock = socket.create_connection((LOOPBACK, port), timeout)
-    except socket.error:
-        return False
-    sock.close()
-    return True
-
-
-class LocalEndpoint(object):
-    """A moto server on a free 127.0.0.1 port, run by this interpreter.
-
-    :ivar port: the port it listens on, once started.
-    """
-
-    def __init__(self):
-        self.port = None
-        self._proc = None
-        self._tmpdir = None
-
-    @property
-    def connect_kwargs(self):
-        """Connection keywords that send boto's requests to this server.
-
-        :rtype: dict
-        """
-        return {'is_secure': False, 'proxy': LOOPBACK,
-                'proxy_port': self.port, 'aws_access_key_id': 'testing',
-                'aws_secret_access_key': 'testing'}
-
-    def start(self):
-        """Start the server and wait until its port accepts connections.
-
-        :raises RuntimeError: the server did not come up; the message ends
-            with the tail of its log.
-        """
-        self._tmpdir = tempfile.mkdtemp(prefix='mangrove-demo-')
-        log_path = os.path.join(self._tmpdir, 'moto.log')
-        # Another program may take the free port before moto binds it.
-        for attempt in range(3):
-            self.port = free_port()
-            with open(log_path, 'wb') as log, \
-                    open(os.devnull, 'rb') as devnull:
-                self._proc = subprocess.Popen(
-                    [sys.executable, '-m', 'moto.server', '-H', LOOPBACK,
-                     '-p', str(self.port)],
-                    stdin=devnull, stdout=log, stderr=subprocess.STDOUT,
-                    close_fds=True)
-            if self._wait_until_up():
-                return self
-            self._terminate()
-            with io.open(log_path, encoding='utf-8', errors='replace') as log:
-                tail = log.read()[-2000:]
-            if 'in use' not in tail or attempt == 2:
-                self.stop()
-                raise RuntimeError('the moto server did not start:\n%s'
-                                   % tail.strip())
-        return self
-
-    def _wait_until_up(self):
-        deadline = time.time() + START_TIMEOUT
-        while time.time() < deadline:
-            if self._proc.poll() is not None:
-                return False
-            if port_accepts(self.port):
-                return True
-            time.sleep(0.1)
-        return False
-
-    def _terminate(self):
-        proc, self._proc = self._proc, None
-        if proc is None or proc.poll() is not None:
-            return
-        proc.terminate()
-        deadline = time.time() + 5
-        while proc.poll() is None and time.time() < deadline:
-            time.sleep(0.05)
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-
-    def stop(self):
-        """Stop the server (terminate, then kill) and remove its log."""
-        self._terminate()
-        if self._tmpdir is not None:
-            shutil.rmtree(self._tmpdir, ignore_errors=True)
-            self._tmpdir = None
-
-    def __enter__(self):
-        return self.start()
-
-    def __exit__(self, *exc_info):
-        self.stop()
-
-
-class _Isolated(object):
-    """Set aside the environment that could lead boto away from loopback."""
-
-    def __enter__(self):
-        self.saved = dict((name, os.environ.pop(name))
-                          for name in _ISOLATED_ENV if name in os.environ)
-        if 'boto' not in sys.modules:
-            # boto reads its configuration files once, when imported.
-            os.environ['BOTO_CONFIG'] = os.devnull
-        return self
-
-    def __exit__(self, *exc_info):
-        for name in _ISOLATED_ENV:
-            os.environ.pop(name, None)
-        os.environ.update(self.saved)
 
 
 class _Terminated(BaseException):
@@ -248,17 +104,19 @@ def run(out):
     except ValueError:
         previous = None  # not the main thread: SIGTERM is not ours to catch
     try:
-        with _Isolated():
-            endpoint = LocalEndpoint()
+        with isolated_environ():
+            # This interpreter runs the server: the demo's moto is the one
+            # installed beside mangrove, whatever MANGROVE_MOTO_PYTHON says.
+            server = MotoServer(python=sys.executable)
             out.write('Starting a moto server (a local AWS emulator)... ')
             out.flush()
             try:
-                endpoint.start()
+                server.start()
                 out.write('listening on %s:%d. Nothing here leaves this '
-                          'machine.\n' % (LOOPBACK, endpoint.port))
-                _show(_Transcript(out), endpoint)
+                          'machine.\n' % (LOOPBACK, server.port))
+                _show(_Transcript(out), server)
             finally:
-                endpoint.stop()
+                server.stop()
                 out.write('\nThe moto server is stopped.\n')
                 out.flush()
     except _Terminated:
@@ -269,9 +127,9 @@ def run(out):
     return 0
 
 
-def _show(say, endpoint):
+def _show(say, server):
     from mangrove import ServiceMixinPool
-    from mangrove.tables import format_errors, format_results
+    from mangrove.tables import format_errors, format_results, summary_line
 
     class DemoPool(ServiceMixinPool):
         services = SERVICES
@@ -290,8 +148,8 @@ def _show(say, endpoint):
     say.code("local = dict(is_secure=False, proxy='127.0.0.1', "
              "proxy_port=%d,\n"
              "             aws_access_key_id='testing', "
-             "aws_secret_access_key='testing')" % endpoint.port)
-    pool = DemoPool(connect=True, **endpoint.connect_kwargs)
+             "aws_secret_access_key='testing')" % server.port)
+    pool = server.pool(DemoPool)
     say.code('pool = DemoPool(connect=True, **local)')
     say.code('pool')
     say.line(repr(pool))
@@ -332,7 +190,7 @@ def _show(say, endpoint):
     say.code("results['eu_west_1'][0].instances")
     say.line(repr(results['eu_west_1'][0].instances))
     say.comment('Region by region, as "mangrove call" prints them:')
-    say.lines(format_results(results))
+    say.lines(format_results(results) + [summary_line(results)])
     say.line()
     queues = pool.sqs.call('get_all_queues')
     say.code("queues = pool.sqs.call('get_all_queues')")
