@@ -66,8 +66,8 @@ _CREDENTIAL_RE = re.compile(
 def credential_scope(authorization):
     """Return the ``(region, service)`` of a SigV4 ``Authorization`` header.
 
-    :param authorization: the header's value, e.g.
-        ``'AWS4-HMAC-SHA256 Credential=AKID/20260101/eu-west-1/ec2/aws4_request, ...'``.
+    :param authorization: the header's value, e.g. ``'AWS4-HMAC-SHA256
+        Credential=AKID/20260101/eu-west-1/ec2/aws4_request, ...'``.
     :type authorization: str or None
     :returns: ``(region, service)``, or None for SigV2 or no header.
     :rtype: tuple or None
