@@ -186,6 +186,8 @@ with MotoServer() as server:
 WRONG_USES = [
     "Ec2Pool().call(42)",
     "count: int = Ec2Pool().regions",
+    "number: int = Ec2Pool().regions.us_east_1",
+    "Ec2Pool().regions.keys().oops",
     "Ec2Pool(connect='yes')",
     "Ec2Pool().call('get_all_instances').failed + 1",
 ]
