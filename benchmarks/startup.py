@@ -110,9 +110,13 @@ def main():
     outside = dict((d, median([t[1] for t in v])) for d, v in timings.items())
 
     # The finder the .pth line registers, taken out again at once.
+    # (Another one, registered at this interpreter's start, is set aside.)
     saved = list(sys.meta_path)
+    sys.meta_path[:] = [f for f in saved
+                        if not getattr(f, 'mangrove_boto_hook', False)]
     exec(hook.PTH_LINE, {})
-    finders = [f for f in sys.meta_path if f not in saved]
+    finders = [f for f in sys.meta_path
+               if getattr(f, 'mangrove_boto_hook', False)]
     sys.meta_path[:] = saved
     per_import = None
     if finders:
