@@ -34,8 +34,7 @@ import pytest
 
 import mangrove
 from bed.connect_proxy import ConnectProxy
-from bed.loopback import LOOPBACK
-from bed.server import MotoServer
+from mangrove.testing import LOOPBACK, MotoServer
 from test_tls import _which, make_ca, make_leaf
 
 pytestmark = pytest.mark.skipif(_which('openssl') is None,

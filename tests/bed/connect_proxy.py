@@ -24,7 +24,7 @@ import threading
 
 from six.moves import socketserver
 
-from bed.loopback import LOOPBACK
+from mangrove.testing import LOOPBACK
 _MAX_HEAD = 64 * 1024
 _IDLE = 30.0
 
