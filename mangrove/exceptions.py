@@ -21,6 +21,7 @@ the same way wherever it is raised.
 from __future__ import absolute_import
 
 import difflib
+import pickle
 from concurrent.futures import TimeoutError as _FuturesTimeoutError
 
 import six
@@ -64,6 +65,17 @@ class MangroveError(Exception):
     def __str__(self):
         # KeyError's own __str__ quotes its argument; a message reads better.
         return self.args[0] if self.args else ''
+
+    def __reduce__(self):
+        # As BaseException pickles, but a bad value that cannot be pickled
+        # (a lambda passed where a list was due) travels as its repr rather
+        # than making the whole error unpicklable.
+        state = dict(self.__dict__)
+        try:
+            pickle.dumps(state.get('value'), pickle.HIGHEST_PROTOCOL)
+        except Exception:
+            state['value'] = repr(state.get('value'))
+        return type(self), self.args, state
 
 
 class InvalidArgumentError(MangroveError, ValueError):
@@ -110,6 +122,26 @@ class NotConnectedError(MangroveError, RuntimeError):
     """A region connection used before the pool's ``connect()``."""
 
 
+class UnpicklableError(MangroveError):
+    """Stands in for a fan-out's error that could not be pickled or copied.
+
+    Results that cross a process boundary (or are deep-copied) carry each
+    error whole when it can be; one that cannot (its class takes other
+    constructor arguments than it stores, holds a socket, or cannot be
+    imported where it arrives) becomes this, naming its type and message.
+
+    :ivar type_name: the original error's class, with its module
+        (``'socket.timeout'``).
+    :ivar text: the original error's message.
+    """
+
+    def __init__(self, type_name='', text='', **fields):
+        super(UnpicklableError, self).__init__(
+            '%s: %s' % (type_name, text) if text else type_name, **fields)
+        self.type_name = type_name
+        self.text = text
+
+
 class FanOutError(MangroveError):
     """One or more regions of a fan-out failed; ``.results`` holds them all.
 
@@ -122,7 +154,7 @@ class FanOutError(MangroveError):
         self.results = results
 
 
-_TIMEOUT_DOC = """A region of a fan-out did not answer within the call's timeout.
+_TIMEOUT_DOC = """A region of a fan-out did not answer within its timeout.
 
     It is :mod:`concurrent.futures`' ``TimeoutError`` and, on every
     Python 3, the builtin :class:`TimeoutError`, an :class:`OSError` (on
@@ -149,7 +181,7 @@ else:
         key = timeout = None
 
 
-# -- building messages ---------------------------------------------------------
+# -- building messages -------------------------------------------------------
 
 
 def shorten(text, limit=MAX_TEXT):

@@ -4,16 +4,24 @@ Run one callable per region at once and gather every outcome apart.
 
 :func:`fan_out` is the engine under ``ServicePool.map``: it runs a list of
 ``(key, callable)`` tasks on threads, waits for them (up to an optional
-timeout), and returns a :class:`RegionResults` holding each task's result or
-its exception. One task failing or overrunning the timeout never loses
-another's result.
+timeout), and returns a :class:`~mangrove.results.RegionResults` holding
+each task's result or its exception. One task failing or overrunning the
+timeout never loses another's result.
 
-Each call makes its own thread pool and shuts it down before returning. A
-pool shared between calls would be cheaper by a few thread starts, but one
-caller's slow or stuck regions would then hold workers another caller is
-waiting for, a shared ``max_workers`` would mean nothing per call, and its
-threads would not survive a ``fork()``. Starting threads costs microseconds;
-the calls they make cost round trips to AWS.
+Each call starts its own worker threads, which end with it. Threads shared
+between calls would be cheaper by a few thread starts, but one caller's slow
+or stuck regions would then hold workers another caller is waiting for, a
+shared ``max_workers`` would mean nothing per call, and the threads would
+not survive a ``fork()``. Starting threads costs microseconds; the calls
+they make cost round trips to AWS.
+
+The threads are mangrove's own rather than a
+:class:`concurrent.futures.ThreadPoolExecutor`'s, for three promises the
+executor cannot keep: a task given up on at the timeout must not hold the
+interpreter open at exit (the executor joins its threads at exit; these are
+daemon threads), Ctrl-C must end a fan-out at once on Python 2.7 too (whose
+untimed lock waits ignore it; every wait here is a short timed one), and a
+timeout too long for the platform's lock waits must not overflow them.
 """
 from __future__ import absolute_import
 
@@ -22,29 +30,38 @@ import logging
 import math
 import numbers
 import sys
+import threading
 import time
-import traceback
-from concurrent.futures import (
-    ThreadPoolExecutor, TimeoutError as _FuturesTimeoutError, as_completed)
 
 import six
 
 from mangrove.exceptions import (
-    MAX_NAMES, FanOutError, FanOutTimeoutError, InvalidArgumentError,
-    RegionNotInPoolError, error_text, name_list, wrong_type, wrong_value)
+    FanOutTimeoutError, InvalidArgumentError, wrong_type, wrong_value)
+from mangrove.results import RegionResults, format_key
 
 try:
     from collections.abc import Mapping
 except ImportError:  # Python 2.7
     from collections import Mapping
 
+__all__ = ['fan_out', 'RegionResults', 'format_key', 'DEFAULT_MAX_WORKERS']
+
 logger = logging.getLogger(__name__)
 
 #: Threads used when ``max_workers`` is not given (fewer for fewer tasks).
 DEFAULT_MAX_WORKERS = 32
 
-# Python 2.7 has no monotonic clock; the futures backport uses time.time too.
+# Python 2.7 has no monotonic clock.
 _now = getattr(time, 'monotonic', time.time)
+
+# The longest single wait of the calling thread: short, so that Ctrl-C is
+# seen at once on Python 2.7 and no timeout, however long, reaches a lock
+# wait that would overflow; long enough to cost nothing while it waits.
+_SLICE = 0.25
+
+# How long past the timeout a fan-out waits for on_result to take the last
+# reports (the timed-out tasks) before it returns without them.
+_REPORT_GRACE = 0.2
 
 
 def fan_out(tasks, max_workers=None, timeout=None, on_result=None):
@@ -55,13 +72,20 @@ def fan_out(tasks, max_workers=None, timeout=None, on_result=None):
     are unaffected.
 
     With a ``timeout``, the call returns once that many seconds have passed
-    since it started, whatever the tasks are doing. Every task that has not
-    finished by then is reported in :attr:`RegionResults.errors` as a
+    since it started, whatever the tasks (or ``on_result``) are doing. Every
+    task that has not finished by then is reported in
+    :attr:`RegionResults.errors` as a
     :class:`~mangrove.exceptions.FanOutTimeoutError`; those not yet started
-    are cancelled, but Python cannot stop a running thread, so a task still
-    running goes on in the background until its callable returns and its
-    result is dropped. Give boto calls a socket timeout of their own so
-    such threads end (the interpreter waits for them at exit).
+    never start. Python cannot stop a running thread: a task given up on
+    runs on in the background until its callable returns, and its result is
+    dropped. Its thread is a daemon thread, so it never keeps the
+    interpreter from exiting (it ends with the process). Give boto calls a
+    socket timeout of their own so that such threads do not pile up in a
+    long-lived process.
+
+    Ctrl-C (:class:`KeyboardInterrupt`) in the calling thread ends the
+    call at once, on every Python; tasks not started are dropped, those
+    running are given up on as above.
 
     :param tasks: ``(key, callable)`` pairs, in the order the results should
         keep. Keys must be hashable and distinct: region keys such as
@@ -72,18 +96,22 @@ def fan_out(tasks, max_workers=None, timeout=None, on_result=None):
     :type max_workers: int or None
     :param timeout: seconds, from the start of the call, after which the
         call returns and unfinished tasks count as timed out; ``None`` waits
-        for every task.
+        for every task. Any finite length is valid (one longer than the
+        process will live is no timeout).
     :type timeout: int, float or None
     :param on_result: called as ``on_result(key, result, error)`` exactly
         once per task, as each finishes, with ``error`` ``None`` on success
         and ``result`` ``None`` on failure; timed-out tasks are reported
-        once the timeout strikes, in task order. It is always called from
-        the thread that called :func:`fan_out`, one call at a time, so it
-        needs no locking (a progress bar can update directly). An exception
-        it raises is logged on the ``mangrove.fanout`` logger and the
-        fan-out carries on, as :mod:`concurrent.futures` does for done
-        callbacks: results already paid for are never thrown away because
-        of a progress display.
+        once the timeout strikes, in task order. The calls are made one at
+        a time, in the order the tasks finish, from one thread of the
+        fan-out, so it needs no locking (a progress bar can update
+        directly). It never delays the call past its timeout: if it is
+        still busy a moment after the timeout, the call returns, and the
+        reports it has not taken are dropped (no call starts after the
+        fan-out returned). An exception it raises is logged on the
+        ``mangrove.fanout`` logger and the fan-out carries on, as
+        :mod:`concurrent.futures` does for done callbacks: results already
+        paid for are never thrown away because of a progress display.
     :type on_result: callable or None
     :rtype: RegionResults
     :raises InvalidArgumentTypeError: an argument has the wrong type.
@@ -101,62 +129,54 @@ def fan_out(tasks, max_workers=None, timeout=None, on_result=None):
 
     deadline = None if timeout is None else _now() + timeout
     workers = min(max_workers or DEFAULT_MAX_WORKERS, len(tasks))
+    run = _Run(tasks)
+    reporter = None if on_result is None else _Reporter(on_result)
     outcomes = [None] * len(tasks)
 
     def record(index, outcome):
         outcomes[index] = outcome
-        if on_result is None:
-            return
-        key = tasks[index][0]
-        ok, value, _ = outcome
-        try:
-            if ok:
-                on_result(key, value, None)
-            else:
-                on_result(key, None, value)
-        except Exception:
-            logger.exception(
-                'on_result raised for %s; the fan-out carries on',
-                format_key(key))
+        if reporter is not None:
+            ok, value, _ = outcome
+            reporter.put(tasks[index][0], value if ok else None,
+                         None if ok else value)
 
-    executor = ThreadPoolExecutor(
-        max_workers=workers, thread_name_prefix='mangrove-fanout')
-    unfinished = {}
+    threads = _start_workers(run, workers)
+    finished = False
     try:
-        for index, (_, func) in enumerate(tasks):
-            unfinished[executor.submit(_call, func)] = index
-        remaining = None if deadline is None else max(0.0, deadline - _now())
-        completed = as_completed(list(unfinished), timeout=remaining)
         while True:
-            try:
-                future = next(completed)
-            except (StopIteration, _FuturesTimeoutError):
+            batch = run.wait(deadline)
+            for index, outcome in batch:
+                record(index, outcome)
+            if run.reported == len(tasks):
                 break
-            record(unfinished.pop(future), future.result())
-        # Only a timeout leaves futures behind. Those not started yet never
-        # will; the rest are reported in task order.
-        for future in unfinished:
-            future.cancel()
-        for future, index in sorted(unfinished.items(), key=lambda i: i[1]):
-            if future.done() and not future.cancelled():
-                # Finished between the deadline and now: keep the result.
-                del unfinished[future]
-                record(index, future.result())
-                continue
-            record(index, (False, _timeout_error(
-                tasks[index][0], timeout, workers, future.cancelled()), None))
-        if unfinished:
+            if not batch and deadline is not None and _now() >= deadline:
+                break
+        # Only a timeout leaves tasks unreported. Those not started yet
+        # never will; the rest are reported in task order.
+        started, late = run.stop()
+        for index, outcome in late:
+            # Finished between the deadline and now: keep the result.
+            record(index, outcome)
+        for index, outcome in enumerate(outcomes):
+            if outcome is None:
+                record(index, (False, _timeout_error(
+                    tasks[index][0], timeout, workers, index >= started),
+                    None))
+        given_up = [i for i, done in enumerate(run.done) if not done]
+        if given_up:
             logger.debug(
-                'fan-out timed out after %ss; still running or cancelled: %s',
-                timeout, ', '.join(format_key(tasks[i][0])
-                                   for i in sorted(unfinished.values())))
+                'fan-out timed out after %ss; given up on: %s', timeout,
+                ', '.join(format_key(tasks[i][0]) for i in given_up))
+        finished = True
     finally:
-        # On a timeout (or an interrupt of the caller) some threads may be
-        # stuck in a callable: waiting for them would break the promise to
-        # return by the deadline. Idle workers exit either way.
-        for future in unfinished:
-            future.cancel()
-        executor.shutdown(wait=not unfinished)
+        # On a timeout or an interrupt, some threads may be stuck in a
+        # callable: they are left to finish on their own. Idle ones exit.
+        run.stop()
+        if reporter is not None:
+            reporter.close(deadline, interrupted=not finished)
+    if all(run.done):
+        for thread in threads:
+            thread.join()  # each has returned from its last task
 
     results, errors, tracebacks = [], [], []
     for (key, _), (ok, value, tb) in zip(tasks, outcomes):
@@ -168,16 +188,158 @@ def fan_out(tasks, max_workers=None, timeout=None, on_result=None):
     return RegionResults(results, errors, tracebacks)
 
 
+class _Run(object):
+    """One fan-out's tasks, handed out to its workers in order, and their
+    outcomes handed back to the calling thread."""
+
+    def __init__(self, tasks):
+        self.tasks = tasks
+        self.cond = threading.Condition(threading.Lock())
+        self.next = 0          # the index of the next task to start
+        self.stopped = False   # no task starts any more
+        self.finished = []     # (index, outcome) not yet seen by the caller
+        self.done = [False] * len(tasks)
+        self.reported = 0      # outcomes the caller has taken
+
+    def take(self):
+        """The next task's index for a worker, or None when there is none."""
+        with self.cond:
+            if self.stopped or self.next == len(self.tasks):
+                return None
+            self.next += 1
+            return self.next - 1
+
+    def finish(self, index, outcome):
+        with self.cond:
+            self.done[index] = True
+            if not self.stopped:
+                self.finished.append((index, outcome))
+                self.cond.notify()
+
+    def wait(self, deadline):
+        """The outcomes finished since the last call, waiting for one until
+        ``deadline`` (None: for ever) in short, interruptible slices."""
+        with self.cond:
+            while not self.finished:
+                wait = _SLICE
+                if deadline is not None:
+                    wait = min(wait, deadline - _now())
+                    if wait <= 0:
+                        break
+                self.cond.wait(wait)
+            batch, self.finished = self.finished, []
+            self.reported += len(batch)
+            return batch
+
+    def stop(self):
+        """Start no more tasks; ``(tasks started, outcomes not yet seen)``."""
+        with self.cond:
+            self.stopped = True
+            late, self.finished = self.finished, []
+            self.reported += len(late)
+            return self.next, late
+
+
+def _start_workers(run, count):
+    threads = []
+    for number in range(count):
+        thread = threading.Thread(
+            target=_work, args=(run,),
+            name='mangrove-fanout_%d' % number)
+        # A task given up on must not keep the interpreter from exiting.
+        thread.daemon = True
+        thread.start()
+        threads.append(thread)
+    return threads
+
+
+def _work(run):
+    while True:
+        index = run.take()
+        if index is None:
+            return
+        run.finish(index, _call(run.tasks[index][1]))
+
+
 def _call(func):
-    # The traceback is taken here, in the worker, because Python 2 exceptions
-    # carry none and the futures backport's Future.exception() drops it.
-    # BaseException too, as concurrent.futures does: a task's SystemExit must
-    # become that task's error, not end the caller's whole fan-out.
+    # The traceback is taken here, in the worker, because Python 2
+    # exceptions carry none. BaseException too, as concurrent.futures does:
+    # a task's SystemExit must become that task's error, not end the
+    # caller's whole fan-out.
     try:
         return True, func(), None
     except BaseException:
         _, error, tb = sys.exc_info()
         return False, error, tb
+
+
+class _Reporter(object):
+    """Calls ``on_result`` one report at a time on a thread of its own, so
+    that a slow callback never holds the fan-out past its timeout."""
+
+    def __init__(self, on_result):
+        self.on_result = on_result
+        self.cond = threading.Condition(threading.Lock())
+        self.queue = collections.deque()
+        self.busy = False
+        self.closed = False
+        self.dropped = False
+        self.thread = threading.Thread(target=self._loop,
+                                       name='mangrove-fanout-report')
+        self.thread.daemon = True
+        self.thread.start()
+
+    def put(self, key, result, error):
+        with self.cond:
+            self.queue.append((key, result, error))
+            self.cond.notify_all()
+
+    def _loop(self):
+        while True:
+            with self.cond:
+                while not self.queue and not self.closed:
+                    self.cond.wait(_SLICE)
+                if not self.queue or self.dropped:
+                    return
+                key, result, error = self.queue.popleft()
+                self.busy = True
+            try:
+                self.on_result(key, result, error)
+            except Exception:
+                logger.exception(
+                    'on_result raised for %s; the fan-out carries on',
+                    format_key(key))
+            finally:
+                with self.cond:
+                    self.busy = False
+                    self.cond.notify_all()
+
+    def close(self, deadline, interrupted=False):
+        """Wait until every report is taken (or until a moment after
+        ``deadline``, if any); drop the rest. After an interrupt, drop them
+        now."""
+        with self.cond:
+            self.closed = True
+            self.cond.notify_all()
+            if interrupted:
+                self.dropped = True
+                return
+            limit = None if deadline is None else max(
+                deadline, _now()) + _REPORT_GRACE
+            while self.queue or self.busy:
+                wait = _SLICE
+                if limit is not None:
+                    wait = min(wait, limit - _now())
+                    if wait <= 0:
+                        break
+                self.cond.wait(wait)
+            if self.queue or self.busy:
+                self.dropped = True
+                logger.warning(
+                    'on_result was still busy at the fan-out timeout; %d '
+                    'report(s) dropped', len(self.queue))
+                return
+        self.thread.join()
 
 
 def _timeout_error(key, timeout, workers, never_started):
@@ -233,8 +395,12 @@ def _checked_timeout(timeout):
     if isinstance(timeout, bool) or not isinstance(timeout, numbers.Real):
         raise wrong_type('timeout', 'a number of seconds (int or float) or '
                          'None', timeout)
-    seconds = float(timeout)
-    # NaN fails "> 0"; infinity overflows the lock waits underneath.
+    try:
+        seconds = float(timeout)
+    except OverflowError:  # an int beyond any float
+        seconds = float('inf')
+    # NaN fails "> 0". Infinity is refused so that "no timeout" is said one
+    # way, None; any finite length is fine (waits are made in slices).
     if not (seconds > 0 and not math.isinf(seconds)):
         raise wrong_value('timeout', 'a positive, finite number of seconds '
                           'or None', timeout)
@@ -243,164 +409,3 @@ def _checked_timeout(timeout):
 
 def _format_seconds(seconds):
     return ('%g' % seconds) if seconds is not None else 'None'
-
-
-def format_key(key):
-    """How mangrove writes a result key in messages.
-
-    ``'us_east_1'`` stays as it is; a mixin pool's ``('ec2', 'us_east_1')``
-    becomes ``ec2/us_east_1``.
-
-    :param key: a task key.
-    :rtype: str
-    """
-    if isinstance(key, tuple):
-        return '/'.join('%s' % (part,) for part in key)
-    return '%s' % (key,)
-
-
-class RegionResults(Mapping):
-    """The outcome of a fan-out: each key's result, or its error.
-
-    As a mapping it holds the keys that succeeded, key -> result, in task
-    order (the pool's region order), not in the order the tasks finished.
-    The keys that failed or timed out are in :attr:`errors` instead::
-
-        results = pool.map(lambda region: region.get_all_instances())
-        for region_key, reservations in results.items():
-            ...
-        if not results.ok:
-            print(results.format_error(results.failed[0]))
-        results.raise_for_errors()
-
-    Looking up a key that failed raises a :class:`KeyError` (a
-    :class:`~mangrove.exceptions.RegionNotInPoolError`) that says why.
-
-    :param results: key -> result of the tasks that succeeded, in order.
-    :type results: mapping or list of pairs
-    :param errors: key -> exception of the tasks that failed, in order.
-    :type errors: mapping or list of pairs
-    :param tracebacks: key -> traceback of each failed task (``None`` for a
-        timeout, which has none).
-    :type tracebacks: mapping or list of pairs
-
-    :ivar errors: key -> exception of each task that failed or timed out, in
-        task order (an :class:`~collections.OrderedDict`).
-    :ivar tracebacks: key -> traceback object of each failed task, kept
-        apart from the exception because Python 2 exceptions carry none
-        (re-raise one with ``six.reraise``).
-    """
-
-    def __init__(self, results=(), errors=(), tracebacks=()):
-        self._results = collections.OrderedDict(results)
-        self.errors = collections.OrderedDict(errors)
-        self.tracebacks = collections.OrderedDict(tracebacks)
-
-    def __getitem__(self, key):
-        try:
-            return self._results[key]
-        except KeyError:
-            pass
-        except TypeError:
-            raise RegionNotInPoolError(
-                '%r cannot be a key of these results (unhashable %s)'
-                % (key, type(key).__name__), value=key,
-                valid=self.succeeded)
-        error = self.errors.get(key)
-        if error is not None:
-            six.raise_from(RegionNotInPoolError(
-                '%s has no result: it failed with %s (see .errors[%r])'
-                % (format_key(key), error_text(error), key), value=key,
-                valid=self.succeeded), error)
-        raise RegionNotInPoolError(
-            '%r is not a key of these results; succeeded: %s; failed: %s'
-            % (key, self._key_list(self._results),
-               self._key_list(self.errors)), value=key, valid=self.succeeded)
-
-    def __contains__(self, key):
-        try:
-            return key in self._results
-        except TypeError:
-            return False
-
-    def __iter__(self):
-        return iter(self._results)
-
-    def __len__(self):
-        return len(self._results)
-
-    def __repr__(self):
-        text = '<RegionResults %d ok' % len(self._results)
-        if self.errors:
-            failed = [format_key(k) for k in self.errors]
-            shown = ', '.join(failed[:3])
-            if len(failed) > 3:
-                shown += ', ... (+%d)' % (len(failed) - 3)
-            text += ', %d failed: %s' % (len(failed), shown)
-        return text + '>'
-
-    @property
-    def ok(self):
-        """``True`` when no task failed or timed out.
-
-        :rtype: bool
-        """
-        return not self.errors
-
-    @property
-    def succeeded(self):
-        """The keys that have a result, in task order.
-
-        :rtype: list
-        """
-        return list(self._results)
-
-    @property
-    def failed(self):
-        """The keys that failed or timed out, in task order.
-
-        :rtype: list
-        """
-        return list(self.errors)
-
-    def format_error(self, key):
-        """The traceback of a failed key's error, as text.
-
-        :param key: a key of :attr:`errors`.
-        :rtype: str
-        :raises KeyError: ``key`` did not fail.
-        """
-        try:
-            error = self.errors[key]
-        except KeyError:
-            raise RegionNotInPoolError(
-                '%r did not fail; failed keys: %s'
-                % (key, self._key_list(self.errors)), value=key,
-                valid=self.failed)
-        return ''.join(traceback.format_exception(
-            type(error), error, self.tracebacks.get(key)))
-
-    def raise_for_errors(self):
-        """Raise if any task failed or timed out; do nothing otherwise.
-
-        The error is chained from the first failure in task order, so its
-        traceback shows where that one went wrong.
-
-        :raises FanOutError: naming every failed key and its error, with
-            these results as its ``.results``.
-        """
-        if not self.errors:
-            return
-        lines = ['fan-out failed for %d of %d keys:' % (
-            len(self.errors), len(self.errors) + len(self._results))]
-        for key, error in list(self.errors.items())[:MAX_NAMES]:
-            lines.append('  %s: %s' % (format_key(key), error_text(error)))
-        if len(self.errors) > MAX_NAMES:
-            lines.append('  ... and %d more (see .results.errors)'
-                         % (len(self.errors) - MAX_NAMES))
-        first = next(iter(self.errors.values()))
-        six.raise_from(FanOutError('\n'.join(lines), results=self), first)
-
-    @staticmethod
-    def _key_list(keys):
-        return name_list(format_key(k) for k in keys)

@@ -1,0 +1,316 @@
+# -*- coding: utf-8 -*-
+"""
+The outcome of a fan-out: :class:`RegionResults`, each key's result or error.
+
+Results are looked up by the keys the fan-out ran (``'us_east_1'``, or
+``('ec2', 'us_east_1')`` for a multi-service pool) in either spelling of a
+region (``'us-east-1'`` too), as ``pool.regions`` is. They pickle and
+deep-copy with their errors, so a fan-out can run in a worker process and
+be read in its parent; an error that cannot travel is replaced by an
+:class:`~mangrove.exceptions.UnpicklableError` naming its type and message.
+"""
+from __future__ import absolute_import
+
+import collections
+import pickle
+import traceback
+
+import six
+
+from mangrove.exceptions import (
+    MAX_NAMES, FanOutError, MangroveError, RegionNotInPoolError,
+    UnpicklableError, error_text, name_list, wrong_type)
+from mangrove.regions import region_key
+
+try:
+    from collections.abc import Mapping
+except ImportError:  # Python 2.7
+    from collections import Mapping
+
+
+def format_key(key):
+    """How mangrove writes a result key in messages.
+
+    ``'us_east_1'`` stays as it is; a mixin pool's ``('ec2', 'us_east_1')``
+    becomes ``ec2/us_east_1``.
+
+    :param key: a task key.
+    :rtype: str
+    """
+    if isinstance(key, tuple):
+        return '/'.join('%s' % (part,) for part in key)
+    return '%s' % (key,)
+
+
+def _region_form(name):
+    try:
+        return region_key(name)
+    except MangroveError:
+        return name
+
+
+def normal_key(key):
+    """The key a result is stored under, for a key written either way.
+
+    A region name becomes its key (``'us-east-1'`` -> ``'us_east_1'``); in
+    a ``(service, region)`` pair the service is written as a pool's
+    attribute (``'cognito-identity'`` -> ``'cognito_identity'``) and the
+    region as a key. Anything else is returned as it is.
+    """
+    if isinstance(key, six.string_types):
+        return _region_form(key)
+    if isinstance(key, tuple) and len(key) == 2 and all(
+            isinstance(part, six.string_types) for part in key):
+        return (key[0].strip().replace('-', '_'), _region_form(key[1]))
+    return key
+
+
+def _hashable(key):
+    try:
+        hash(key)
+    except TypeError:
+        return False
+    return True
+
+
+class _KeyedDict(collections.OrderedDict):
+    """An ordered dict of result keys that finds a key in either spelling."""
+
+    def __missing__(self, key):
+        other = normal_key(key)
+        if other is not key and other != key and \
+                collections.OrderedDict.__contains__(self, other):
+            return self[other]
+        raise KeyError(key)
+
+    def __contains__(self, key):
+        if not _hashable(key):
+            return False
+        return collections.OrderedDict.__contains__(self, key) or \
+            collections.OrderedDict.__contains__(self, normal_key(key))
+
+    def stored(self, key):
+        """The key as stored, for a key that is ``in`` the dict."""
+        if collections.OrderedDict.__contains__(self, key):
+            return key
+        return normal_key(key)
+
+    def get(self, key, default=None):
+        if not _hashable(key):
+            return default
+        try:
+            return self[key]
+        except KeyError:
+            return default
+
+
+def _portable(error):
+    """``(pickled error or None, type name, message)``: what travels."""
+    cls = type(error)
+    type_name = '%s.%s' % (cls.__module__, getattr(
+        cls, '__qualname__', cls.__name__))
+    try:
+        message = '%s' % (error,)
+    except Exception:
+        message = error_text(error)
+    try:
+        data = pickle.dumps(error, pickle.HIGHEST_PROTOCOL)
+    except Exception:
+        data = None
+    return data, type_name, message
+
+
+def _arrived(data, type_name, message):
+    """The error back from :func:`_portable`, or a stand-in for it."""
+    if data is not None:
+        try:
+            return pickle.loads(data)
+        except Exception:
+            pass  # its class is not importable here, or it cannot rebuild
+    return UnpicklableError(type_name, message)
+
+
+class RegionResults(Mapping):
+    """The outcome of a fan-out: each key's result, or its error.
+
+    As a mapping it holds the keys that succeeded, key -> result, in task
+    order (the pool's region order), not in the order the tasks finished.
+    The keys that failed or timed out are in :attr:`errors` instead::
+
+        results = pool.map(lambda region: region.get_all_instances())
+        for region_key, reservations in results.items():
+            ...
+        if not results.ok:
+            print(results.format_error(results.failed[0]))
+        results.raise_for_errors()
+
+    A key may be given in either form of its region (``results['us-east-1']``
+    is ``results['us_east_1']``; ``('ec2', 'us-east-1')`` for a mixin pool's
+    results), for lookup, ``in``, :attr:`errors` and :meth:`format_error`.
+    Looking up a key that failed raises a :class:`KeyError` (a
+    :class:`~mangrove.exceptions.RegionNotInPoolError`) that says why.
+
+    Results pickle and deep-copy with their errors: each error keeps its
+    type, message and formatted traceback (:meth:`format_error`), not its
+    traceback object; an error that cannot be pickled (or whose class
+    cannot be imported where it is unpickled) arrives as an
+    :class:`~mangrove.exceptions.UnpicklableError` naming its type and
+    message.
+
+    :param results: key -> result of the tasks that succeeded, in order.
+    :type results: mapping or list of pairs
+    :param errors: key -> exception of the tasks that failed, in order.
+    :type errors: mapping or list of pairs
+    :param tracebacks: key -> traceback of each failed task (``None`` for a
+        timeout, which has none).
+    :type tracebacks: mapping or list of pairs
+
+    :ivar errors: key -> exception of each task that failed or timed out, in
+        task order (an :class:`~collections.OrderedDict`).
+    :ivar tracebacks: key -> traceback object of each failed task, kept
+        apart from the exception because Python 2 exceptions carry none
+        (re-raise one with ``six.reraise``); ``None`` in results that were
+        copied or unpickled.
+    """
+
+    def __init__(self, results=(), errors=(), tracebacks=()):
+        self._results = _KeyedDict(results)
+        self.errors = _KeyedDict(errors)
+        self.tracebacks = _KeyedDict(tracebacks)
+        # Traceback text of errors that arrived without their traceback.
+        self._texts = {}
+
+    def __getitem__(self, key):
+        try:
+            return self._results[key]
+        except KeyError:
+            pass
+        except TypeError:
+            raise RegionNotInPoolError(
+                '%r cannot be a key of these results (unhashable %s)'
+                % (key, type(key).__name__), value=key,
+                valid=self.succeeded)
+        error = self.errors.get(key)
+        if error is not None:
+            six.raise_from(RegionNotInPoolError(
+                '%s has no result: it failed with %s (see .errors[%r])'
+                % (format_key(key), error_text(error), key), value=key,
+                valid=self.succeeded), error)
+        raise RegionNotInPoolError(
+            '%r is not a key of these results; succeeded: %s; failed: %s'
+            % (key, self._key_list(self._results),
+               self._key_list(self.errors)), value=key, valid=self.succeeded)
+
+    def __contains__(self, key):
+        return key in self._results
+
+    def __iter__(self):
+        return iter(self._results)
+
+    def __len__(self):
+        return len(self._results)
+
+    def __repr__(self):
+        text = '<RegionResults %d ok' % len(self._results)
+        if self.errors:
+            failed = [format_key(k) for k in self.errors]
+            shown = ', '.join(failed[:3])
+            if len(failed) > 3:
+                shown += ', ... (+%d)' % (len(failed) - 3)
+            text += ', %d failed: %s' % (len(failed), shown)
+        return text + '>'
+
+    @property
+    def ok(self):
+        """``True`` when no task failed or timed out.
+
+        :rtype: bool
+        """
+        return not self.errors
+
+    @property
+    def succeeded(self):
+        """The keys that have a result, in task order.
+
+        :rtype: list
+        """
+        return list(self._results)
+
+    @property
+    def failed(self):
+        """The keys that failed or timed out, in task order.
+
+        :rtype: list
+        """
+        return list(self.errors)
+
+    def format_error(self, key):
+        """The traceback of a failed key's error, as text.
+
+        :param key: a key of :attr:`errors` (either form).
+        :rtype: str
+        :raises KeyError: ``key`` did not fail.
+        :raises InvalidArgumentTypeError: ``key`` cannot be a key at all
+            (it is not hashable).
+        """
+        if not _hashable(key):
+            raise wrong_type('a results key', 'a region key such as '
+                             "'us_east_1' or a (service, region) tuple", key)
+        if key not in self.errors:
+            raise RegionNotInPoolError(
+                '%r did not fail; failed keys: %s'
+                % (key, self._key_list(self.errors)), value=key,
+                valid=self.failed)
+        key = self.errors.stored(key)
+        text = self._texts.get(key)
+        if text is None:
+            error = self.errors[key]
+            text = ''.join(traceback.format_exception(
+                type(error), error, self.tracebacks.get(key)))
+        return text
+
+    def raise_for_errors(self):
+        """Raise if any task failed or timed out; do nothing otherwise.
+
+        The error is chained from the first failure in task order, so its
+        traceback shows where that one went wrong.
+
+        :raises FanOutError: naming every failed key and its error (the
+            first 50; all are in its ``.results``), with these results as
+            its ``.results``.
+        """
+        if not self.errors:
+            return
+        lines = ['fan-out failed for %d of %d keys:' % (
+            len(self.errors), len(self.errors) + len(self._results))]
+        for key, error in list(self.errors.items())[:MAX_NAMES]:
+            lines.append('  %s: %s' % (format_key(key), error_text(error)))
+        if len(self.errors) > MAX_NAMES:
+            lines.append('  ... and %d more (see .results.errors)'
+                         % (len(self.errors) - MAX_NAMES))
+        first = next(iter(self.errors.values()))
+        six.raise_from(FanOutError('\n'.join(lines), results=self), first)
+
+    # -- pickling and copying ----------------------------------------------
+
+    def __getstate__(self):
+        # Traceback objects cannot be pickled: their text travels instead,
+        # and each error separately, so one that cannot travel is replaced
+        # by a stand-in rather than failing the whole pickle.
+        return {
+            'results': list(self._results.items()),
+            'errors': [(key,) + _portable(error)
+                       for key, error in self.errors.items()],
+            'texts': dict((key, self.format_error(key))
+                          for key in self.errors),
+        }
+
+    def __setstate__(self, state):
+        errors = [(row[0], _arrived(*row[1:])) for row in state['errors']]
+        self.__init__(state['results'], errors,
+                      [(key, None) for key, _ in errors])
+        self._texts = dict(state['texts'])
+
+    @staticmethod
+    def _key_list(keys):
+        return name_list(format_key(k) for k in keys)
