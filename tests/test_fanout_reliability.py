@@ -309,8 +309,13 @@ def silent_server():
 
 
 _CHILD = r'''
+import signal
 import sys
 from mangrove.services import Ec2Pool
+
+# What Python does in a terminal; a test run in the background starts its
+# processes with SIGINT ignored.
+signal.signal(signal.SIGINT, signal.default_int_handler)
 
 pool = Ec2Pool(connect=True, regions=%(regions)r,
                endpoint_url='http://127.0.0.1:%(port)d',
