@@ -12,7 +12,8 @@ from mangrove.exceptions import (
     RegionAttributeError as RegionAttributeError,
     RegionNotInPoolError as RegionNotInPoolError,
     UnknownMethodError as UnknownMethodError,
-    UnknownRegionError as UnknownRegionError)
+    UnknownRegionError as UnknownRegionError,
+    UnpicklableError as UnpicklableError)
 from mangrove.fanout import RegionResults as RegionResults
 from mangrove.mapping import (RegionMapping as RegionMapping,
                               RegionProxy as RegionProxy)
@@ -41,5 +42,6 @@ __all__ = [
     'NotConnectedError',
     'FanOutError',
     'FanOutTimeoutError',
+    'UnpicklableError',
     '__version__',
 ]

@@ -4,7 +4,7 @@ from concurrent.futures import TimeoutError as _FuturesTimeoutError
 from typing import (Any, Callable, Iterable, List, Optional, Sequence, Tuple,
                     Type, TypeVar, Union)
 
-from mangrove.fanout import RegionResults
+from mangrove.results import RegionResults
 
 _E = TypeVar('_E', bound=MangroveError)
 
@@ -31,6 +31,12 @@ class RegionNotInPoolError(MangroveError, KeyError): ...
 class RegionAttributeError(RegionNotInPoolError, AttributeError): ...
 class NoDefaultRegionError(MangroveError, LookupError): ...
 class NotConnectedError(MangroveError, RuntimeError): ...
+
+class UnpicklableError(MangroveError):
+    type_name: str
+    text: str
+    def __init__(self, type_name: str = ..., text: str = ...,
+                 **fields: Any) -> None: ...
 
 class FanOutError(MangroveError):
     results: Optional[RegionResults]

@@ -130,25 +130,14 @@ def fan_out(tasks, max_workers=None, timeout=None, on_result=None):
     deadline = None if timeout is None else _now() + timeout
     workers = min(max_workers or DEFAULT_MAX_WORKERS, len(tasks))
     run = _Run(tasks)
-    reporter = None if on_result is None else _Reporter(on_result)
-    outcomes = [None] * len(tasks)
-
-    def record(index, outcome):
-        outcomes[index] = outcome
-        if reporter is not None:
-            ok, value, _ = outcome
-            reporter.put(tasks[index][0], value if ok else None,
-                         None if ok else value)
-
+    outcomes = _Outcomes(tasks, on_result)
     threads = _start_workers(run, workers)
     finished = False
     try:
-        while True:
+        while outcomes.missing:
             batch = run.wait(deadline)
             for index, outcome in batch:
-                record(index, outcome)
-            if run.reported == len(tasks):
-                break
+                outcomes.record(index, outcome)
             if not batch and deadline is not None and _now() >= deadline:
                 break
         # Only a timeout leaves tasks unreported. Those not started yet
@@ -156,36 +145,57 @@ def fan_out(tasks, max_workers=None, timeout=None, on_result=None):
         started, late = run.stop()
         for index, outcome in late:
             # Finished between the deadline and now: keep the result.
-            record(index, outcome)
-        for index, outcome in enumerate(outcomes):
-            if outcome is None:
-                record(index, (False, _timeout_error(
-                    tasks[index][0], timeout, workers, index >= started),
-                    None))
-        given_up = [i for i, done in enumerate(run.done) if not done]
-        if given_up:
-            logger.debug(
-                'fan-out timed out after %ss; given up on: %s', timeout,
-                ', '.join(format_key(tasks[i][0]) for i in given_up))
+            outcomes.record(index, outcome)
+        for index in sorted(outcomes.missing):
+            outcomes.record(index, (False, _timeout_error(
+                tasks[index][0], timeout, workers, index >= started), None))
         finished = True
     finally:
         # On a timeout or an interrupt, some threads may be stuck in a
         # callable: they are left to finish on their own. Idle ones exit.
         run.stop()
-        if reporter is not None:
-            reporter.close(deadline, interrupted=not finished)
+        outcomes.close(deadline, interrupted=not finished)
     if all(run.done):
         for thread in threads:
             thread.join()  # each has returned from its last task
+    else:
+        logger.debug('fan-out timed out after %ss; given up on: %s', timeout,
+                     ', '.join(format_key(key) for (key, _), done
+                               in zip(tasks, run.done) if not done))
+    return outcomes.results()
 
-    results, errors, tracebacks = [], [], []
-    for (key, _), (ok, value, tb) in zip(tasks, outcomes):
-        if ok:
-            results.append((key, value))
-        else:
-            errors.append((key, value))
-            tracebacks.append((key, tb))
-    return RegionResults(results, errors, tracebacks)
+
+class _Outcomes(object):
+    """Each task's outcome as the calling thread learns it, reported to
+    ``on_result`` (if any) through a :class:`_Reporter`."""
+
+    def __init__(self, tasks, on_result):
+        self.tasks = tasks
+        self.outcomes = [None] * len(tasks)
+        self.missing = set(range(len(tasks)))
+        self.reporter = None if on_result is None else _Reporter(on_result)
+
+    def record(self, index, outcome):
+        self.outcomes[index] = outcome
+        self.missing.discard(index)
+        if self.reporter is not None:
+            ok, value, _ = outcome
+            self.reporter.put(self.tasks[index][0], value if ok else None,
+                              None if ok else value)
+
+    def close(self, deadline, interrupted):
+        if self.reporter is not None:
+            self.reporter.close(deadline, interrupted)
+
+    def results(self):
+        results, errors, tracebacks = [], [], []
+        for (key, _), (ok, value, tb) in zip(self.tasks, self.outcomes):
+            if ok:
+                results.append((key, value))
+            else:
+                errors.append((key, value))
+                tracebacks.append((key, tb))
+        return RegionResults(results, errors, tracebacks)
 
 
 class _Run(object):
@@ -199,7 +209,6 @@ class _Run(object):
         self.stopped = False   # no task starts any more
         self.finished = []     # (index, outcome) not yet seen by the caller
         self.done = [False] * len(tasks)
-        self.reported = 0      # outcomes the caller has taken
 
     def take(self):
         """The next task's index for a worker, or None when there is none."""
@@ -228,7 +237,6 @@ class _Run(object):
                         break
                 self.cond.wait(wait)
             batch, self.finished = self.finished, []
-            self.reported += len(batch)
             return batch
 
     def stop(self):
@@ -236,7 +244,6 @@ class _Run(object):
         with self.cond:
             self.stopped = True
             late, self.finished = self.finished, []
-            self.reported += len(late)
             return self.next, late
 
 

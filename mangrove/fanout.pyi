@@ -1,10 +1,13 @@
 # Type information for mangrove.fanout (PEP 561); tests/test_typing.py
 # checks it against the module.
 import logging
-from collections import OrderedDict
-from types import TracebackType
-from typing import (Any, Callable, Hashable, Iterable, Iterator, List,
-                    Mapping, Optional, Tuple, Union)
+from typing import (Any, Callable, Hashable, Iterable, List, Optional, Tuple,
+                    Union)
+
+from mangrove.results import (RegionResults as RegionResults,
+                              format_key as format_key)
+
+__all__ = ['fan_out', 'RegionResults', 'format_key', 'DEFAULT_MAX_WORKERS']
 
 logger: logging.Logger
 DEFAULT_MAX_WORKERS: int
@@ -17,22 +20,3 @@ _OnResult = Callable[[Any, Any, Optional[BaseException]], Any]
 def fan_out(tasks: Iterable[Tuple[Hashable, Callable[[], Any]]],
             max_workers: Optional[int] = ..., timeout: Optional[float] = ...,
             on_result: Optional[_OnResult] = ...) -> RegionResults: ...
-def format_key(key: Any) -> str: ...
-
-class RegionResults(Mapping[Any, Any]):
-    errors: OrderedDict[Any, BaseException]
-    tracebacks: OrderedDict[Any, Optional[TracebackType]]
-    def __init__(self, results: Any = ..., errors: Any = ...,
-                 tracebacks: Any = ...) -> None: ...
-    def __getitem__(self, key: Any) -> Any: ...
-    def __contains__(self, key: object) -> bool: ...
-    def __iter__(self) -> Iterator[Any]: ...
-    def __len__(self) -> int: ...
-    @property
-    def ok(self) -> bool: ...
-    @property
-    def succeeded(self) -> List[Any]: ...
-    @property
-    def failed(self) -> List[Any]: ...
-    def format_error(self, key: Any) -> str: ...
-    def raise_for_errors(self) -> None: ...

@@ -386,7 +386,6 @@ def test_timeout_error_names_a_tuple_key():
     assert 's3/eu_west_1' in str(results.errors[('s3', 'eu_west_1')])
 
 
-
 @pytest.mark.parametrize('arguments, error, fragment', [
     (dict(max_workers=0), InvalidArgumentError, '0'),
     (dict(max_workers=-2), InvalidArgumentError, '-2'),

@@ -25,7 +25,6 @@ import time
 
 import pytest
 
-from bed.botoconfig import write_boto_config
 from fanout_workers import (
     MISSING_INSTANCE, NeedsTwoArguments, connected_pool, fan_out_in_worker,
     raise_for_errors_in_worker)
@@ -332,6 +331,7 @@ sys.stdout.flush()
 
 
 def _start_child(tmpdir, port, regions, timeout):
+    from mangrove.testing import write_boto_config
     env = dict(os.environ)
     env['BOTO_CONFIG'] = write_boto_config(
         str(tmpdir.join('boto.cfg')), port,
