@@ -129,11 +129,14 @@ def shell(endpoint, regions='us-east-1,eu-west-1'):
 def test_shell_exit_does_not_wait_for_a_stuck_region_and_says_so(silent):
     with shell(silent) as term:
         assert term.wait_for(r'>>> $')
+        # Each line is typed at its prompt, as a user would: readline
+        # owns the terminal only while it reads.
         term.type('r = ec2.map(lambda r: r.get_all_instances(), '
                   'timeout=1)\n')
+        assert term.wait_for(r'timeout=1\)\r\n>>> $')
         term.type('r\n')
         assert term.wait_for(r'<RegionResults 0 ok, 2 failed: us_east_1, '
-                             r'eu_west_1>')
+                             r'eu_west_1>\r\n>>> $')
         term.type('\x04')   # Ctrl-D
         status = term.wait()
         text = term.text
