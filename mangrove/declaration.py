@@ -54,6 +54,12 @@ class Declaration(collections.namedtuple(
     __slots__ = ()
 
 
+def check_bool(name, value):
+    """Refuse anything but True or False for the argument ``name``."""
+    if not isinstance(value, bool):
+        raise wrong_type(name, 'True or False', value)
+
+
 def _owner_name(owner):
     return owner if isinstance(owner, six.string_types) else owner.__name__
 
@@ -161,14 +167,11 @@ def _check_name(owner, service):
 def service_declaration(cls):
     """Read and validate ``cls.service``.
 
-    :param cls: a :class:`~mangrove.pool.ServicePool` subclass or instance.
+    :param cls: a :class:`~mangrove.pool.ServicePool` subclass.
     :rtype: :class:`Declaration`
     :raises InvalidDeclarationError: ``service`` is missing or malformed.
     """
     value = getattr(cls, 'service', None)
-    if not isinstance(cls, type):
-        # A mixin pool's members carry their service on the instance.
-        cls = type(cls)
     if value is None:
         raise InvalidDeclarationError(
             '%s has no service: ServicePool is abstract; subclass it and set '

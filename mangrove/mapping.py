@@ -1,150 +1,89 @@
 # -*- coding: utf-8 -*-
 """
-The ``pool.regions`` mapping and the region proxies it hands out.
+The ``pool.regions`` mapping, and the index of regions behind it.
 
-:class:`RegionMapping` is a read-only view of a pool's regions keyed by the
-underscore form (``us_east_1``); it also answers attribute access
-(``pool.regions.us_east_1``), either form of a name (``'us-east-1' in
-pool.regions``) and ``pool.regions.default``.
+:class:`RegionIndex` is a pool's bookkeeping of its regions: their proxies
+by key, the default region, and the lookup table of the fast path. The pool
+changes it under its lock; readers never lock.
 
-:class:`RegionProxy` stands for one region's boto connection: every
-attribute read and method call reaches boto unchanged, ``.connection`` is
-the boto object itself. The proxy, not the caller, holds on to the
-connection, so the pool can build it lazily and again in a forked child.
+:class:`RegionMapping` is the read-only view users hold: keyed by the
+underscore form (``us_east_1``), it also answers either form of a name
+(``'us-east-1' in pool.regions``), attribute access
+(``pool.regions.us_east_1``) and ``pool.regions.default``.
+
+Every ``Mapping`` method keeps working whatever the regions are called: a
+region named ``keys``, ``get`` or ``default`` (as an S3-compatible store may
+name its zone group) is ``regions['keys']``, while ``regions.keys()`` stays
+the method and ``regions.default`` the pool's default region.
 """
 from __future__ import absolute_import
 
-try:
-    from collections.abc import Mapping
-except ImportError:  # Python 2.7
-    from collections import Mapping
+import collections
 
+from mangrove._interpreters import Mapping
 # RegionAttributeError is imported from here by earlier code.
 from mangrove.exceptions import (  # noqa: F401
     InvalidArgumentError, InvalidArgumentTypeError, NoDefaultRegionError,
-    RegionAttributeError, RegionNotInPoolError, rephrase)
-from mangrove.fork import process_token
+    RegionAttributeError, RegionNotInPoolError, name_list, rephrase)
 from mangrove.regions import region_key, region_name, unknown_region
 
 
-class RegionProxy(object):
-    """One region of a pool: a thin stand-in for its boto connection.
+class RegionIndex(object):
+    """A pool's regions: proxies by key, the default, the fast path.
 
-    Attribute reads, writes and method calls go to the boto connection
-    unchanged (``pool.regions['us_east_1'].get_all_instances()``).
-
-    :ivar connection: the boto connection object itself; built on first use
-        after the pool's ``connect()``, and again in a forked child process.
+    :param connections: the pool's
+        :class:`~mangrove.lifecycle.PoolConnections` (its lock, whether it
+        is connected, its label).
+    :param display: how reprs show the service (``'EC2'``).
+    :ivar entries: key -> :class:`~mangrove.proxy.RegionProxy`, in the
+        pool's order; replaced, never changed in place, so a reader can
+        iterate it without a lock.
+    :ivar default_key: the default region's key, or None.
     """
 
-    # Prefixed names: boto connections have attributes of their own (such
-    # as ``_pool``) that the proxy must not hide.
-    __slots__ = ('_mangrove_pool', '_mangrove_key', '_mangrove_state',
-                 '_mangrove_pending')
+    __slots__ = ('connections', 'display', 'entries', 'default_key', 'view')
 
-    def __init__(self, pool, key):
-        set_ = object.__setattr__
-        set_(self, '_mangrove_pool', pool)
-        set_(self, '_mangrove_key', key)
-        # (pid, connection) in one attribute, so a reader sees both or neither.
-        set_(self, '_mangrove_state', None)
-        set_(self, '_mangrove_pending', None)
+    def __init__(self, connections, display, proxies, default_key=None):
+        self.connections = connections
+        self.display = display
+        self.entries = collections.OrderedDict(
+            (proxy.region_key, proxy) for proxy in proxies)
+        self.default_key = default_key
+        # While the pool is connected every region is here under both
+        # spellings, so a lookup is one dict access. It is its own dict,
+        # apart from any object's attributes, and changed in place so
+        # that every mapping keeps reading the current one.
+        self.view = {}
 
-    @property
-    def connection(self):
-        """The boto connection of this region (built when first needed)."""
-        state = self._mangrove_state
-        if state is not None and state[0] == process_token():
-            return state[1]
-        return self._mangrove_pool._connection_for(self)
+    def replace(self, entries):
+        """Install a new ``entries`` dict (lock held)."""
+        self.entries = entries
+        self.publish()
 
-    @property
-    def region_key(self):
-        """This region's key in the pool, such as ``'us_east_1'``."""
-        return self._mangrove_key
-
-    @property
-    def region_name(self):
-        """This region's AWS name, such as ``'us-east-1'``."""
-        return region_name(self._mangrove_key)
-
-    @property
-    def pool(self):
-        """The pool this region belongs to."""
-        return self._mangrove_pool
-
-    def __getattr__(self, attr):
-        # Only reached for names the proxy itself does not have: the hot
-        # path of every boto call, so the connection property is inlined.
-        if attr[:2] == '__':
-            raise AttributeError(attr)
-        state = self._mangrove_state
-        if state is not None and state[0] == process_token():
-            return getattr(state[1], attr)
-        return getattr(self._mangrove_pool._connection_for(self), attr)
-
-    def __setattr__(self, attr, value):
-        setattr(self.connection, attr, value)
-
-    def __dir__(self):
-        names = set(['connection', 'region_key', 'region_name', 'pool'])
-        state = self._mangrove_state
-        if state is not None:
-            names.update(dir(state[1]))
-        return sorted(names)
-
-    def __repr__(self):
-        pool = self._mangrove_pool
-        # A mixin pool's member is a plain ServicePool whose service is set
-        # on the instance; its class name alone would not say which service.
-        service = (' ' + pool._display) if 'service' in vars(pool) else ''
-        return '<%s%s %s>' % (type(pool).__name__, service,
-                              self._mangrove_key)
-
-    def __reduce__(self):
-        return (_lookup_region, (self._mangrove_pool, self._mangrove_key))
-
-
-def _lookup_region(pool, key):
-    """Unpickle a proxy as the same region of the unpickled pool."""
-    return pool._entries[key]
-
-
-class RegionMapping(Mapping):
-    """The regions of a pool, by key (``us_east_1``).
-
-    ``regions['us-east-1']``, ``regions['us_east_1']`` and
-    ``regions.us_east_1`` are the same :class:`RegionProxy`;
-    ``regions.default`` is the pool's default region.
-    """
-
-    # While the pool is connected its owner publishes every region, under
-    # both spellings, in the instance __dict__: a lookup by item or by
-    # attribute is then one dict access. Everything else (a pool not
-    # connected, a name to normalize, a miss) takes the checked slow path.
-    __slots__ = ('_pool', '__dict__') if hasattr(Mapping, '__slots__') \
-        else ('_pool',)
-
-    def __init__(self, pool):
-        self._pool = pool
-
-    def _publish(self, connected, entries):
-        """Make the fast-path view match the pool (pool lock held)."""
-        view = self.__dict__
-        if not connected:
+    def publish(self):
+        """Bring the fast path up to date (lock held)."""
+        view = self.view
+        if not self.connections.connected:
             view.clear()
             return
         fresh = {}
-        for key, proxy in entries.items():
+        for key, proxy in self.entries.items():
             fresh[key] = fresh[region_name(key)] = proxy
         view.update(fresh)
         for name in [n for n in view if n not in fresh]:
             del view[name]
 
-    def _resolve(self, name):
-        """The proxy for ``name`` (either form), connected pool or not."""
-        entries = self._pool._entries
-        proxy = entries.get(name)
+    def resolve(self, name):
+        """The proxy for ``name`` (either form), connected pool or not.
+
+        :raises RegionNotInPoolError: no such region in the pool.
+        :raises InvalidArgumentTypeError: ``name`` is not a string.
+        """
+        entries = self.entries
+        try:
+            proxy = entries.get(name)
+        except TypeError:   # unhashable: region_key names the mistake
+            proxy = None
         if proxy is not None:
             return proxy
         key = region_key(name)
@@ -152,19 +91,39 @@ class RegionMapping(Mapping):
         if proxy is None:
             raise unknown_region(
                 RegionNotInPoolError,
-                '%s has no region %r' % (self._pool._label(), name), name,
+                '%s has no region %r' % (self.connections.label, name), name,
                 entries, 'its regions')
         return proxy
 
+    def lookup(self, name):
+        """``regions[name]`` off the fast path: checked, and only while
+        the pool is connected."""
+        proxy = self.resolve(name)
+        if not self.connections.connected:
+            raise self.connections.not_connected()
+        return proxy
+
+
+class RegionMapping(Mapping):
+    """The regions of a pool, by key (``us_east_1``).
+
+    ``regions['us-east-1']``, ``regions['us_east_1']`` and
+    ``regions.us_east_1`` are the same :class:`~mangrove.proxy.RegionProxy`;
+    ``regions.default`` is the pool's default region. Looking a region up
+    needs the pool connected; iterating, ``len`` and ``in`` do not.
+    """
+
+    __slots__ = ('_index', '_view')
+
+    def __init__(self, index):
+        self._index = index
+        self._view = index.view
+
     def __getitem__(self, name):
         try:
-            return self.__dict__[name]
+            return self._view[name]
         except (KeyError, TypeError):
-            pass
-        proxy = self._resolve(name)
-        if not self._pool._connected:
-            self._pool._raise_not_connected()
-        return proxy
+            return self._index.lookup(name)
 
     def __getattr__(self, attr):
         if attr.startswith('_'):
@@ -179,44 +138,47 @@ class RegionMapping(Mapping):
     def default(self):
         """The default region's proxy.
 
+        A region literally named ``default`` is ``regions['default']``.
+
         :raises NoDefaultRegionError: the pool has no default region.
         """
-        key = self._pool._default_key
+        key = self._index.default_key
         if key is None:
             raise NoDefaultRegionError(
                 '%s has no default region; set one with '
                 "default_region='us-east-1' or pool.default_region = ..."
-                % self._pool._label())
+                % self._index.connections.label)
         return self[key]
 
     def __contains__(self, name):
         try:
-            if name in self.__dict__:
+            if name in self._view:
                 return True
         except TypeError:
             return False
         try:
-            self._resolve(name)
+            self._index.resolve(name)
         except (RegionNotInPoolError, InvalidArgumentError,
                 InvalidArgumentTypeError):
             return False
         return True
 
     def __iter__(self):
-        return iter(list(self._pool._entries))
+        return iter(list(self._index.entries))
 
     def __len__(self):
-        return len(self._pool._entries)
+        return len(self._index.entries)
 
     def __dir__(self):
-        return sorted(set(self._pool._entries) | set(
+        return sorted(set(self._index.entries) | set(
             ['default', 'get', 'items', 'keys', 'values']))
 
     def __repr__(self):
-        pool = self._pool
-        keys = list(pool._entries)
-        shown = ', '.join(keys[:6]) + (', ...' if len(keys) > 6 else '')
-        default = pool._default_key
-        return '<RegionMapping %s: %d region%s (%s)%s>' % (
-            pool._display, len(keys), '' if len(keys) == 1 else 's', shown,
-            ', default %s' % default if default else '')
+        index = self._index
+        keys = list(index.entries)
+        state = '' if index.connections.connected else ', not connected'
+        return '<RegionMapping %s: %d region%s (%s)%s%s>' % (
+            index.display, len(keys),
+            '' if len(keys) == 1 else 's', name_list(keys, 6),
+            ', default %s' % index.default_key if index.default_key else '',
+            state)

@@ -79,6 +79,23 @@ def region_keys(regions, what='regions'):
     return keys
 
 
+def region_list(regions, what='regions'):
+    """A list of region names as given, or None: the ``regions`` argument
+    of a fan-out, checked for its type only (each name is checked where it
+    is looked up).
+
+    :raises InvalidArgumentTypeError: ``regions`` is not a list, tuple or
+        set (a bare string is refused: it is almost always a forgotten
+        list).
+    """
+    if regions is None:
+        return None
+    if isinstance(regions, six.string_types) or not isinstance(
+            regions, (list, tuple, set, frozenset)):
+        raise wrong_type(what, 'a list of region names or None', regions)
+    return list(regions)
+
+
 def unknown_region(error_class, head, name, valid_keys, what, as_names=False):
     """The error for a region name none of ``valid_keys`` matches.
 

@@ -475,7 +475,7 @@ def test_shell_has_a_pool_per_default_service_and_a_banner():
     assert result.out.splitlines() == [
         'Ec2Pool S3Pool SqsPool', package.__version__,
         str(len(aws_regions('ec2')))]
-    for text in ('<Ec2Pool EC2:', '<S3Pool S3:', '<SqsPool SQS:',
+    for text in ('<Ec2Pool EC2>', '<S3Pool S3>', '<SqsPool SQS>',
                  'mangrove'):
         assert text in result.err
 

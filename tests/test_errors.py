@@ -336,8 +336,11 @@ def snapshot(pool):
         'keys': list(pool.regions),
         'default': pool.default_region,
         'connected': pool.connected,
-        'proxies': [id(proxy) for proxy in pool._entries.values()],
-        'states': [proxy._mangrove_state for proxy in pool._entries.values()],
+        'proxies': [id(pool.region_proxy(key)) for key in pool.regions],
+        'states': [pool.region_proxy(key).state for key in pool.regions],
+        'connections': [id(pool.region_proxy(key).connection)
+                        if pool.region_proxy(key).state == 'built' else None
+                        for key in pool.regions],
     }
 
 

@@ -127,8 +127,8 @@ def _client_ports(records, since=0):
 
 def test_forked_child_builds_new_connections_on_new_sockets(
         pool, recording_proxy):
-    parent_ids = dict((key, id(pool.regions[key].connection))
-                      for key in KEYS)
+    parent_conns = dict((key, pool.regions[key].connection) for key in KEYS)
+    parent_ids = dict((key, id(conn)) for key, conn in parent_conns.items())
     parent_ports = set()
     for key in KEYS:
         parent_ports |= pooled_socket_ports(pool.regions[key].connection)
@@ -138,7 +138,8 @@ def test_forked_child_builds_new_connections_on_new_sockets(
     def child():
         answer = {}
         for key in KEYS:
-            inherited = pool.regions[key]._mangrove_state[1]
+            inherited = parent_conns[key]
+            assert pool.regions[key].state == 'inherited'
             conn = pool.regions[key].connection
             names = [kp.name for kp in pool.regions[key].get_all_key_pairs()]
             pool.regions[key].create_key_pair('child-%s' % key)
@@ -189,8 +190,9 @@ def test_multiprocessing_fork_child_builds_its_own_connections(
     before = len(recording_proxy.records)
 
     receiver, sender = context.Pipe(duplex=False)
+    inherited = dict((key, pool.regions[key].connection) for key in KEYS)
     child = context.Process(target=connection_ids_in_child,
-                            args=(pool, sender))
+                            args=(pool, sender, inherited))
     _silenced_fork(child.start)
     try:
         sender.close()
@@ -207,6 +209,7 @@ def test_multiprocessing_fork_child_builds_its_own_connections(
     for key in KEYS:
         assert answer['ids'][key] != parent_ids[key]
         assert answer['same_object'][key] is False
+        assert answer['states'][key] == 'inherited'
         assert answer['found'][key] == []
     assert not _client_ports(recording_proxy.records, before) & parent_ports
 

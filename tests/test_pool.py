@@ -85,8 +85,12 @@ def test_regions_repr_names_the_service_and_regions():
     text = repr(pool.regions)
     assert 'SQS' in text and 'us_east_1' in text
     assert 'default us_east_1' in text
-    assert repr(pool).startswith('<SqsPool SQS: 3 regions')
-    assert 'not connected' in repr(pool)
+    assert 'not connected' in text
+    # The seed's pool repr is the class and the service; the rest is str().
+    assert repr(pool) == '<SqsPool SQS>'
+    assert str(pool).startswith('SqsPool SQS: 3 regions')
+    assert 'default us_east_1' in str(pool)
+    assert str(pool).endswith('not connected')
 
 
 # -- default_region -----------------------------------------------------------
@@ -131,21 +135,22 @@ def test_unconnected_pool_builds_nothing():
     assert not pool.connected
     assert len(pool.regions) == 3
     assert 'us-east-1' in pool.regions
-    for proxy in pool._entries.values():
-        assert proxy._mangrove_state is None
+    for key in pool.regions:
+        assert pool.region_proxy(key).state == 'closed'
     for lookup in (lambda: pool.regions['us_east_1'],
                    lambda: pool.regions.us_east_1,
                    lambda: pool.regions.default,
                    lambda: pool.call('get_all_queues'),
-                   lambda: pool._entries['eu_west_1'].connection,
-                   lambda: pool._entries['eu_west_1'].get_all_queues()):
+                   lambda: pool.region_proxy('eu_west_1').connection,
+                   lambda: pool.region_proxy('eu_west_1').get_all_queues()):
         with pytest.raises(NotConnectedError) as raised:
             lookup()
         assert '.connect()' in str(raised.value)
         assert 'SqsPool' in str(raised.value)
         assert isinstance(raised.value, RuntimeError)
-    for proxy in pool._entries.values():
-        assert proxy._mangrove_state is None
+    for key in pool.regions:
+        assert pool.region_proxy(key).state == 'closed'
+    assert not hasattr(pool.region_proxy('eu_west_1'), 'host')
 
 
 def test_connect_later_then_use():
@@ -156,7 +161,7 @@ def test_connect_later_then_use():
 
     assert pool.connected
     for proxy in pool.regions.values():
-        assert proxy._mangrove_state is not None
+        assert proxy.state == 'built'
         assert isinstance(proxy.connection,
                           boto.sqs.connection.SQSConnection)
     pool.regions.ap_northeast_1.create_queue('later')
@@ -184,7 +189,7 @@ def test_close_then_connect_again():
 
     pool.close()
     assert not pool.connected
-    assert proxy._mangrove_state is None
+    assert proxy.state == 'closed'
     with pytest.raises(NotConnectedError):
         pool.regions.eu_west_1
 
@@ -202,7 +207,7 @@ def test_add_region_to_a_connected_pool_connects_it():
     proxy = pool.add_region('us-west-2')
 
     assert proxy is pool.regions['us_west_2']
-    assert proxy._mangrove_state is not None
+    assert proxy.state == 'built'
     assert proxy.connection.region.name == 'us-west-2'
     assert list(pool.regions)[-1] == 'us_west_2'
     proxy.create_queue('added')
@@ -215,10 +220,10 @@ def test_add_region_to_an_unconnected_pool_waits_for_connect():
 
     proxy = pool.add_region('us_west_2')
 
-    assert proxy._mangrove_state is None
+    assert proxy.state == 'closed'
     assert 'us-west-2' in pool.regions
     pool.connect()
-    assert proxy._mangrove_state is not None
+    assert proxy.state == 'built'
     assert pool.regions.us_west_2 is proxy
     assert proxy.get_all_queues() == []
 
@@ -245,7 +250,7 @@ def test_remove_region():
 
     assert list(pool.regions) == ['us_east_1', 'ap_northeast_1']
     assert 'eu_west_1' not in pool.regions
-    assert proxy._mangrove_state is None
+    assert proxy.state == 'removed'
     with pytest.raises(RegionNotInPoolError):
         pool.regions.eu_west_1
     with pytest.raises(RegionNotInPoolError):
@@ -360,7 +365,11 @@ def test_service_name_and_pool_repr():
     pool = Ec2Pool(connect=True, regions=['us-east-1'],
                    default_region='us-east-1')
     assert pool.service_name == 'ec2'
-    assert repr(pool) == '<Ec2Pool EC2: 1 region, default us_east_1>'
+    assert repr(pool) == '<Ec2Pool EC2>'
+    assert str(pool) == ('Ec2Pool EC2: 1 region (us_east_1), '
+                         'default us_east_1, connected')
+    assert repr(pool.regions) == (
+        '<RegionMapping EC2: 1 region (us_east_1), default us_east_1>')
 
 
 def test_from_mangrove_import_the_pools():

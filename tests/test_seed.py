@@ -56,7 +56,7 @@ def test_seed_ec2_pool_connects_every_region_by_default():
     for key in ec2_pool.regions:
         proxy = ec2_pool.regions[key]
         # Built by connect(), not on first use.
-        assert proxy._mangrove_state is not None
+        assert proxy.state == 'built'
         assert isinstance(proxy.connection, boto.ec2.connection.EC2Connection)
         assert proxy.connection.region.name == key.replace('_', '-')
 
@@ -379,7 +379,7 @@ def test_seed_hook_returning_none_is_an_unknown_region():
         pool.connect()
     assert 'us-east-1' in str(raised.value)
     # Nothing was stored in place of a connection.
-    assert pool._entries['us_east_1']._mangrove_state is None
+    assert pool.region_proxy('us_east_1').state == 'closed'
     assert not pool.connected
 
 

@@ -13,6 +13,7 @@ import collections
 import random
 import sys
 import threading
+import time
 
 import pytest
 
@@ -48,12 +49,26 @@ def fast_thread_switching():
 
 
 def lock_is_free(pool):
-    """Whether another thread could take the pool's lock right now."""
-    lock = pool._lock._lock
-    if lock.acquire(False):
-        lock.release()
-        return True
-    return False
+    """Whether another thread can take the pool's lock right now: it sets
+    the default region (which takes the lock) within the hang guard."""
+    done = threading.Event()
+
+    def set_default():
+        pool.default_region = pool.default_region
+        done.set()
+
+    thread = threading.Thread(target=set_default)
+    thread.daemon = True
+    thread.start()
+    return done.wait(HANG_GUARD)
+
+
+def wait_for(condition):
+    """Wait (at most the hang guard) until ``condition()`` is true."""
+    deadline = time.time() + HANG_GUARD
+    while not condition():
+        assert time.time() < deadline, 'waited in vain'
+        time.sleep(0.01)
 
 
 def test_threads_racing_first_use_share_one_connection_per_region(
@@ -64,9 +79,12 @@ def test_threads_racing_first_use_share_one_connection_per_region(
     barrier = Barrier(THREADS)
     seen = collections.defaultdict(list)
     seen_lock = threading.Lock()
+    asking = []
 
     def worker():
         barrier.wait()
+        with seen_lock:
+            asking.append(1)
         pool.connect()
         for key in pool.regions:
             conn = pool.regions[key].connection
@@ -80,7 +98,10 @@ def test_threads_racing_first_use_share_one_connection_per_region(
     # Every other thread is asking for the first region while its one
     # build is held: they must wait for that build, not start their own.
     assert pool.building.wait(HANG_GUARD)
-    pool.wait_entered(regions[0], THREADS - 1)
+    wait_for(lambda: len(asking) == THREADS)
+    # Give the other threads time to reach the held build (a late one
+    # finds it built, which is as correct).
+    time.sleep(0.2)
     assert pool.builds[regions[0]] == 1
     pool.gate.set()
     runner.join(HANG_GUARD * 2)
@@ -127,7 +148,7 @@ def test_readers_never_see_a_half_built_region_while_writers_add(
             for key, proxy in pool.regions.items():
                 # A region of a connected pool is published whole: its
                 # connection built before anyone can see it.
-                assert proxy._mangrove_state is not None
+                assert proxy.state == 'built'
                 conn = proxy.connection
                 assert conn is not None
                 assert conn.region.name == proxy.region_name
@@ -339,8 +360,6 @@ def test_lock_is_free_while_a_fan_out_region_is_in_flight(
     try:
         proxy.wait_held(2)
         assert lock_is_free(mixin.ec2) and lock_is_free(mixin.sqs)
-        assert mixin._lock._lock.acquire(False)
-        mixin._lock._lock.release()
         assert run_threads([
             lambda: mixin.add_service('sns', regions=REGIONS),
             lambda: mixin.ec2.add_region('us-west-2'),

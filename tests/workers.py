@@ -51,7 +51,6 @@ class InstrumentedEc2Pool(Ec2Pool):
 
     def instrument(self, hold_region=None):
         self.builds = collections.Counter()
-        self.entered = collections.Counter()
         self.cond = threading.Condition()
         self.hold_region = hold_region
         self.building = threading.Event()
@@ -66,19 +65,6 @@ class InstrumentedEc2Pool(Ec2Pool):
             assert self.gate.wait(HANG_GUARD), 'the test never opened the gate'
         return super(InstrumentedEc2Pool, self)._connect_module_to_region(
             region_name)
-
-    def _connection_for(self, proxy):
-        with self.cond:
-            self.entered[proxy.region_name] += 1
-            self.cond.notify_all()
-        return super(InstrumentedEc2Pool, self)._connection_for(proxy)
-
-    def wait_entered(self, region_name, count):
-        with self.cond:
-            while self.entered[region_name] < count:
-                assert self.cond.wait(HANG_GUARD) is not False, (
-                    '%d of %d threads asked for %s'
-                    % (self.entered[region_name], count, region_name))
 
 
 # -- worker functions (run in other processes) --------------------------------
@@ -134,19 +120,19 @@ def map_in_worker(pool):
     return plain
 
 
-def connection_ids_in_child(pool, conn):
+def connection_ids_in_child(pool, conn, inherited):
     """A ``multiprocessing`` (fork) child: first use of every region.
 
-    Sends back through ``conn`` each region's connection id, whether it is
-    the parent's object, and whether a call through it works.
+    Sends back through ``conn`` each region's state before its first use,
+    its connection id, whether it is the parent's object (``inherited``:
+    key -> the parent's connection), and whether a call through it works.
     """
     try:
-        inherited = dict((key, proxy._mangrove_state[1])
-                         for key, proxy in pool._entries.items())
         answer = {'pid': os.getpid(), 'ids': {}, 'same_object': {},
-                  'found': {}}
+                  'found': {}, 'states': {}}
         for key in pool.regions:
             proxy = pool.regions[key]
+            answer['states'][key] = proxy.state
             answer['ids'][key] = id(proxy.connection)
             answer['same_object'][key] = proxy.connection is inherited[key]
             answer['found'][key] = instance_ids(proxy.get_all_instances())

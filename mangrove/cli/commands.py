@@ -18,6 +18,7 @@ from mangrove.cli.errors import CommandError, UsageError
 from mangrove.cli.progress import Progress
 from mangrove.cli.terminal import print_lines, terminal_width, write
 from mangrove.exceptions import FanOutTimeoutError
+from mangrove.methodcall import MethodCall
 from mangrove.plaindata import to_data
 from mangrove.regions import region_name
 from mangrove.registry import get_service, service_names
@@ -51,13 +52,11 @@ def call(args):
     method = method_of(pool, args.method)
     check_call(method, args.method, call_args, call_kwargs)
 
-    def one_region(region):
-        return getattr(region, args.method)(*call_args, **call_kwargs)
-
     started = _now()
     progress = Progress(pool.regions, sys.stderr).start()
     try:
-        results = pool.map(one_region, timeout=args.timeout,
+        results = pool.map(MethodCall(args.method, call_args, call_kwargs),
+                           timeout=args.timeout,
                            on_result=progress)
     finally:
         progress.stop()

@@ -1,0 +1,288 @@
+# -*- coding: utf-8 -*-
+"""
+:class:`ServiceMixinPool`: several services at once, a
+:class:`~mangrove.servicepool.ServicePool` each.
+
+The services come from a ``services`` class attribute (see
+:mod:`mangrove.declaration`); each is built by
+:meth:`ServicePool.from_declaration <mangrove.servicepool.ServicePool.from_declaration>`
+and shown as ``<ServicePool S3>``.
+"""
+from __future__ import absolute_import
+
+import collections
+import functools
+
+import six
+
+from mangrove import declaration, fanout
+from mangrove.exceptions import (
+    InvalidArgumentError, InvalidArgumentTypeError, InvalidDeclarationError,
+    InvalidServiceError, not_one_of, rephrase, wrong_type)
+from mangrove.declaration import check_bool
+from mangrove.fork import ForkSafeLock
+from mangrove.methodcall import MethodCall
+from mangrove.regions import region_list
+from mangrove.registry import get_service
+from mangrove.servicepool import ServicePool
+
+
+def _attribute_name(name):
+    """The attribute a service is reached by: its name as declared, lower
+    case, with dashes as underscores (``'cognito-identity'`` ->
+    ``cognito_identity``)."""
+    if not isinstance(name, six.string_types):
+        raise wrong_type('a service name', "a string such as 'ec2'", name)
+    return str(name.strip().lower().replace('-', '_'))
+
+
+class ServiceMixinPool(object):
+    """A pool of several services, each a :class:`ServicePool`.
+
+    Subclass it and declare the services::
+
+        class WebPool(ServiceMixinPool):
+            services = {
+                'ec2': {'regions': ['us-east-1', 'eu-west-1'],
+                        'default_region': 'eu-west-1'},
+                's3': {'regions': '*', 'default_region': 'eu-west-1'},
+                'sqs': {},    # every region, no default
+            }
+
+    Each service is an attribute (``pool.ec2``) and an entry of
+    ``pool.services``. A mixin pool is a context manager, like a
+    :class:`ServicePool`.
+
+    :param connect: connect every service now.
+    :param regions: replaces every service's declared regions.
+    :param aws_access_key_id: passed to every service.
+    :param aws_secret_access_key: passed to every service; never shown.
+    :param endpoint_url: used by every service that declares none.
+    :param partition: narrows every service's "every region".
+    :param connect_kwargs: passed to boto for every service and region.
+    """
+
+    #: The services: ``{name: options}`` (see :mod:`mangrove.declaration`).
+    services = None
+
+    def __init__(self, connect=False, regions=None, aws_access_key_id=None,
+                 aws_secret_access_key=None, endpoint_url=None,
+                 partition=None, **connect_kwargs):
+        check_bool('connect', connect)
+        decls = declaration.services_declaration(type(self))
+        self._common = dict(connect_kwargs,
+                            aws_access_key_id=aws_access_key_id,
+                            aws_secret_access_key=aws_secret_access_key,
+                            endpoint_url=endpoint_url, partition=partition)
+        self._regions_override = declaration.parse_regions(regions)
+        pools = collections.OrderedDict()
+        for name, decl in decls.items():
+            attr = _attribute_name(name)
+            pool = self._make_pool(decl)
+            twice = self._find(pool.service_name, pools)
+            if twice is not None:
+                raise InvalidDeclarationError(
+                    '%s.services declares service %s twice (as %r and %r)'
+                    % (type(self).__name__, pool.service_name, twice, name))
+            pools[attr] = pool
+        self._lock = ForkSafeLock()
+        self._connected = False
+        self._set_services(pools)
+        if connect:
+            self.connect()
+
+    def _make_pool(self, decl, use_override=True):
+        """The one way a member pool is built: from its declaration."""
+        try:
+            get_service(decl.service)
+        except InvalidServiceError as exc:
+            raise rephrase(exc, '%s.services' % type(self).__name__)
+        options = dict(self._common)
+        if use_override and self._regions_override is not None:
+            options['regions'] = self._regions_override
+        for key in ('endpoint_url', 'partition'):
+            # What the service declares wins over the pool's argument.
+            if getattr(decl, key) is not None:
+                options.pop(key)
+        try:
+            return ServicePool.from_declaration(decl, **options)
+        except (InvalidArgumentError, InvalidArgumentTypeError) as exc:
+            # The member pool's message names ServicePool; say which class
+            # declared the service.
+            raise rephrase(exc, '%s (service %r)'
+                           % (type(self).__name__, decl.service))
+
+    @staticmethod
+    def _find(service_name, pools):
+        """The attribute of the pool serving ``service_name``, or None."""
+        for attr, pool in pools.items():
+            if pool.service_name == service_name:
+                return attr
+        return None
+
+    def _set_services(self, pools):
+        for attr, pool in pools.items():
+            setattr(self, attr, pool)
+        self.services = pools
+
+    @property
+    def connected(self):
+        """Whether :meth:`connect` has been called (and not :meth:`close`)."""
+        return self._connected
+
+    def connect(self):
+        """Connect every service of the pool.
+
+        :return: the pool itself.
+        """
+        # Set before connecting, together with the list of services, so
+        # that an add_service racing with this call either is in the list
+        # or sees the flag and connects its own service.
+        with self._lock:
+            was_connected, self._connected = self._connected, True
+            pools = list(self.services.values())
+        try:
+            for pool in pools:
+                pool.connect()
+        except Exception:
+            if not was_connected:
+                with self._lock:
+                    self._connected = False
+            raise
+        return self
+
+    def add_service(self, name, regions=None, default_region=None,
+                    connect=None, endpoint_url=None, partition=None):
+        """Add a service to the pool.
+
+        :param name: a service name or alias (``'sns'``, ``'lambda'``);
+            a service the pool has under any name is not added twice.
+        :param regions: its regions (default: the pool's constructor
+            regions, else every region).
+        :param default_region: its default region.
+        :param connect: connect it now; None follows the pool (connected if
+            the pool's ``connect()`` has run).
+        :return: the service's pool (the existing one if already there).
+        :rtype: :class:`ServicePool`
+        """
+        if connect is not None:
+            check_bool('connect', connect)
+        attr = _attribute_name(name)
+        spec = get_service(name)
+        existing = self._find(spec.name, self.services)
+        if existing is not None:
+            return self.services[existing]
+        decl = declaration.parse_options(type(self), name, {
+            'regions': regions, 'default_region': default_region,
+            'endpoint_url': endpoint_url, 'partition': partition})
+        pool = self._make_pool(decl, use_override=regions is None)
+        while True:
+            if (self._connected if connect is None else connect) and \
+                    not pool.connected:
+                pool.connect()
+            with self._lock:
+                existing = self._find(spec.name, self.services)
+                if existing is not None:
+                    pool.close()
+                    return self.services[existing]
+                if connect is None and self._connected and \
+                        not pool.connected:
+                    # connect() ran meanwhile without this service: connect
+                    # it before anyone can see it.
+                    continue
+                pools = collections.OrderedDict(self.services)
+                pools[attr] = pool
+                self._set_services(pools)
+            return pool
+
+    def map(self, func, services=None, regions=None, max_workers=None,
+            timeout=None, on_result=None):
+        """Run ``func(region_proxy)`` for every region of every service at
+        once; results are keyed by ``(service, region_key)``.
+
+        :param services: only these services (default all).
+        :param regions: only these regions (either form) of each service;
+            a service without one of them is skipped for it.
+        :rtype: :class:`~mangrove.fanout.RegionResults`
+        """
+        if not callable(func):
+            raise wrong_type('func', 'callable', func)
+        names = region_list(regions)
+        tasks = []
+        for attr in self._service_list(services):
+            mapping = self.services[attr].regions
+            keys = list(mapping) if names is None else \
+                [name for name in names if name in mapping]
+            seen = set()
+            for key in keys:
+                proxy = mapping[key]
+                if proxy.region_key not in seen:
+                    seen.add(proxy.region_key)
+                    tasks.append(((attr, proxy.region_key),
+                                  functools.partial(func, proxy)))
+        return fanout.fan_out(tasks, max_workers=max_workers,
+                              timeout=timeout, on_result=on_result)
+
+    def call(self, method_name, *args, **kwargs):
+        """Call one boto method in every region of every service at once.
+
+        :param method_name: the boto connection method's name.
+        :rtype: :class:`~mangrove.fanout.RegionResults`
+        """
+        return self.map(MethodCall(method_name, args, kwargs))
+
+    def _service_list(self, services):
+        if services is None:
+            return list(self.services)
+        if isinstance(services, six.string_types) or not isinstance(
+                services, (list, tuple, set, frozenset)):
+            raise wrong_type('services', 'a list of service names or None',
+                             services)
+        attrs = []
+        for name in services:
+            attr = _attribute_name(name)
+            if attr not in self.services:
+                try:
+                    attr = self._find(get_service(name).name, self.services)
+                except InvalidServiceError:
+                    attr = None
+            if attr is None:
+                raise not_one_of(
+                    InvalidServiceError, '%s has no service %r'
+                    % (type(self).__name__, name), name, list(self.services),
+                    'its services')
+            if attr not in attrs:
+                attrs.append(attr)
+        return attrs
+
+    def close(self):
+        """Close every service's connections and their sockets."""
+        with self._lock:
+            self._connected = False
+            pools = list(self.services.values())
+        for pool in pools:
+            pool.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self.close()
+
+    def __repr__(self):
+        return '<%s: %s>' % (type(self).__name__, ', '.join(
+            '%s (%d region%s)' % (attr, len(pool.regions),
+                                  '' if len(pool.regions) == 1 else 's')
+            for attr, pool in self.services.items()))
+
+    def __getstate__(self):
+        return {'services': self.services, 'connected': self._connected,
+                'common': self._common,
+                'regions_override': self._regions_override}
+
+    def __setstate__(self, state):
+        self._lock = ForkSafeLock()
+        self._common = state['common']
+        self._regions_override = state['regions_override']
+        self._connected = state['connected']
+        self._set_services(state['services'])

@@ -1,0 +1,537 @@
+# -*- coding: utf-8 -*-
+"""
+:class:`ServicePool`: one connection per region for one service.
+
+``ServicePool`` is abstract: a subclass names its service in a ``service``
+class attribute (see :mod:`mangrove.declaration`), and
+:mod:`mangrove.services` has one for every service boto can connect to a
+region. :meth:`ServicePool.from_declaration` builds a pool from a
+declaration instead (what a :class:`~mangrove.mixinpool.ServiceMixinPool`
+does for each of its services).
+
+Every connection is created by one method, :meth:`ServicePool._new_connection`,
+which calls the ``_connect_module_to_region`` hook; the lifecycle of each
+region's connection is :mod:`mangrove.lifecycle`'s.
+"""
+from __future__ import absolute_import
+
+import collections
+import functools
+import logging
+import threading
+
+import six
+
+from mangrove import declaration, fanout, lifecycle
+from mangrove.backend import boto_backend
+from mangrove.exceptions import (
+    InvalidServiceError, InvalidArgumentError, UnknownRegionError, name_list,
+    rephrase, wrong_type)
+from mangrove.mapping import RegionIndex, RegionMapping
+from mangrove.declaration import check_bool
+from mangrove.methodcall import MethodCall
+from mangrove.proxy import RegionProxy, region_connection
+from mangrove.regions import (
+    region_key, region_list, region_name, unknown_region)
+from mangrove.registry import ServiceSpec, get_service
+
+log = logging.getLogger(__name__)
+
+
+def _check_credential(name, value, secret=True):
+    # A secret's value never goes into the message.
+    if value is not None and not isinstance(value, six.string_types):
+        raise wrong_type(name, 'a string or None', value,
+                         show_value=not secret)
+
+
+def _build_connection(pool, region_name):
+    # What lifecycle calls to build: the pool's one code path.
+    return pool._new_connection(region_name)
+
+
+class _Adding(object):
+    """A region being added, which concurrent add_region calls wait for."""
+
+    __slots__ = ('proxy', 'error', 'done')
+
+    def __init__(self, proxy):
+        self.proxy = proxy
+        self.error = None
+        self.done = threading.Event()
+
+
+class ServicePool(object):
+    """A pool of boto connections to the regions of one AWS service.
+
+    Subclass it and name the service in a ``service`` class attribute::
+
+        class MyPool(ServicePool):
+            service = 's3'    # or {'s3': {'regions': [...], 'default_region': ...}}
+
+    Constructor arguments override the declaration. A pool is a context
+    manager: ``with Ec2Pool(connect=True) as pool:`` closes it at the end.
+
+    :param connect: build the region connections now (otherwise call
+        :meth:`connect` later).
+    :type connect: bool
+    :param regions: region names in either form (``'us-east-1'``,
+        ``'us_east_1'``), ``'*'`` or None for every region the service knows.
+    :type regions: list
+    :param default_region: the region ``regions.default`` stands for.
+    :type default_region: str
+    :param aws_access_key_id: passed to boto (else boto's own lookup:
+        environment, config file, instance role).
+    :type aws_access_key_id: str
+    :param aws_secret_access_key: passed to boto; never shown in a repr,
+        message or log line.
+    :type aws_secret_access_key: str
+    :param endpoint_url: a URL used for every region instead of AWS's host
+        names; ``{region}`` in it stands for the region name
+        (``'https://s3.{region}.example.com'``, ``'http://127.0.0.1:4566'``).
+        Its scheme and port win over ``is_secure``/``port`` and boto's
+        config; requests are signed with Signature Version 4 for the pool's
+        region (not one read from the host); S3 goes path-style unless
+        ``calling_format`` is given; and no proxy is used (not even boto's
+        config or ``http_proxy``) unless ``proxy`` is passed.
+    :type endpoint_url: str
+    :param partition: narrow "every region" to ``'aws'``, ``'aws-cn'`` or
+        ``'aws-us-gov'``.
+    :type partition: str
+    :param connect_kwargs: every other keyword (``security_token``,
+        ``profile_name``, ``is_secure``, ``port``, ``proxy``, ``proxy_port``,
+        ``calling_format``, ``validate_certs``, ...) goes to boto's
+        ``connect_to_region`` for every region.
+    """
+
+    #: The service this pool serves: a name, or ``{name: options}``.
+    service = None
+
+    #: What opens connections; the seam between mangrove and boto.
+    backend = boto_backend
+
+    def __init__(self, connect=False, regions=None, default_region=None,
+                 aws_access_key_id=None, aws_secret_access_key=None,
+                 endpoint_url=None, partition=None, **connect_kwargs):
+        self._setup(declaration.service_declaration(type(self)), True,
+                    connect=connect, regions=regions,
+                    default_region=default_region,
+                    aws_access_key_id=aws_access_key_id,
+                    aws_secret_access_key=aws_secret_access_key,
+                    endpoint_url=endpoint_url, partition=partition,
+                    **connect_kwargs)
+
+    @classmethod
+    def from_declaration(cls, decl, **kwargs):
+        """Build a pool for a declared service, whatever the class's own
+        ``service``: a :class:`~mangrove.mixinpool.ServiceMixinPool` builds
+        each of its services this way.
+
+        ``ServicePool.from_declaration(parse_options('MyMixin', 's3',
+        {'regions': ['us-east-1']}))`` is a pool of S3 in ``us-east-1``
+        whose repr is ``<ServicePool S3>``. Keyword arguments are the
+        constructor's, and override the declaration.
+
+        :param decl: what to serve.
+        :type decl: :class:`~mangrove.declaration.Declaration`
+        :rtype: :class:`ServicePool`
+        """
+        if not isinstance(decl, declaration.Declaration):
+            raise wrong_type('decl', 'a mangrove.declaration.Declaration, '
+                             "such as parse_options('MyPool', 's3', {})",
+                             decl)
+        pool = cls.__new__(cls)
+        pool._setup(decl, False, **kwargs)
+        return pool
+
+    def _setup(self, decl, by_class, connect=False, regions=None,
+               default_region=None, aws_access_key_id=None,
+               aws_secret_access_key=None, endpoint_url=None, partition=None,
+               **connect_kwargs):
+        """What every constructor does: declaration, then arguments, then
+        the regions (data flows one way)."""
+        check_bool('connect', connect)
+        _check_credential('aws_access_key_id', aws_access_key_id,
+                          secret=False)
+        _check_credential('aws_secret_access_key', aws_secret_access_key)
+        _check_credential('security_token',
+                          connect_kwargs.get('security_token'))
+        if regions is not None:
+            decl = decl._replace(regions=declaration.parse_regions(regions))
+        if default_region is not None:
+            decl = decl._replace(
+                default_region=declaration.parse_default(default_region))
+        if endpoint_url is not None:
+            decl = decl._replace(
+                endpoint_url=declaration.parse_endpoint_url(endpoint_url))
+        if partition is not None:
+            decl = decl._replace(
+                partition=declaration.parse_partition(partition))
+        self._decl = decl
+        self._by_class = by_class
+        self._spec = self._resolve_spec(decl.service)
+        kwargs = dict(connect_kwargs)
+        if aws_access_key_id is not None:
+            kwargs['aws_access_key_id'] = aws_access_key_id
+        if aws_secret_access_key is not None:
+            kwargs['aws_secret_access_key'] = aws_secret_access_key
+        self._connect_kwargs = kwargs
+
+        keys = self._checked_regions(decl.regions)
+        if decl.default_region is not None and \
+                decl.default_region not in keys:
+            raise InvalidArgumentError(
+                '%s: default region %r is not one of the pool\'s regions (%s)'
+                % (self._label(), region_name(decl.default_region),
+                   name_list(region_name(k) for k in keys)))
+        self._conns = lifecycle.PoolConnections(self, _build_connection,
+                                                self._label())
+        self._lock = self._conns.lock
+        self._adding = {}
+        self._index = RegionIndex(
+            self._conns, self._spec.display,
+            [self._new_proxy(key) for key in keys], decl.default_region)
+        self._mapping = RegionMapping(self._index)
+        if connect:
+            self.connect()
+
+    # -- construction ------------------------------------------------------
+
+    def _hooks_overridden(self):
+        # Compare functions: on Python 2 each class attribute read makes a
+        # new unbound method, so the methods themselves never compare same.
+        unbound = six.get_unbound_function
+        return all(unbound(getattr(type(self), name)) is not
+                   unbound(getattr(ServicePool, name))
+                   for name in ('_connect_module_to_region',
+                                '_get_module_regions'))
+
+    def _resolve_spec(self, name):
+        try:
+            return get_service(name)
+        except InvalidServiceError as exc:
+            # A service boto has no module for is fine when the subclass
+            # says itself how to list and connect its regions.
+            if self._hooks_overridden():
+                return ServiceSpec(name, None, type(self).__name__, name,
+                                   name, ())
+            raise rephrase(exc, type(self).__name__)
+
+    def _known_regions(self):
+        names = []
+        for region in self._get_module_regions():
+            names.append(getattr(region, 'name', region))
+        return names
+
+    def _checked_regions(self, keys):
+        """The pool's region keys: ``keys`` checked against the service's
+        regions, or all of them when ``keys`` is None."""
+        if keys is not None and self._decl.endpoint_url is not None:
+            # A custom endpoint may serve any region name it likes.
+            return list(keys)
+        known = [region_key(name) for name in self._known_regions()]
+        if keys is None:
+            return known
+        known_set = set(known)
+        for key in keys:
+            if key not in known_set:
+                where = self._spec.name + (
+                    ' in partition %r' % self._decl.partition
+                    if self._decl.partition else '')
+                raise unknown_region(
+                    UnknownRegionError, '%s: service %s has no region %r' % (
+                        type(self).__name__, where, region_name(key)),
+                    region_name(key), known, 'valid regions', as_names=True)
+        return list(keys)
+
+    def _new_proxy(self, key):
+        prefix = type(self).__name__
+        if not self._by_class:
+            # A pool built from a declaration: its class name alone would
+            # not say which service it serves.
+            prefix += ' ' + self._spec.display
+        return RegionProxy(self._conns.region(key), prefix)
+
+    # -- the seed's hooks ----------------------------------------------------
+
+    def _connect_module_to_region(self, region_name):
+        """Open and return the boto connection to one region.
+
+        Override it to change how this pool connects; return a connection
+        object (never None).
+
+        :param region_name: the AWS form, such as ``'us-east-1'``.
+        :type region_name: str
+        """
+        return self.backend.connect(self._spec, region_name,
+                                    self._connect_kwargs,
+                                    endpoint_url=self._decl.endpoint_url)
+
+    def _get_module_regions(self):
+        """List the regions this pool's service can connect to.
+
+        Override it to change which regions ``regions=None`` means; return
+        region names (or boto ``RegionInfo`` objects).
+
+        :rtype: list
+        """
+        return self.backend.regions(self._spec, self._decl.partition)
+
+    # -- connections ---------------------------------------------------------
+
+    def _new_connection(self, region_name):
+        """The one code path that creates a connection."""
+        conn = self._connect_module_to_region(region_name)
+        if conn is None:
+            raise UnknownRegionError(
+                '%s: connecting to region %r gave no connection; the service '
+                'does not know that region' % (self._label(), region_name))
+        log.debug('%s: connected %s to %s', self._label(), region_name,
+                  getattr(conn, 'host', None))
+        return conn
+
+    def _regions(self, adding=False):
+        proxies = list(self._index.entries.values())
+        if adding:
+            proxies.extend(a.proxy for a in list(self._adding.values()))
+        return [region_connection(proxy) for proxy in proxies]
+
+    def connect(self):
+        """Build a connection for every region of the pool.
+
+        Connections are boto objects; they open sockets on their first
+        request. If one region fails, the pool is left as it was.
+
+        :return: the pool itself.
+        """
+        try:
+            self._conns.connect(self._regions())
+        finally:
+            with self._lock:
+                self._index.publish()
+        return self
+
+    def close(self):
+        """Close every region's connection and the sockets it holds; the
+        pool can ``connect()`` again.
+        """
+        self._conns.close(self._regions(adding=True))
+        with self._lock:
+            self._index.publish()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self.close()
+
+    def add_region(self, name):
+        """Add a region to the pool, connected when the pool is.
+
+        Concurrent calls for one region build one connection, and all
+        return the one proxy.
+
+        :param name: a region name in either form.
+        :type name: str
+        :return: the region's proxy (the existing one if already there).
+        :rtype: :class:`~mangrove.proxy.RegionProxy`
+        :raises UnknownRegionError: the service has no such region; the pool
+            is left as it was.
+        """
+        key = region_key(name)
+        existing = self._index.entries.get(key)
+        if existing is not None:
+            return existing
+        self._checked_regions([key])
+        with self._lock:
+            existing = self._index.entries.get(key)
+            if existing is not None:
+                return existing
+            adding = self._adding.get(key)
+            mine = adding is None
+            if mine:
+                adding = self._adding[key] = _Adding(self._new_proxy(key))
+        if not mine:
+            adding.done.wait()
+            if adding.error is not None:
+                raise adding.error
+            return adding.proxy
+        proxy = adding.proxy
+        try:
+            if self._conns.connected:
+                proxy.connection
+        except BaseException as exc:
+            adding.error = exc
+            with self._lock:
+                del self._adding[key]
+            region_connection(proxy).remove()
+            adding.done.set()
+            raise
+        with self._lock:
+            # Copy on write: readers iterate the old dict without a lock.
+            entries = collections.OrderedDict(self._index.entries)
+            entries[key] = proxy
+            self._index.replace(entries)
+            del self._adding[key]
+        adding.done.set()
+        log.debug('%s: added region %s', self._label(), key)
+        return proxy
+
+    def remove_region(self, name):
+        """Drop a region from the pool, closing its connection.
+
+        :raises RegionNotInPoolError: the pool has no such region.
+        :raises InvalidArgumentError: it is the default region (set
+            another default first).
+        """
+        with self._lock:
+            proxy = self._index.resolve(name)
+            key = proxy.region_key
+            if key == self._index.default_key:
+                raise InvalidArgumentError(
+                    '%s: %r is the default region; set default_region to '
+                    'another region (or None) before removing it'
+                    % (self._label(), region_name(key)))
+            entries = collections.OrderedDict(self._index.entries)
+            del entries[key]
+            self._index.replace(entries)
+        region_connection(proxy).remove()
+
+    def region_proxy(self, name):
+        """The proxy of one region, whether or not the pool is connected
+        (``regions[name]`` asks for a connected pool).
+
+        :raises RegionNotInPoolError: the pool has no such region.
+        """
+        return self._index.resolve(name)
+
+    # -- fan-out ---------------------------------------------------------------
+
+    def map(self, func, regions=None, max_workers=None, timeout=None,
+            on_result=None):
+        """Run ``func(region_proxy)`` for every region at once.
+
+        :param func: called with each region's
+            :class:`~mangrove.proxy.RegionProxy`.
+        :param regions: only these regions (either form); default all.
+        :param max_workers: at most this many threads (default
+            ``min(32, number of regions)``).
+        :param timeout: seconds after which the call returns; regions still
+            running are reported as :class:`FanOutTimeoutError`.
+        :param on_result: called as ``on_result(region_key, result, error)``
+            as each region finishes, for progress reporting.
+        :rtype: :class:`~mangrove.fanout.RegionResults`
+        """
+        if not callable(func):
+            raise wrong_type('func', 'callable, such as lambda region: '
+                             'region.get_all_instances()', func)
+        return fanout.fan_out(self._tasks(func, regions),
+                              max_workers=max_workers, timeout=timeout,
+                              on_result=on_result)
+
+    def call(self, method_name, *args, **kwargs):
+        """Call one boto method with these arguments in every region at once.
+
+        ``pool.call('get_all_instances')`` is
+        ``pool.map(lambda r: r.get_all_instances())``.
+
+        :param method_name: the boto connection method's name.
+        :rtype: :class:`~mangrove.fanout.RegionResults`
+        """
+        return self.map(MethodCall(method_name, args, kwargs))
+
+    def _tasks(self, func, regions=None):
+        """(key, callable) pairs for a fan-out, in the pool's order."""
+        if not self._conns.connected:
+            raise self._conns.not_connected()
+        if regions is None:
+            proxies = list(self._index.entries.values())
+        else:
+            proxies = []
+            for name in region_list(regions):
+                proxy = self._index.resolve(name)
+                if proxy not in proxies:   # one region, in either form
+                    proxies.append(proxy)
+        return [(proxy.region_key, functools.partial(func, proxy))
+                for proxy in proxies]
+
+    # -- properties ------------------------------------------------------------
+
+    @property
+    def regions(self):
+        """The pool's regions: a :class:`~mangrove.mapping.RegionMapping` of
+        key (``us_east_1``) to region proxy."""
+        return self._mapping
+
+    @property
+    def default_region(self):
+        """The default region's AWS name (``'us-east-1'``), or None.
+
+        Set it to any of the pool's regions, in either form, or to None.
+        """
+        key = self._index.default_key
+        return None if key is None else region_name(key)
+
+    @default_region.setter
+    def default_region(self, name):
+        # Resolved under the lock: remove_region must not drop the region
+        # between the check and the assignment.
+        with self._lock:
+            self._index.default_key = None if name is None else \
+                self._index.resolve(name).region_key
+
+    @property
+    def service_name(self):
+        """The service's canonical name, such as ``'ec2'``."""
+        return self._spec.name
+
+    @property
+    def connected(self):
+        """Whether :meth:`connect` has been called (and not :meth:`close`)."""
+        return self._conns.connected
+
+    # -- display, pickling -----------------------------------------------------
+
+    def _label(self):
+        return '%s %s' % (type(self).__name__, self._spec.display)
+
+    def __repr__(self):
+        spec = self.__dict__.get('_spec')
+        return '<%s %s>' % (type(self).__name__,
+                            spec.display if spec else '(not set up)')
+
+    def __str__(self):
+        mapping = self.__dict__.get('_mapping')
+        if mapping is None:
+            return repr(self)
+        keys = list(mapping)
+        default = self._index.default_key
+        return '%s: %d region%s (%s)%s, %s' % (
+            self._label(), len(keys), '' if len(keys) == 1 else 's',
+            name_list(keys, 6),
+            ', default %s' % default if default else '',
+            'connected' if self.connected else 'not connected')
+
+    def __getstate__(self):
+        # A pool travels as its declaration and settings, never its sockets.
+        return {
+            'declaration': None if self._by_class else self._decl,
+            'init': dict(self._connect_kwargs,
+                         regions=list(self._index.entries),
+                         default_region=self._index.default_key,
+                         endpoint_url=self._decl.endpoint_url,
+                         partition=self._decl.partition),
+            'connected': self.connected,
+        }
+
+    def __setstate__(self, state):
+        decl = state['declaration']
+        self._setup(decl or declaration.service_declaration(type(self)),
+                    decl is None, **state['init'])
+        if state['connected']:
+            # Connections are built lazily, on first use in this process.
+            regions = self._regions()
+            with self._lock:
+                self._conns.connected = True
+                self._index.publish()
+            self._conns.hold_owner(regions)

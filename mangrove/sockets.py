@@ -1,0 +1,148 @@
+# -*- coding: utf-8 -*-
+"""
+The keep-alive sockets inside a boto connection: owned by one process, and
+closed when mangrove is done with them.
+
+A boto connection keeps its idle HTTP connections (and so their sockets) in
+a ``boto.connection.ConnectionPool``. Two things about it matter to a pool
+of connections that lives for the whole life of a process:
+
+* **fork.** A forked child inherits the pool with the parent's sockets in
+  it. Objects boto returns (an ``Instance``, a ``Queue``, a ``Zone``) hold
+  the connection itself, not mangrove's proxy, so a child that uses one
+  would send on a socket the parent is using too: requests and answers of
+  both processes interleave on one TCP stream. :func:`adopt` gives every
+  connection mangrove builds a pool that notices, on its first use in
+  another process, that its sockets are not its own, and forgets them
+  without closing them (closing is the parent's business; the child's copies
+  of the descriptors go when the objects do, which does not touch the
+  parent's stream).
+* **close.** boto's own ``close()`` closes nothing. :func:`close` closes
+  every idle socket (a request in flight keeps its own until it is done).
+
+Everything here works on connections that have no boto HTTP pool (a
+``_connect_module_to_region`` hook may return any object): they are left
+alone.
+"""
+from __future__ import absolute_import
+
+import logging
+import threading
+
+from mangrove.fork import process_token
+
+log = logging.getLogger(__name__)
+
+_POOL_CLASS = None
+_class_lock = threading.Lock()
+
+
+def _process_local_pool_class():
+    """boto's ``ConnectionPool``, made to belong to one process.
+
+    Made on first use, so that importing mangrove does not import boto.
+    """
+    global _POOL_CLASS
+    with _class_lock:
+        if _POOL_CLASS is not None:
+            return _POOL_CLASS
+        from boto.connection import ConnectionPool
+
+        class ProcessLocalConnectionPool(ConnectionPool):
+            """A boto ``ConnectionPool`` that forgets the sockets of
+            another process and can be closed."""
+
+            def __init__(self):
+                ConnectionPool.__init__(self)
+                self._owner = process_token()
+
+            def _own(self):
+                if self._owner != process_token():
+                    # Forked: these sockets are the parent's. Dropping the
+                    # references closes only this process's descriptors.
+                    self.host_to_pool = {}
+                    self.mutex = threading.Lock()
+                    self._owner = process_token()
+
+            def get_http_connection(self, host, port, is_secure):
+                self._own()
+                return ConnectionPool.get_http_connection(
+                    self, host, port, is_secure)
+
+            def put_http_connection(self, host, port, is_secure, conn):
+                self._own()
+                ConnectionPool.put_http_connection(self, host, port,
+                                                   is_secure, conn)
+
+            def clean(self):
+                self._own()
+                ConnectionPool.clean(self)
+
+            def close(self):
+                """Close every idle socket; return how many were closed.
+
+                A connection whose response is still being read (boto
+                hands it back before the body is read) is left to its
+                reader, and so is one out for a request.
+                """
+                self._own()
+                closed = 0
+                with self.mutex:
+                    for key, host_pool in list(self.host_to_pool.items()):
+                        busy = []
+                        for pair in host_pool.queue:
+                            if host_pool._conn_ready(pair[0]):
+                                pair[0].close()
+                                closed += 1
+                            else:
+                                busy.append(pair)
+                        host_pool.queue[:] = busy
+                        if not busy:
+                            del self.host_to_pool[key]
+                return closed
+
+            def __setstate__(self, state):
+                self.__init__()
+
+        _POOL_CLASS = ProcessLocalConnectionPool
+        return _POOL_CLASS
+
+
+def _transports(conn):
+    """The objects of ``conn`` that hold a boto HTTP pool: the connection,
+    and the ``layer1`` a boto ``Layer2`` wraps (DynamoDB, Glacier)."""
+    for obj in (conn, getattr(conn, 'layer1', None)):
+        if obj is not None and hasattr(obj, '_pool') and \
+                hasattr(obj, 'get_http_connection'):
+            yield obj
+
+
+def adopt(conn):
+    """Give a freshly built boto connection a pool of sockets that belongs
+    to this process and can be closed. Returns ``conn``."""
+    transports = list(_transports(conn))
+    if transports:
+        cls = _process_local_pool_class()
+        for transport in transports:
+            if not isinstance(transport._pool, cls):
+                transport._pool = cls()
+    return conn
+
+
+def close(conn):
+    """Close the sockets of a connection mangrove built in this process.
+
+    The connection stays usable: boto opens a new socket on its next
+    request (a boto object that still holds it keeps working).
+
+    :return: the number of sockets closed now.
+    """
+    closed = 0
+    cls = _POOL_CLASS
+    for transport in _transports(conn):
+        pool = transport._pool
+        if cls is not None and isinstance(pool, cls):
+            closed += pool.close()
+    if closed:
+        log.debug('closed %d idle socket%s', closed, '' if closed == 1 else 's')
+    return closed
