@@ -212,7 +212,7 @@ def services_declaration(cls):
     # that its order is arbitrary, so sort to make it repeatable.
     ordered = isinstance(value, collections.OrderedDict) or \
         sys.version_info >= (3, 7)
-    names = list(value) if ordered else sorted(value, key=str)
+    names = list(value) if ordered else sorted(value, key=repr)
     return collections.OrderedDict(
         (name, parse_options(cls, _check_name(cls, name), value[name]))
         for name in names)

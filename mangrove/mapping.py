@@ -19,13 +19,26 @@ the method and ``regions.default`` the pool's default region.
 from __future__ import absolute_import
 
 import collections
+import threading
 
 from mangrove._interpreters import Mapping
 # RegionAttributeError is imported from here by earlier code.
 from mangrove.exceptions import (  # noqa: F401
     InvalidArgumentError, InvalidArgumentTypeError, NoDefaultRegionError,
     RegionAttributeError, RegionNotInPoolError, name_list, rephrase)
+from mangrove.proxy import region_connection
 from mangrove.regions import region_key, region_name, unknown_region
+
+
+class _Adding(object):
+    """A region being added, which concurrent adds of it wait for."""
+
+    __slots__ = ('proxy', 'error', 'done')
+
+    def __init__(self, proxy):
+        self.proxy = proxy
+        self.error = None
+        self.done = threading.Event()
 
 
 class RegionIndex(object):
@@ -41,7 +54,8 @@ class RegionIndex(object):
     :ivar default_key: the default region's key, or None.
     """
 
-    __slots__ = ('connections', 'display', 'entries', 'default_key', 'view')
+    __slots__ = ('connections', 'display', 'entries', 'default_key', 'view',
+                 '_adding')
 
     def __init__(self, connections, display, proxies, default_key=None):
         self.connections = connections
@@ -54,11 +68,115 @@ class RegionIndex(object):
         # apart from any object's attributes, and changed in place so
         # that every mapping keeps reading the current one.
         self.view = {}
+        self._adding = {}
 
-    def replace(self, entries):
-        """Install a new ``entries`` dict (lock held)."""
+    def _replace(self, entries):
+        # Copy on write, lock held: readers iterate the old dict unlocked.
         self.entries = entries
         self.publish()
+
+    def _regions(self, adding=False):
+        proxies = list(self.entries.values())
+        if adding:
+            proxies.extend(a.proxy for a in list(self._adding.values()))
+        return [region_connection(proxy) for proxy in proxies]
+
+    def connect(self, lazily=False):
+        """Connect every region (see
+        :meth:`~mangrove.lifecycle.PoolConnections.connect`); ``lazily``
+        marks the pool connected and leaves each build to the region's
+        first use (an unpickled pool)."""
+        regions = self._regions()
+        conns = self.connections
+        try:
+            if lazily:
+                with conns.lock:
+                    conns.connected = True
+                conns.hold_owner(regions)
+            else:
+                conns.connect(regions)
+        finally:
+            with conns.lock:
+                self.publish()
+
+    def close(self):
+        """Close every region, those being added included."""
+        self.connections.close(self._regions(adding=True))
+        with self.connections.lock:
+            self.publish()
+
+    def add(self, key, new_proxy):
+        """Add region ``key``, with the proxy ``new_proxy(key)`` makes,
+        connected when the pool is.
+
+        However many threads add one region at once, one proxy is made
+        and one connection built; the region is published once built. A
+        failed build leaves the index as it was, and every adder gets
+        the error.
+
+        :return: ``(proxy, added)``; ``added`` is False when the region
+            was there already, or added by another thread.
+        """
+        lock = self.connections.lock
+        with lock:
+            existing = self.entries.get(key)
+            if existing is not None:
+                return existing, False
+            adding = self._adding.get(key)
+            mine = adding is None
+            if mine:
+                adding = self._adding[key] = _Adding(new_proxy(key))
+        if not mine:
+            adding.done.wait()
+            if adding.error is not None:
+                raise adding.error
+            return adding.proxy, False
+        region = region_connection(adding.proxy)
+        try:
+            if self.connections.connected:
+                region.get()
+        except BaseException as exc:
+            adding.error = exc
+            with lock:
+                del self._adding[key]
+            region.remove()
+            adding.done.set()
+            raise
+        with lock:
+            entries = collections.OrderedDict(self.entries)
+            entries[key] = adding.proxy
+            self._replace(entries)
+            del self._adding[key]
+        adding.done.set()
+        return adding.proxy, True
+
+    def remove(self, name):
+        """Remove a region (either form of its name) and close it.
+
+        :raises RegionNotInPoolError: no such region.
+        :raises InvalidArgumentError: it is the default region.
+        """
+        with self.connections.lock:
+            proxy = self.resolve(name)
+            key = proxy.region_key
+            if key == self.default_key:
+                raise InvalidArgumentError(
+                    '%s: %r is the default region; set default_region to '
+                    'another region (or None) before removing it'
+                    % (self.connections.label, region_name(key)),
+                    value=name)
+            entries = collections.OrderedDict(self.entries)
+            del entries[key]
+            self._replace(entries)
+        region_connection(proxy).remove()
+
+    def set_default(self, name):
+        """Make ``name`` (either form, or None) the default region."""
+        # Resolved under the lock: remove must not drop the region between
+        # the check and the assignment.
+        with self.connections.lock:
+            self.default_key = None if name is None else \
+                self.resolve(name).region_key
 
     def publish(self):
         """Bring the fast path up to date (lock held)."""
@@ -121,15 +239,23 @@ class RegionMapping(Mapping):
 
     def __getitem__(self, name):
         try:
-            return self._view[name]
+            return _view_of(self)[name]
         except (KeyError, TypeError):
-            return self._index.lookup(name)
+            return _index_of(self).lookup(name)
 
-    def __getattr__(self, attr):
-        if attr.startswith('_'):
-            raise AttributeError(attr)
+    def __getattribute__(self, attr):
+        # ``regions.us_east_1``: the mapping's own names (methods, slots,
+        # ``default``) win; any other name is a region, read from the fast
+        # path first (falling back from a failed lookup to __getattr__
+        # would cost an AttributeError per lookup).
+        if attr in _OWN_NAMES or attr[:1] == '_':
+            return object.__getattribute__(self, attr)
         try:
-            return self[attr]
+            return _view_of(self)[attr]
+        except KeyError:
+            pass
+        try:
+            return _index_of(self).lookup(attr)
         except (RegionNotInPoolError, InvalidArgumentError,
                 InvalidArgumentTypeError) as exc:
             raise rephrase(exc, None, RegionAttributeError)
@@ -142,39 +268,39 @@ class RegionMapping(Mapping):
 
         :raises NoDefaultRegionError: the pool has no default region.
         """
-        key = self._index.default_key
+        key = _index_of(self).default_key
         if key is None:
             raise NoDefaultRegionError(
                 '%s has no default region; set one with '
                 "default_region='us-east-1' or pool.default_region = ..."
-                % self._index.connections.label)
+                % _index_of(self).connections.label)
         return self[key]
 
     def __contains__(self, name):
         try:
-            if name in self._view:
+            if name in _view_of(self):
                 return True
         except TypeError:
             return False
         try:
-            self._index.resolve(name)
+            _index_of(self).resolve(name)
         except (RegionNotInPoolError, InvalidArgumentError,
                 InvalidArgumentTypeError):
             return False
         return True
 
     def __iter__(self):
-        return iter(list(self._index.entries))
+        return iter(list(_index_of(self).entries))
 
     def __len__(self):
-        return len(self._index.entries)
+        return len(_index_of(self).entries)
 
     def __dir__(self):
-        return sorted(set(self._index.entries) | set(
+        return sorted(set(_index_of(self).entries) | set(
             ['default', 'get', 'items', 'keys', 'values']))
 
     def __repr__(self):
-        index = self._index
+        index = _index_of(self)
         keys = list(index.entries)
         state = '' if index.connections.connected else ', not connected'
         return '<RegionMapping %s: %d region%s (%s)%s%s>' % (
@@ -182,3 +308,9 @@ class RegionMapping(Mapping):
             '' if len(keys) == 1 else 's', name_list(keys, 6),
             ', default %s' % index.default_key if index.default_key else '',
             state)
+
+
+_OWN_NAMES = frozenset(name for cls in RegionMapping.__mro__
+                       for name in vars(cls) if not name.startswith('_'))
+_view_of = RegionMapping._view.__get__
+_index_of = RegionMapping._index.__get__

@@ -33,7 +33,11 @@ def _attribute_name(name):
     ``cognito_identity``)."""
     if not isinstance(name, six.string_types):
         raise wrong_type('a service name', "a string such as 'ec2'", name)
-    return str(name.strip().lower().replace('-', '_'))
+    attr = name.strip().lower().replace('-', '_')
+    try:
+        return str(attr)
+    except UnicodeError:  # Python 2: not a service name, but a fine key
+        return attr
 
 
 class ServiceMixinPool(object):
@@ -167,8 +171,8 @@ class ServiceMixinPool(object):
         """
         if connect is not None:
             check_bool('connect', connect)
-        attr = _attribute_name(name)
         spec = get_service(name)
+        attr = _attribute_name(name)
         existing = self._find(spec.name, self.services)
         if existing is not None:
             return self.services[existing]

@@ -76,13 +76,15 @@ class RegionProxy(object):
         ``'removed'`` (see :mod:`mangrove.lifecycle`)."""
         return self._mangrove_region.state
 
-    def __getattr__(self, attr):
-        # Only reached for names the proxy itself does not have: the hot
-        # path of every boto call.
-        if attr[:2] == '__':
-            raise AttributeError(attr)
+    def __getattribute__(self, attr):
+        # Every boto call goes through here: the proxy's own names and
+        # special names are looked up as usual; anything else is the
+        # connection's, asked for straight away (falling back from a failed
+        # lookup to __getattr__ would cost an AttributeError per call).
+        if attr in _OWN_NAMES or attr[:2] == '__':
+            return object.__getattribute__(self, attr)
         try:
-            return getattr(self._mangrove_region.get(), attr)
+            return getattr(_region_of(self).get(), attr)
         except NotConnectedError as exc:
             if isinstance(exc, AttributeError):
                 raise
@@ -111,10 +113,15 @@ class RegionProxy(object):
         return (_lookup_region, (pool, self.region_key))
 
 
+_OWN_NAMES = frozenset(name for name in vars(RegionProxy)
+                       if not name.startswith('__'))
+_region_of = RegionProxy._mangrove_region.__get__
+
+
 def region_connection(proxy):
     """The :class:`~mangrove.lifecycle.RegionConnection` behind ``proxy``
     (for the pool that made it)."""
-    return proxy._mangrove_region
+    return _region_of(proxy)
 
 
 def _lookup_region(pool, key):

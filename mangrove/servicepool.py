@@ -15,10 +15,8 @@ region's connection is :mod:`mangrove.lifecycle`'s.
 """
 from __future__ import absolute_import
 
-import collections
 import functools
 import logging
-import threading
 
 import six
 
@@ -30,7 +28,7 @@ from mangrove.exceptions import (
 from mangrove.mapping import RegionIndex, RegionMapping
 from mangrove.declaration import check_bool
 from mangrove.methodcall import MethodCall
-from mangrove.proxy import RegionProxy, region_connection
+from mangrove.proxy import RegionProxy
 from mangrove.regions import (
     region_key, region_list, region_name, unknown_region)
 from mangrove.registry import ServiceSpec, get_service
@@ -38,27 +36,15 @@ from mangrove.registry import ServiceSpec, get_service
 log = logging.getLogger(__name__)
 
 
-def _check_credential(name, value, secret=True):
-    # A secret's value never goes into the message.
+def _check_credential(name, value):
+    # A credential's value never goes into the message.
     if value is not None and not isinstance(value, six.string_types):
-        raise wrong_type(name, 'a string or None', value,
-                         show_value=not secret)
+        raise wrong_type(name, 'a string or None', value, show_value=False)
 
 
 def _build_connection(pool, region_name):
     # What lifecycle calls to build: the pool's one code path.
     return pool._new_connection(region_name)
-
-
-class _Adding(object):
-    """A region being added, which concurrent add_region calls wait for."""
-
-    __slots__ = ('proxy', 'error', 'done')
-
-    def __init__(self, proxy):
-        self.proxy = proxy
-        self.error = None
-        self.done = threading.Event()
 
 
 class ServicePool(object):
@@ -151,8 +137,7 @@ class ServicePool(object):
         """What every constructor does: declaration, then arguments, then
         the regions (data flows one way)."""
         check_bool('connect', connect)
-        _check_credential('aws_access_key_id', aws_access_key_id,
-                          secret=False)
+        _check_credential('aws_access_key_id', aws_access_key_id)
         _check_credential('aws_secret_access_key', aws_secret_access_key)
         _check_credential('security_token',
                           connect_kwargs.get('security_token'))
@@ -187,7 +172,6 @@ class ServicePool(object):
         self._conns = lifecycle.PoolConnections(self, _build_connection,
                                                 self._label())
         self._lock = self._conns.lock
-        self._adding = {}
         self._index = RegionIndex(
             self._conns, self._spec.display,
             [self._new_proxy(key) for key in keys], decl.default_region)
@@ -290,12 +274,6 @@ class ServicePool(object):
                   getattr(conn, 'host', None))
         return conn
 
-    def _regions(self, adding=False):
-        proxies = list(self._index.entries.values())
-        if adding:
-            proxies.extend(a.proxy for a in list(self._adding.values()))
-        return [region_connection(proxy) for proxy in proxies]
-
     def connect(self):
         """Build a connection for every region of the pool.
 
@@ -304,20 +282,14 @@ class ServicePool(object):
 
         :return: the pool itself.
         """
-        try:
-            self._conns.connect(self._regions())
-        finally:
-            with self._lock:
-                self._index.publish()
+        self._index.connect()
         return self
 
     def close(self):
         """Close every region's connection and the sockets it holds; the
         pool can ``connect()`` again.
         """
-        self._conns.close(self._regions(adding=True))
-        with self._lock:
-            self._index.publish()
+        self._index.close()
 
     def __enter__(self):
         return self
@@ -343,38 +315,9 @@ class ServicePool(object):
         if existing is not None:
             return existing
         self._checked_regions([key])
-        with self._lock:
-            existing = self._index.entries.get(key)
-            if existing is not None:
-                return existing
-            adding = self._adding.get(key)
-            mine = adding is None
-            if mine:
-                adding = self._adding[key] = _Adding(self._new_proxy(key))
-        if not mine:
-            adding.done.wait()
-            if adding.error is not None:
-                raise adding.error
-            return adding.proxy
-        proxy = adding.proxy
-        try:
-            if self._conns.connected:
-                proxy.connection
-        except BaseException as exc:
-            adding.error = exc
-            with self._lock:
-                del self._adding[key]
-            region_connection(proxy).remove()
-            adding.done.set()
-            raise
-        with self._lock:
-            # Copy on write: readers iterate the old dict without a lock.
-            entries = collections.OrderedDict(self._index.entries)
-            entries[key] = proxy
-            self._index.replace(entries)
-            del self._adding[key]
-        adding.done.set()
-        log.debug('%s: added region %s', self._label(), key)
+        proxy, added = self._index.add(key, self._new_proxy)
+        if added:
+            log.debug('%s: added region %s', self._label(), key)
         return proxy
 
     def remove_region(self, name):
@@ -384,18 +327,7 @@ class ServicePool(object):
         :raises InvalidArgumentError: it is the default region (set
             another default first).
         """
-        with self._lock:
-            proxy = self._index.resolve(name)
-            key = proxy.region_key
-            if key == self._index.default_key:
-                raise InvalidArgumentError(
-                    '%s: %r is the default region; set default_region to '
-                    'another region (or None) before removing it'
-                    % (self._label(), region_name(key)))
-            entries = collections.OrderedDict(self._index.entries)
-            del entries[key]
-            self._index.replace(entries)
-        region_connection(proxy).remove()
+        self._index.remove(name)
 
     def region_proxy(self, name):
         """The proxy of one region, whether or not the pool is connected
@@ -474,11 +406,7 @@ class ServicePool(object):
 
     @default_region.setter
     def default_region(self, name):
-        # Resolved under the lock: remove_region must not drop the region
-        # between the check and the assignment.
-        with self._lock:
-            self._index.default_key = None if name is None else \
-                self._index.resolve(name).region_key
+        self._index.set_default(name)
 
     @property
     def service_name(self):
@@ -530,8 +458,4 @@ class ServicePool(object):
                     decl is None, **state['init'])
         if state['connected']:
             # Connections are built lazily, on first use in this process.
-            regions = self._regions()
-            with self._lock:
-                self._conns.connected = True
-                self._index.publish()
-            self._conns.hold_owner(regions)
+            self._index.connect(lazily=True)
