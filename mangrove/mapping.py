@@ -26,7 +26,8 @@ from mangrove._interpreters import Mapping
 from mangrove.exceptions import (  # noqa: F401
     InvalidArgumentError, InvalidArgumentTypeError, NoDefaultRegionError,
     RegionAttributeError, RegionNotInPoolError, name_list, rephrase)
-from mangrove.proxy import region_connection
+# RegionProxy lived here before it had a module of its own.
+from mangrove.proxy import RegionProxy, region_connection  # noqa: F401
 from mangrove.regions import region_key, region_name, unknown_region
 
 

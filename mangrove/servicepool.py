@@ -74,12 +74,10 @@ class ServicePool(object):
     :type aws_secret_access_key: str
     :param endpoint_url: a URL used for every region instead of AWS's host
         names; ``{region}`` in it stands for the region name
-        (``'https://s3.{region}.example.com'``, ``'http://127.0.0.1:4566'``).
-        Its scheme and port win over ``is_secure``/``port`` and boto's
-        config; requests are signed with Signature Version 4 for the pool's
-        region (not one read from the host); S3 goes path-style unless
-        ``calling_format`` is given; and no proxy is used (not even boto's
-        config or ``http_proxy``) unless ``proxy`` is passed.
+        (``'http://127.0.0.1:4566'``). Its scheme and port win over
+        ``is_secure``/``port``; requests are signed with Signature Version 4
+        for each region; S3 goes path-style unless ``calling_format`` is
+        given; no proxy is used unless ``proxy`` is passed.
     :type endpoint_url: str
     :param partition: narrow "every region" to ``'aws'``, ``'aws-cn'`` or
         ``'aws-us-gov'``.
