@@ -17,7 +17,7 @@ try:
 except ImportError:  # Python 2.7
     from collections import Mapping
 
-__all__ = ['Mapping', 'keyword_names', 'signature_text', 'check_call',
+__all__ = ['Mapping', 'keyword_names', 'signature_text', 'binds',
            'stream_text', 'native_strings', 'interact']
 
 
@@ -48,7 +48,7 @@ def signature_text(name, method):
         return name + '(...)'
 
 
-def check_call(method, args, kwargs):
+def binds(method, args, kwargs):
     """Raise :class:`TypeError` if ``method(*args, **kwargs)`` would not
     bind; a method whose signature cannot be read passes."""
     if six.PY2:

@@ -19,13 +19,12 @@ signed with Signature Version 4 for their own region; a user's
 from __future__ import absolute_import
 
 import importlib
-import inspect
 import logging
 
-import six
 from six.moves.urllib.parse import urlsplit
 
 from mangrove import boto_repairs, catalog
+from mangrove._interpreters import keyword_names
 from mangrove.exceptions import UnknownRegionError
 from mangrove.fork import ForkSafeLock
 from mangrove.regions import region_key, unknown_region
@@ -50,14 +49,7 @@ _SIGV2_ONLY = frozenset(['sdb'])
 def _accepted_keywords(connection_cls):
     """The keyword names a connection class's constructor takes, or None
     when it takes any (``**kwargs``)."""
-    init = connection_cls.__init__
-    if six.PY2:
-        spec = inspect.getargspec(init)
-        return None if spec.keywords else frozenset(spec.args)
-    params = inspect.signature(init).parameters.values()
-    if any(p.kind == p.VAR_KEYWORD for p in params):
-        return None
-    return frozenset(p.name for p in params)
+    return keyword_names(connection_cls.__init__)
 
 
 class BotoBackend(object):

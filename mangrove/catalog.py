@@ -20,6 +20,7 @@ import json
 import pkgutil
 import re
 
+from mangrove._interpreters import native_strings
 from mangrove.exceptions import InvalidArgumentError
 from mangrove.fork import ForkSafeLock
 
@@ -33,18 +34,6 @@ _lock = ForkSafeLock()
 _catalog = None
 
 
-def _native(value):
-    # json gives unicode on Python 2; boto there builds request lines from
-    # host names, and unicode in them breaks on requests with binary bodies.
-    if isinstance(value, dict):
-        return dict((_native(k), _native(v)) for k, v in value.items())
-    if isinstance(value, list):
-        return [_native(v) for v in value]
-    if isinstance(value, type(u'')):
-        return value.encode('ascii')
-    return value
-
-
 def _load():
     global _catalog
     # Checked once outside the lock so that every call after the first
@@ -54,8 +43,9 @@ def _load():
             if _catalog is None:
                 raw = pkgutil.get_data('mangrove', 'data/endpoints.json')
                 data = json.loads(raw.decode('utf-8'))
-                if str is bytes:
-                    data = _native(data)
+                # Python 2: boto builds request lines from host names, and
+                # unicode in them breaks requests with binary bodies.
+                data = native_strings(data)
                 data['regex'] = dict(
                     (name, re.compile(data['partitions'][name]['regionRegex']))
                     for name in PARTITIONS)

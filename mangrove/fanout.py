@@ -35,14 +35,11 @@ import time
 
 import six
 
+from mangrove._interpreters import Mapping
 from mangrove.exceptions import (
     FanOutTimeoutError, InvalidArgumentError, wrong_type, wrong_value)
 from mangrove.results import RegionResults, format_key
 
-try:
-    from collections.abc import Mapping
-except ImportError:  # Python 2.7
-    from collections import Mapping
 
 __all__ = ['fan_out', 'RegionResults', 'format_key', 'DEFAULT_MAX_WORKERS']
 

@@ -15,10 +15,8 @@ import sys
 
 import six
 
-try:
-    from collections.abc import Mapping
-except ImportError:  # Python 2.7
-    from collections import Mapping
+from mangrove._interpreters import Mapping
+
 
 __all__ = ['to_data', 'is_secret']
 

@@ -17,15 +17,11 @@ import traceback
 
 import six
 
+from mangrove._interpreters import Mapping
 from mangrove.exceptions import (
     MAX_NAMES, FanOutError, MangroveError, RegionNotInPoolError,
     UnpicklableError, error_text, name_list, wrong_type)
 from mangrove.regions import region_key
-
-try:
-    from collections.abc import Mapping
-except ImportError:  # Python 2.7
-    from collections import Mapping
 
 
 def format_key(key):

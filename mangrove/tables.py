@@ -23,14 +23,11 @@ import collections
 import six
 
 from mangrove import exceptions
+from mangrove._interpreters import Mapping
 from mangrove.plaindata import is_secret, to_data
 from mangrove.regions import region_name
 from mangrove.tablecolumns import columns_for, rows_of
 
-try:
-    from collections.abc import Mapping
-except ImportError:  # Python 2.7
-    from collections import Mapping
 
 __all__ = ['Layout', 'layout_results', 'format_results', 'summary_line',
            'format_errors', 'error_text', 'error_data', 'shorten']

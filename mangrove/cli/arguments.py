@@ -7,12 +7,10 @@ boto method they are for.
 from __future__ import absolute_import
 
 import argparse
-import inspect
 import json
 import re
 
-import six
-
+from mangrove._interpreters import binds, native_strings, signature_text
 from mangrove.cli.errors import UsageError
 from mangrove.exceptions import close_matches, did_you_mean
 
@@ -45,20 +43,6 @@ def split_names(value):
     return names
 
 
-def _native(value):
-    # json gives unicode on Python 2, where boto builds requests from str.
-    if six.PY2 and isinstance(value, six.text_type):
-        try:
-            return value.encode('ascii')
-        except UnicodeEncodeError:
-            return value
-    if isinstance(value, list):
-        return [_native(v) for v in value]
-    if isinstance(value, dict):
-        return dict((_native(k), _native(v)) for k, v in value.items())
-    return value
-
-
 def parse_value(text):
     """A command-line value: JSON when it parses as JSON (``42``,
     ``true``, ``null``, ``["a", "b"]``, ``{"k": "v"}``, ``"42"``), else the
@@ -70,7 +54,7 @@ def parse_value(text):
         mangled list or mapping.
     """
     try:
-        return _native(json.loads(text))
+        return native_strings(json.loads(text))
     except ValueError as exc:
         if text.lstrip()[:1] in ('[', '{', '"'):
             raise UsageError(
@@ -121,29 +105,12 @@ def parse_arguments(words):
     return args, kwargs
 
 
-def _signature_text(name, method):
-    try:
-        if six.PY2:
-            spec = inspect.getargspec(method)
-            return name + inspect.formatargspec(spec.args[1:], *spec[1:])
-        return name + str(inspect.signature(method))
-    except (TypeError, ValueError):
-        return name + '(...)'
-
-
 def check_call(method, name, args, kwargs):
     try:
-        if six.PY2:
-            inspect.getcallargs(method, *args, **kwargs)
-        else:
-            try:
-                signature = inspect.signature(method)
-            except ValueError:
-                return  # nothing to check against (a builtin)
-            signature.bind(*args, **kwargs)
+        binds(method, args, kwargs)
     except TypeError as exc:
         raise UsageError('bad arguments for %s: %s; it takes %s'
-                         % (name, exc, _signature_text(name, method)))
+                         % (name, exc, signature_text(name, method)))
 
 
 def method_of(pool, method_name):

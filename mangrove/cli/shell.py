@@ -11,6 +11,7 @@ import time
 import six
 
 import mangrove
+from mangrove._interpreters import interact
 from mangrove.cli.arguments import split_names
 from mangrove.cli.connect import connected_pool
 from mangrove.cli.terminal import isatty, write
@@ -148,10 +149,7 @@ def _interact(namespace, banner, interactive, plain):
     if interactive:
         _enable_completion(namespace)
     console = _Console(namespace, interactive)
-    if six.PY2:
-        console.interact(banner)
-    else:
-        console.interact(banner, exitmsg='')
+    interact(console, banner)
     return 1 if console.failed and not interactive else 0
 
 

@@ -5,17 +5,14 @@ from __future__ import absolute_import
 import os
 import sys
 
-import six
+from mangrove._interpreters import stream_text
 
 __all__ = ['write', 'print_lines', 'isatty', 'terminal_width', 'hard_exit']
 
 
 def write(stream, text):
     """Write ``text`` to ``stream``, encoded first on Python 2."""
-    if six.PY2 and isinstance(text, six.text_type):
-        text = text.encode(getattr(stream, 'encoding', None) or 'utf-8',
-                           'replace')
-    stream.write(text)
+    stream.write(stream_text(stream, text))
 
 
 def print_lines(lines, stream=None):
