@@ -34,8 +34,9 @@ from mangrove.exceptions import (  # noqa: E402
     RegionAttributeError, RegionNotInPoolError, UnknownMethodError,
     UnknownRegionError, UnpicklableError)
 from mangrove.fanout import RegionResults  # noqa: E402
-from mangrove.mapping import RegionMapping, RegionProxy  # noqa: E402
+from mangrove.mapping import RegionMapping  # noqa: E402
 from mangrove.pool import ServiceMixinPool, ServicePool  # noqa: E402
+from mangrove.proxy import RegionProxy  # noqa: E402
 
 __version__ = '1.1.0'
 

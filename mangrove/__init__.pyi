@@ -15,10 +15,10 @@ from mangrove.exceptions import (
     UnknownRegionError as UnknownRegionError,
     UnpicklableError as UnpicklableError)
 from mangrove.fanout import RegionResults as RegionResults
-from mangrove.mapping import (RegionMapping as RegionMapping,
-                              RegionProxy as RegionProxy)
+from mangrove.mapping import RegionMapping as RegionMapping
 from mangrove.pool import (ServiceMixinPool as ServiceMixinPool,
                            ServicePool as ServicePool)
+from mangrove.proxy import RegionProxy as RegionProxy
 
 __version__: str
 

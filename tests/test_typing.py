@@ -46,15 +46,17 @@ def all_modules():
 
 def test_package_ships_py_typed_and_the_stubs():
     assert os.path.isfile(os.path.join(PACKAGE, 'py.typed'))
-    assert set(['mangrove', 'mangrove.pool', 'mangrove.mapping',
-                'mangrove.fanout', 'mangrove.exceptions',
+    assert set(['mangrove', 'mangrove.pool', 'mangrove.servicepool',
+                'mangrove.mixinpool', 'mangrove.mapping', 'mangrove.proxy',
+                'mangrove.fanout', 'mangrove.results', 'mangrove.exceptions',
                 'mangrove.testing']) <= set(stubbed_modules())
 
 
 def test_mangrove_exports_what_users_hold():
     from mangrove.fanout import RegionResults
-    from mangrove.mapping import RegionMapping, RegionProxy
+    from mangrove.mapping import RegionMapping
     from mangrove.pool import ServiceMixinPool, ServicePool
+    from mangrove.proxy import RegionProxy
     for cls in (ServicePool, ServiceMixinPool, RegionMapping, RegionProxy,
                 RegionResults, mangrove.RegionAttributeError):
         assert getattr(mangrove, cls.__name__) is cls

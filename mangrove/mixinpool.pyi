@@ -1,0 +1,45 @@
+# Type information for mangrove.mixinpool (PEP 561); tests/test_typing.py
+# checks it against the module.
+from types import TracebackType
+from typing import (Any, Callable, Iterable, Mapping, Optional, Type, TypeVar,
+                    Union)
+
+from mangrove.fanout import RegionResults
+from mangrove.proxy import RegionProxy
+from mangrove.servicepool import ServicePool
+
+_Mixin = TypeVar('_Mixin', bound=ServiceMixinPool)
+_Regions = Union[str, Iterable[str], None]
+_OnResult = Callable[[Any, Any, Optional[BaseException]], Any]
+
+class ServiceMixinPool:
+    # Declared as {name: options}; on an instance, name -> ServicePool.
+    services: Mapping[str, Any]
+    def __init__(self, connect: bool = ..., regions: _Regions = ...,
+                 aws_access_key_id: Optional[str] = ...,
+                 aws_secret_access_key: Optional[str] = ...,
+                 endpoint_url: Optional[str] = ...,
+                 partition: Optional[str] = ...,
+                 **connect_kwargs: Any) -> None: ...
+    # Each service is an attribute: mixin_pool.ec2, mixin_pool.s3.
+    def __getattr__(self, name: str) -> ServicePool: ...
+    @property
+    def connected(self) -> bool: ...
+    def connect(self: _Mixin) -> _Mixin: ...
+    def __enter__(self: _Mixin) -> _Mixin: ...
+    def __exit__(self, exc_type: Optional[Type[BaseException]],
+                 exc_value: Optional[BaseException],
+                 traceback: Optional[TracebackType]) -> None: ...
+    def add_service(self, name: str, regions: _Regions = ...,
+                    default_region: Optional[str] = ...,
+                    connect: Optional[bool] = ...,
+                    endpoint_url: Optional[str] = ...,
+                    partition: Optional[str] = ...) -> ServicePool: ...
+    def map(self, func: Callable[[RegionProxy], Any],
+            services: Optional[Iterable[str]] = ...,
+            regions: Optional[Iterable[str]] = ...,
+            max_workers: Optional[int] = ..., timeout: Optional[float] = ...,
+            on_result: Optional[_OnResult] = ...) -> RegionResults: ...
+    def call(self, method_name: str, *args: Any,
+             **kwargs: Any) -> RegionResults: ...
+    def close(self) -> None: ...

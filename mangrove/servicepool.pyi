@@ -1,0 +1,63 @@
+# Type information for mangrove.servicepool (PEP 561); tests/test_typing.py
+# checks it against the module.
+import logging
+from types import TracebackType
+from typing import (Any, Callable, Iterable, List, Mapping, Optional, Type,
+                    TypeVar, Union)
+
+from mangrove.declaration import Declaration
+from mangrove.fanout import RegionResults
+from mangrove.mapping import RegionMapping
+from mangrove.proxy import RegionProxy
+
+log: logging.Logger
+
+_Pool = TypeVar('_Pool', bound=ServicePool)
+# Region names in either form ('us-east-1', 'us_east_1'), '*' or None for
+# every region.
+_Regions = Union[str, Iterable[str], None]
+_OnResult = Callable[[Any, Any, Optional[BaseException]], Any]
+
+class ServicePool:
+    # A service name, or {name: {'regions': ..., 'default_region': ...}}.
+    service: Union[str, Mapping[str, Mapping[str, Any]], None]
+    # What opens connections (mangrove.backend.BotoBackend by default).
+    backend: Any
+    def __init__(self, connect: bool = ..., regions: _Regions = ...,
+                 default_region: Optional[str] = ...,
+                 aws_access_key_id: Optional[str] = ...,
+                 aws_secret_access_key: Optional[str] = ...,
+                 endpoint_url: Optional[str] = ...,
+                 partition: Optional[str] = ...,
+                 **connect_kwargs: Any) -> None: ...
+    @classmethod
+    def from_declaration(cls: Type[_Pool], decl: Declaration,
+                         **kwargs: Any) -> _Pool: ...
+    def connect(self: _Pool) -> _Pool: ...
+    def __enter__(self: _Pool) -> _Pool: ...
+    def __exit__(self, exc_type: Optional[Type[BaseException]],
+                 exc_value: Optional[BaseException],
+                 traceback: Optional[TracebackType]) -> None: ...
+    def add_region(self, name: str) -> RegionProxy: ...
+    def remove_region(self, name: str) -> None: ...
+    def region_proxy(self, name: str) -> RegionProxy: ...
+    def close(self) -> None: ...
+    def map(self, func: Callable[[RegionProxy], Any],
+            regions: Optional[Iterable[str]] = ...,
+            max_workers: Optional[int] = ..., timeout: Optional[float] = ...,
+            on_result: Optional[_OnResult] = ...) -> RegionResults: ...
+    def call(self, method_name: str, *args: Any,
+             **kwargs: Any) -> RegionResults: ...
+    @property
+    def regions(self) -> RegionMapping: ...
+    @property
+    def default_region(self) -> Optional[str]: ...
+    @default_region.setter
+    def default_region(self, name: Optional[str]) -> None: ...
+    @property
+    def service_name(self) -> str: ...
+    @property
+    def connected(self) -> bool: ...
+    # The hooks a subclass may override.
+    def _connect_module_to_region(self, region_name: str) -> Any: ...
+    def _get_module_regions(self) -> List[Any]: ...
