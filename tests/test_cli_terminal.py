@@ -10,7 +10,6 @@ from __future__ import absolute_import
 
 import os
 import re
-import sys
 
 import pytest
 
@@ -147,10 +146,6 @@ def test_shell_exit_does_not_wait_for_a_stuck_region_and_says_so(silent):
     assert 'Exception ignored' not in text and 'Traceback' not in text
 
 
-@pytest.mark.xfail(
-    sys.version_info < (3,),
-    reason='on Python 2.7 a fan-out without a timeout waits on a lock '
-           'without a timeout, which Ctrl-C cannot interrupt (fanout.py)')
 def test_ctrl_c_in_a_shell_call_returns_to_the_prompt_and_exit_ends(silent):
     with shell(silent, 'us-east-1') as term:
         assert term.wait_for(r'>>> $')
