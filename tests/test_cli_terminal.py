@@ -74,8 +74,11 @@ def test_progress_line_shows_at_once_and_names_the_regions_still_awaited(
     # Redrawn while it waits: the elapsed time moves.
     seconds = set(int(re.search(r', (\d+)s\b', s).group(1)) for s in states)
     assert len(seconds) > 1
-    assert states[-1].startswith('1/2 answered, 1 timed out, ')
+    # The region given up on is never counted as answered (the fan-out may
+    # return before its timeout is reported: then the line is just erased).
     assert not [s for s in states if s.startswith('2/2')]
+    assert all(s.startswith('1/2 answered, 1 timed out, ')
+               for s in states if 'timed out' in s)
     # The line is erased before the results are printed.
     assert re.search(r'\r +\rus-east-1: \d+ results', text)
     assert re.search(r'\d+ results in 1 of 2 regions \(1 timed out\)', text)
@@ -100,8 +103,7 @@ def test_progress_line_fits_the_terminal_and_ends_with_stuck_regions(silent):
     assert re.search(r', \+\d+ more$', states[0])
     total = int(re.match(r'0/(\d+) ', states[0]).group(1))
     assert total > 20
-    assert states[-1].startswith('0/%d answered, %d timed out, ' % (
-        total, total))
+    assert all(s.startswith('0/%d answered' % total) for s in states)
     assert '0 of %d regions answered (%d timed out)' % (total, total) in text
 
 
