@@ -50,13 +50,25 @@ def _build_connection(pool, region_name):
 class ServicePool(object):
     """A pool of boto connections to the regions of one AWS service.
 
-    Subclass it and name the service in a ``service`` class attribute::
+    What you do with a pool::
+
+        from mangrove.services import Ec2Pool
+        with Ec2Pool(connect=True, regions=['us-east-1', 'eu-west-1']) as ec2:
+            ec2.regions.us_east_1.get_all_instances()  # one region, boto's API
+            ec2.regions['eu-west-1']                   # either name form
+            results = ec2.call('get_all_instances')    # every region at once
+            results['us_east_1'], results.errors       # each region apart
+            ec2.map(lambda region: region.host, timeout=10)
+            ec2.add_region('ap-southeast-2')
+
+    ``with`` closes its connections at the end (or call :meth:`close`).
+
+    :mod:`mangrove.services` has a pool per boto service. For another one,
+    subclass and name it in a ``service`` class attribute; constructor
+    arguments override what it declares::
 
         class MyPool(ServicePool):
-            service = 's3'    # or {'s3': {'regions': [...], 'default_region': ...}}
-
-    Constructor arguments override the declaration. A pool is a context
-    manager: ``with Ec2Pool(connect=True) as pool:`` closes it at the end.
+            service = 's3'  # or {'s3': {'regions': [...]}}
 
     :param connect: build the region connections now (otherwise call
         :meth:`connect` later).
