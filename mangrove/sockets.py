@@ -124,8 +124,12 @@ def adopt(conn):
     if transports:
         cls = _process_local_pool_class()
         for transport in transports:
-            if not isinstance(transport._pool, cls):
-                transport._pool = cls()
+            pool = transport._pool
+            if not isinstance(pool, cls):
+                # The pool boto just made, still empty, becomes one that
+                # knows its process (cheaper than making another).
+                pool.__class__ = cls
+                pool._owner = process_token()
     return conn
 
 
