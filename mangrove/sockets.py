@@ -101,8 +101,10 @@ def _process_local_pool_class():
                             del self.host_to_pool[key]
                 return closed
 
-            def __setstate__(self, state):
-                self.__init__()
+            def __reduce__(self):
+                # Another process gets a fresh pool of boto's own kind (this
+                # class is made at run time and has no importable name).
+                return (ConnectionPool, ())
 
         _POOL_CLASS = ProcessLocalConnectionPool
         return _POOL_CLASS

@@ -522,3 +522,14 @@ def test_stress_every_public_operation_at_once_finds_no_raw_error(
     assert mixin.map(lambda region: region.host).ok
     for key in pool.regions:
         assert pool.regions[key].state == 'built'
+
+
+def test_a_built_connection_still_pickles_as_boto_made_it(connect_kwargs):
+    # boto objects (and their connection) may travel to another process;
+    # the copy gets a fresh pool of sockets of boto's own kind.
+    from boto.connection import ConnectionPool
+
+    pool = Ec2Pool(connect=True, regions=REGIONS, **connect_kwargs)
+    copy = pickle.loads(pickle.dumps(pool.regions.us_east_1.connection))
+    assert type(copy._pool) is ConnectionPool
+    assert copy.get_all_instances() == []
