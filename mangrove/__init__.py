@@ -32,7 +32,7 @@ from mangrove.exceptions import (  # noqa: E402
     InvalidArgumentTypeError, InvalidDeclarationError, InvalidServiceError,
     MangroveError, NoDefaultRegionError, NotConnectedError,
     RegionAttributeError, RegionNotInPoolError, UnknownMethodError,
-    UnknownRegionError, UnpicklableError)
+    ServiceAttributeError, UnknownRegionError, UnpicklableError)
 from mangrove.fanout import RegionResults  # noqa: E402
 from mangrove.mapping import RegionMapping  # noqa: E402
 from mangrove.pool import ServiceMixinPool, ServicePool  # noqa: E402
@@ -50,6 +50,6 @@ __all__ = [
     'InvalidDeclarationError', 'RegionNotInPoolError', 'RegionAttributeError',
     'NoDefaultRegionError',
     'NotConnectedError', 'FanOutError', 'FanOutTimeoutError',
-    'UnpicklableError',
+    'UnpicklableError', 'ServiceAttributeError',
     '__version__',
 ]

@@ -13,7 +13,8 @@ from mangrove.exceptions import (
     RegionNotInPoolError as RegionNotInPoolError,
     UnknownMethodError as UnknownMethodError,
     UnknownRegionError as UnknownRegionError,
-    UnpicklableError as UnpicklableError)
+    UnpicklableError as UnpicklableError,
+    ServiceAttributeError as ServiceAttributeError)
 from mangrove.fanout import RegionResults as RegionResults
 from mangrove.mapping import RegionMapping as RegionMapping
 from mangrove.pool import (ServiceMixinPool as ServiceMixinPool,
@@ -43,5 +44,6 @@ __all__ = [
     'FanOutError',
     'FanOutTimeoutError',
     'UnpicklableError',
+    'ServiceAttributeError',
     '__version__',
 ]

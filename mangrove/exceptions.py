@@ -98,6 +98,11 @@ class UnknownMethodError(InvalidArgumentError, AttributeError):
     """A boto method that the service's connection class does not have."""
 
 
+class ServiceAttributeError(InvalidServiceError, AttributeError):
+    """A service read as an attribute of a multi-service pool's region
+    (``pool.regions['us_east_1'].ec3``) that the pool does not have."""
+
+
 class InvalidDeclarationError(InvalidArgumentError):
     """A ``service`` or ``services`` class attribute of the wrong shape."""
 
