@@ -37,13 +37,14 @@ from mangrove.fanout import RegionResults  # noqa: E402
 from mangrove.mapping import RegionMapping  # noqa: E402
 from mangrove.pool import ServiceMixinPool, ServicePool  # noqa: E402
 from mangrove.proxy import RegionProxy  # noqa: E402
+from mangrove.regiongroups import RegionGroup, RegionGroups  # noqa: E402
 
 __version__ = '1.1.0'
 
 __all__ = [
     # The pools, and what they hand out.
     'ServicePool', 'ServiceMixinPool', 'RegionMapping', 'RegionProxy',
-    'RegionResults',
+    'RegionResults', 'RegionGroups', 'RegionGroup',
     # Every error.
     'MangroveError', 'InvalidArgumentError', 'InvalidArgumentTypeError',
     'InvalidServiceError', 'UnknownRegionError', 'UnknownMethodError',

@@ -20,6 +20,8 @@ from mangrove.mapping import RegionMapping as RegionMapping
 from mangrove.pool import (ServiceMixinPool as ServiceMixinPool,
                            ServicePool as ServicePool)
 from mangrove.proxy import RegionProxy as RegionProxy
+from mangrove.regiongroups import (RegionGroup as RegionGroup,
+                                   RegionGroups as RegionGroups)
 
 __version__: str
 
@@ -30,6 +32,8 @@ __all__ = [
     'RegionMapping',
     'RegionProxy',
     'RegionResults',
+    'RegionGroups',
+    'RegionGroup',
     'MangroveError',
     'InvalidArgumentError',
     'InvalidArgumentTypeError',

@@ -25,7 +25,7 @@ from six.moves.urllib.parse import urlsplit
 from mangrove.catalog import PARTITIONS
 from mangrove.exceptions import (
     InvalidArgumentError, InvalidDeclarationError, MangroveError, not_one_of,
-    rephrase, wrong_type)
+    rephrase, wrong_type, wrong_value)
 from mangrove.regions import ALL, region_key, region_keys
 
 #: The keys a service's options may have.
@@ -180,10 +180,9 @@ def service_declaration(cls):
             valid=_EXPECTED_SERVICE)
     if isinstance(value, dict):
         if len(value) != 1:
-            raise InvalidDeclarationError(
-                '%s.service must be %s, not %r'
-                % (cls.__name__, _EXPECTED_SERVICE, value),
-                value=value, valid=_EXPECTED_SERVICE)
+            raise wrong_value('%s.service' % cls.__name__,
+                              _EXPECTED_SERVICE, value,
+                              InvalidDeclarationError)
         (name, options), = value.items()
         return parse_options(cls, _check_name(cls, name), options)
     return parse_options(cls, _check_name(cls, value), None)
@@ -204,10 +203,8 @@ def services_declaration(cls):
             _check_name(cls, name)
         value = collections.OrderedDict((name, None) for name in value)
     if not isinstance(value, dict) or not value:
-        raise InvalidDeclarationError(
-            '%s.services must be %s, not %r'
-            % (cls.__name__, _EXPECTED_SERVICES, value),
-            value=value, valid=_EXPECTED_SERVICES)
+        raise wrong_value('%s.services' % cls.__name__, _EXPECTED_SERVICES,
+                          value, InvalidDeclarationError)
     # A plain dict keeps the declared order from Python 3.7 on; before
     # that its order is arbitrary, so sort to make it repeatable.
     ordered = isinstance(value, collections.OrderedDict) or \

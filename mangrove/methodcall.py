@@ -7,9 +7,50 @@ from __future__ import absolute_import
 
 import six
 
-from mangrove.exceptions import wrong_type
+from mangrove.exceptions import (
+    InvalidArgumentError, UnknownMethodError, not_one_of, wrong_type)
 
-__all__ = ['MethodCall']
+__all__ = ['MethodCall', 'FAN_OUT_OPTIONS', 'split_options']
+
+#: The keywords of ``call()`` that shape the fan-out, as ``map()`` takes
+#: them, rather than reach the boto method.
+FAN_OUT_OPTIONS = ('regions', 'max_workers', 'timeout', 'on_result')
+
+
+def split_options(kwargs, names=FAN_OUT_OPTIONS):
+    """Split ``call()``'s keywords into fan-out options and the boto
+    method's keywords.
+
+    ``call_kwargs``, a dict, holds keywords for the boto method whose
+    names are those of options (``call_kwargs={'timeout': 30}``); they join
+    the method's other keywords.
+
+    :param kwargs: every keyword ``call()`` was given.
+    :param names: the option names.
+    :returns: ``(options, method keywords)``, two dicts.
+    :raises InvalidArgumentTypeError: ``call_kwargs`` is not a dict of
+        string keys.
+    :raises InvalidArgumentError: a keyword is given both directly and in
+        ``call_kwargs``.
+    """
+    kwargs = dict(kwargs)
+    options = dict((name, kwargs.pop(name)) for name in names
+                   if name in kwargs)
+    extra = kwargs.pop('call_kwargs', None)
+    if extra is None:
+        return options, kwargs
+    expected = "a dict of keyword arguments for the boto method, such as " \
+        "{'timeout': 30}"
+    if not isinstance(extra, dict) or not all(
+            isinstance(key, six.string_types) for key in extra):
+        raise wrong_type('call_kwargs', expected, extra)
+    twice = sorted(set(extra) & set(kwargs))
+    if twice:
+        raise InvalidArgumentError(
+            'keyword %r given both directly and in call_kwargs' % twice[0],
+            value=twice[0], valid=expected)
+    kwargs.update(extra)
+    return options, kwargs
 
 
 class MethodCall(object):
@@ -39,6 +80,45 @@ class MethodCall(object):
 
     def __call__(self, region):
         return getattr(region, self.name)(*self.args, **self.kwargs)
+
+    def found_in(self, connection):
+        """Whether ``connection`` has this public method.
+
+        :param connection: a boto connection object.
+        :rtype: bool
+        """
+        if self.name.startswith('_'):
+            return False
+        return callable(getattr(connection, self.name, None))
+
+    def check(self, region, where):
+        """Raise unless ``region``'s connection has this method.
+
+        :param region: a region proxy of the pool asked.
+        :param where: how the message names the pool.
+        :raises UnknownMethodError: it has no such public method.
+        """
+        if not self.found_in(region.connection):
+            raise self.unknown([region.connection], where)
+
+    def unknown(self, connections, where):
+        """The error for a method none of ``connections`` has.
+
+        :param connections: connection objects (one per service asked).
+        :param where: how the message names what was asked
+            (``'Ec2Pool EC2'``).
+        :rtype: :class:`~mangrove.exceptions.UnknownMethodError`
+        """
+        names, classes = set(), []
+        for connection in connections:
+            cls = type(connection)
+            classes.append(cls.__name__)
+            names.update(name for name in dir(cls) if not name.startswith(
+                '_') and callable(getattr(cls, name, None)))
+        return not_one_of(
+            UnknownMethodError, '%s: %s has no method %r' % (
+                where, ' or '.join(classes), self.name),
+            self.name, sorted(names), 'its methods')
 
     def __getstate__(self):
         return (self.name, self.args, self.kwargs)

@@ -18,11 +18,13 @@ import six
 from mangrove import declaration, fanout
 from mangrove.exceptions import (
     InvalidArgumentError, InvalidArgumentTypeError, InvalidDeclarationError,
-    InvalidServiceError, not_one_of, rephrase, wrong_type)
+    InvalidServiceError, RegionNotInPoolError, not_one_of, rephrase,
+    wrong_type)
 from mangrove.declaration import check_bool
 from mangrove.fork import ForkSafeLock
-from mangrove.methodcall import MethodCall
-from mangrove.regions import region_list
+from mangrove.methodcall import FAN_OUT_OPTIONS, MethodCall, split_options
+from mangrove.regiongroups import RegionGroups
+from mangrove.regions import region_list, unknown_region
 from mangrove.registry import get_service
 from mangrove.servicepool import ServicePool
 
@@ -206,14 +208,23 @@ class ServiceMixinPool(object):
 
         :param services: only these services (default all).
         :param regions: only these regions (either form) of each service;
-            a service without one of them is skipped for it.
+            a service without one of them is skipped for it, but a region
+            none of the services has is an error.
+        :param max_workers: at most this many threads.
+        :param timeout: seconds after which the call returns.
+        :param on_result: called as ``on_result((service, region_key),
+            result, error)`` as each task finishes.
         :rtype: :class:`~mangrove.fanout.RegionResults`
+        :raises RegionNotInPoolError: a region of ``regions`` that none of
+            the services has (with a did-you-mean).
         """
         if not callable(func):
             raise wrong_type('func', 'callable', func)
         names = region_list(regions)
+        attrs = self._service_list(services)
+        self._check_regions(attrs, names)
         tasks = []
-        for attr in self._service_list(services):
+        for attr in attrs:
             mapping = self.services[attr].regions
             keys = list(mapping) if names is None else \
                 [name for name in names if name in mapping]
@@ -228,12 +239,87 @@ class ServiceMixinPool(object):
                               timeout=timeout, on_result=on_result)
 
     def call(self, method_name, *args, **kwargs):
-        """Call one boto method in every region of every service at once.
+        """Call one boto method in every region of the services that have
+        it, at once; results are keyed by ``(service, region_key)``.
+
+        ``pool.call('get_all_load_balancers')`` asks the ELB service of the
+        pool, not its CloudWatch. ``services=[...]`` names the services to
+        ask; each must have the method. The other keywords ``map`` takes
+        (``regions``, ``max_workers``, ``timeout``, ``on_result``) shape
+        the fan-out as there; a keyword for the boto method with one of
+        those names goes in ``call_kwargs={...}``.
 
         :param method_name: the boto connection method's name.
         :rtype: :class:`~mangrove.fanout.RegionResults`
+        :raises UnknownMethodError: no service of the pool has the method,
+            or one of ``services`` lacks it; nothing is sent.
         """
-        return self.map(MethodCall(method_name, args, kwargs))
+        options, kwargs = split_options(
+            kwargs, FAN_OUT_OPTIONS + ('services',))
+        method = MethodCall(method_name, args, kwargs)
+        chosen = options.pop('services', None)
+        attrs = self._service_list(chosen)
+        if self._connected:
+            attrs = self._services_with(method, attrs, chosen is not None)
+        return self.map(method, services=attrs, **options)
+
+    def _services_with(self, method, attrs, all_needed):
+        """The services of ``attrs`` whose connections have ``method``."""
+        having, lacking = [], []
+        for attr in attrs:
+            pool = self.services[attr]
+            if not len(pool.regions):
+                having.append(attr)  # nothing to ask it anyway
+                continue
+            connection = next(iter(pool.regions.values())).connection
+            if method.found_in(connection):
+                having.append(attr)
+            else:
+                lacking.append((attr, connection))
+        if lacking and (all_needed or not having):
+            where = '%s service%s %s' % (
+                type(self).__name__, '' if len(lacking) == 1 else 's',
+                ', '.join(attr for attr, _ in lacking))
+            raise method.unknown([conn for _, conn in lacking], where)
+        return having
+
+    def _check_regions(self, attrs, names):
+        """Refuse a region name none of the services ``attrs`` has."""
+        if names is None:
+            return
+        for name in names:
+            if any(name in self.services[attr].regions for attr in attrs):
+                continue
+            keys = []
+            for attr in attrs:
+                keys.extend(k for k in self.services[attr].regions
+                            if k not in keys)
+            raise unknown_region(
+                RegionNotInPoolError, '%s: none of its services %s has '
+                'region %r' % (type(self).__name__, ', '.join(attrs), name),
+                name, keys, 'their regions')
+
+    @property
+    def regions(self):
+        """The pool region by region: a
+        :class:`~mangrove.regiongroups.RegionGroups` of region key to
+        :class:`~mangrove.regiongroups.RegionGroup`, whose attributes are
+        each service's connection for that region
+        (``pool.regions['us_east_1'].elb``)."""
+        return RegionGroups(self)
+
+    def map_regions(self, func, regions=None, max_workers=None,
+                    timeout=None, on_result=None):
+        """Run ``func(group)`` once per region, every region at once, with
+        each region's :class:`~mangrove.regiongroups.RegionGroup`; results
+        are keyed by region. See :meth:`RegionGroups.map
+        <mangrove.regiongroups.RegionGroups.map>`.
+
+        :rtype: :class:`~mangrove.fanout.RegionResults`
+        """
+        return self.regions.map(func, regions=regions,
+                                max_workers=max_workers, timeout=timeout,
+                                on_result=on_result)
 
     def _service_list(self, services):
         if services is None:

@@ -6,6 +6,7 @@ from typing import (Any, Callable, Iterable, Mapping, Optional, Type, TypeVar,
 
 from mangrove.fanout import RegionResults
 from mangrove.proxy import RegionProxy
+from mangrove.regiongroups import RegionGroup, RegionGroups
 from mangrove.servicepool import ServicePool
 
 _Mixin = TypeVar('_Mixin', bound=ServiceMixinPool)
@@ -42,4 +43,12 @@ class ServiceMixinPool:
             on_result: Optional[_OnResult] = ...) -> RegionResults: ...
     def call(self, method_name: str, *args: Any,
              **kwargs: Any) -> RegionResults: ...
+    @property
+    def regions(self) -> RegionGroups: ...
+    def map_regions(self, func: Callable[[RegionGroup], Any],
+                    regions: Optional[Iterable[str]] = ...,
+                    max_workers: Optional[int] = ...,
+                    timeout: Optional[float] = ...,
+                    on_result: Optional[_OnResult] = ...
+                    ) -> RegionResults: ...
     def close(self) -> None: ...

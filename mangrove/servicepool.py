@@ -27,7 +27,7 @@ from mangrove.exceptions import (
     rephrase, wrong_type)
 from mangrove.mapping import RegionIndex, RegionMapping
 from mangrove.declaration import check_bool
-from mangrove.methodcall import MethodCall
+from mangrove.methodcall import MethodCall, split_options
 from mangrove.proxy import RegionProxy
 from mangrove.regions import (
     region_key, region_list, region_name, unknown_region)
@@ -374,13 +374,22 @@ class ServicePool(object):
     def call(self, method_name, *args, **kwargs):
         """Call one boto method with these arguments in every region at once.
 
-        ``pool.call('get_all_instances')`` is
-        ``pool.map(lambda r: r.get_all_instances())``.
+        ``pool.call('get_all_instances', regions=['us-east-1'])`` is
+        ``pool.map(lambda r: r.get_all_instances(), regions=['us-east-1'])``:
+        ``map``'s keywords shape the fan-out, the rest go to boto (one
+        named like them goes in ``call_kwargs={'timeout': 30}``).
 
         :param method_name: the boto connection method's name.
         :rtype: :class:`~mangrove.fanout.RegionResults`
+        :raises UnknownMethodError: the service's connections have no such
+            method (with a did-you-mean); nothing is sent.
         """
-        return self.map(MethodCall(method_name, args, kwargs))
+        options, kwargs = split_options(kwargs)
+        method = MethodCall(method_name, args, kwargs)
+        if self.connected and self._index.entries:
+            method.check(next(iter(self._index.entries.values())),
+                         self._label())
+        return self.map(method, **options)
 
     def _tasks(self, func, regions=None):
         """(key, callable) pairs for a fan-out, in the pool's order."""

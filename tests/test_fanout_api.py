@@ -7,6 +7,8 @@ services, and method names checked before anything is sent.
 """
 from __future__ import absolute_import
 
+import collections
+
 import pytest
 
 from mangrove.exceptions import (
@@ -29,9 +31,10 @@ def through(proxy, **kwargs):
 class Metrics(ServiceMixinPool):
     """ELB and CloudWatch side by side, SQS in fewer regions."""
 
-    services = {'elb': {'regions': REGIONS},
-                'cloudwatch': {'regions': REGIONS},
-                'sqs': {'regions': REGIONS[:2]}}
+    # Ordered on every Python (a 2.7 dict is sorted by name instead).
+    services = collections.OrderedDict([
+        ('elb', {'regions': REGIONS}), ('cloudwatch', {'regions': REGIONS}),
+        ('sqs', {'regions': REGIONS[:2]})])
 
 
 # -- 1. call() takes the fan-out options map takes ---------------------------
