@@ -22,15 +22,11 @@ import collections
 import functools
 
 from mangrove import fanout
+from mangrove._interpreters import Mapping
 from mangrove.exceptions import (
     NotConnectedError, RegionAttributeError, RegionNotInPoolError,
     ServiceAttributeError, not_one_of, rephrase, wrong_type)
 from mangrove.regions import region_key, region_name, unknown_region
-
-try:
-    from collections.abc import Mapping
-except ImportError:  # Python 2.7
-    from collections import Mapping
 
 __all__ = ['RegionGroup', 'RegionGroups']
 
