@@ -60,6 +60,31 @@ def check_bool(name, value):
         raise wrong_type(name, 'True or False', value)
 
 
+def check_credential(name, value):
+    """Refuse a credential that is not a string (or None), without ever
+    showing its value."""
+    if value is not None and not isinstance(value, six.string_types):
+        raise wrong_type(name, 'a string or None', value, show_value=False)
+
+
+def overridden(decl, regions=None, default_region=None, endpoint_url=None,
+               partition=None):
+    """``decl`` with the constructor's arguments (those not None) in place
+    of what it declares, each checked.
+
+    :rtype: :class:`Declaration`
+    """
+    if regions is not None:
+        decl = decl._replace(regions=parse_regions(regions))
+    if default_region is not None:
+        decl = decl._replace(default_region=parse_default(default_region))
+    if endpoint_url is not None:
+        decl = decl._replace(endpoint_url=parse_endpoint_url(endpoint_url))
+    if partition is not None:
+        decl = decl._replace(partition=parse_partition(partition))
+    return decl
+
+
 def _owner_name(owner):
     return owner if isinstance(owner, six.string_types) else owner.__name__
 

@@ -36,12 +36,6 @@ from mangrove.registry import ServiceSpec, get_service
 log = logging.getLogger(__name__)
 
 
-def _check_credential(name, value):
-    # A credential's value never goes into the message.
-    if value is not None and not isinstance(value, six.string_types):
-        raise wrong_type(name, 'a string or None', value, show_value=False)
-
-
 def _build_connection(pool, region_name):
     # What lifecycle calls to build: the pool's one code path.
     return pool._new_connection(region_name)
@@ -147,21 +141,12 @@ class ServicePool(object):
         """What every constructor does: declaration, then arguments, then
         the regions (data flows one way)."""
         check_bool('connect', connect)
-        _check_credential('aws_access_key_id', aws_access_key_id)
-        _check_credential('aws_secret_access_key', aws_secret_access_key)
-        _check_credential('security_token',
-                          connect_kwargs.get('security_token'))
-        if regions is not None:
-            decl = decl._replace(regions=declaration.parse_regions(regions))
-        if default_region is not None:
-            decl = decl._replace(
-                default_region=declaration.parse_default(default_region))
-        if endpoint_url is not None:
-            decl = decl._replace(
-                endpoint_url=declaration.parse_endpoint_url(endpoint_url))
-        if partition is not None:
-            decl = decl._replace(
-                partition=declaration.parse_partition(partition))
+        check = declaration.check_credential
+        check('aws_access_key_id', aws_access_key_id)
+        check('aws_secret_access_key', aws_secret_access_key)
+        check('security_token', connect_kwargs.get('security_token'))
+        decl = declaration.overridden(decl, regions, default_region,
+                                      endpoint_url, partition)
         self._decl = decl
         self._by_class = by_class
         self._spec = self._resolve_spec(decl.service)
