@@ -171,6 +171,19 @@ def run_outage(workers, mixin, proxy, threads, phase, outage, num_retries):
     return result
 
 
+def _period(started, ended, marks):
+    """Which of PERIODS a call from ``started`` to ``ended`` falls in."""
+    if ended < marks['stop']:
+        return 'before'
+    if started < marks['stop']:
+        return 'in flight at the stop'
+    if ended < marks['restart']:
+        return 'outage'
+    if started < marks['restart']:
+        return 'across the restart'
+    return 'after'
+
+
 def _run_outage(workers, mixin, proxy, threads, phase, outage):
     ops = operations(mixin)
     services_before = dict(mixin.services)
@@ -214,17 +227,7 @@ def _run_outage(workers, mixin, proxy, threads, phase, outage):
     periods = dict((name, collections.Counter()) for name in PERIODS)
     first_ok = {}
     for when, ended, index, outcome in log:
-        if ended < marks['stop']:
-            period = 'before'
-        elif when < marks['stop']:
-            period = 'in flight at the stop'
-        elif ended < marks['restart']:
-            period = 'outage'
-        elif when < marks['restart']:
-            period = 'across the restart'
-        else:
-            period = 'after'
-        periods[period][outcome] += 1
+        periods[_period(when, ended, marks)][outcome] += 1
         if outcome == 'ok' and ended >= marks['restart']:
             # How long after the restart this thread had an answer again.
             first_ok[index] = min(first_ok.get(index, ended), ended)
