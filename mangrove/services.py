@@ -65,239 +65,299 @@ __all__ = [
     'VpcPool',
 ]
 
-# help(Ec2Pool) shows, under the class's own line, the arguments every pool
-# takes: ServicePool's from the first ':param' line on (docstrings are None
-# under python -OO).
+# help(Ec2Pool) shows what a user does with the pool, then the arguments
+# every pool takes: ServicePool's from the first ':param' line on, with the
+# indentation of that line, which the usage block takes too (Python 3.13
+# strips it at compile time, older ones keep it; docstrings are None under
+# python -OO).
 _DOC = ServicePool.__doc__ or ''
 _ARGUMENTS = _DOC[_DOC.rfind('\n', 0, _DOC.find(':param')) + 1:] \
     if ':param' in _DOC else ''
+_INDENT = _ARGUMENTS[:len(_ARGUMENTS) - len(_ARGUMENTS.lstrip(' '))]
+_USAGE = """What you do with it::
+
+    pool = {name}(connect=True, regions=['us-east-1', 'eu-west-1'])
+    pool.regions.us_east_1          # that region's boto connection
+    pool.regions['eu-west-1']       # either name form
+    results = pool.call('method_name', ...)  # every region at once
+    results['us_east_1'], results.errors
+    pool.map(lambda region: ..., timeout=10)
+    pool.close()                    # or: with {name}(...) as pool:
+"""
 
 
-def _doc(display, module):
+def _doc(name, display, module):
+    usage = ''.join(_INDENT + line if line.strip() else line
+                    for line in _USAGE.format(name=name).splitlines(True))
     return ('A pool of %s connections, one per region (boto module '
-            '``%s``).\n\n%s' % (display, module, _ARGUMENTS))
+            '``%s``).\n\n%s\n%s' % (display, module, usage, _ARGUMENTS))
 
 
 class AutoScalePool(ServicePool):
-    __doc__ = _doc('AutoScale', 'boto.ec2.autoscale')
+    __doc__ = _doc('AutoScalePool', 'AutoScale',
+                   'boto.ec2.autoscale')
     service = 'autoscale'
 
 
 class LambdaPool(ServicePool):
-    __doc__ = _doc('Lambda', 'boto.awslambda')
+    __doc__ = _doc('LambdaPool', 'Lambda',
+                   'boto.awslambda')
     service = 'awslambda'
 
 
 class BeanstalkPool(ServicePool):
-    __doc__ = _doc('Beanstalk', 'boto.beanstalk')
+    __doc__ = _doc('BeanstalkPool', 'Beanstalk',
+                   'boto.beanstalk')
     service = 'beanstalk'
 
 
 class CloudFormationPool(ServicePool):
-    __doc__ = _doc('CloudFormation', 'boto.cloudformation')
+    __doc__ = _doc('CloudFormationPool', 'CloudFormation',
+                   'boto.cloudformation')
     service = 'cloudformation'
 
 
 class CloudHsmPool(ServicePool):
-    __doc__ = _doc('CloudHSM', 'boto.cloudhsm')
+    __doc__ = _doc('CloudHsmPool', 'CloudHSM',
+                   'boto.cloudhsm')
     service = 'cloudhsm'
 
 
 class CloudSearchPool(ServicePool):
-    __doc__ = _doc('CloudSearch', 'boto.cloudsearch')
+    __doc__ = _doc('CloudSearchPool', 'CloudSearch',
+                   'boto.cloudsearch')
     service = 'cloudsearch'
 
 
 class CloudSearch2Pool(ServicePool):
-    __doc__ = _doc('CloudSearch2', 'boto.cloudsearch2')
+    __doc__ = _doc('CloudSearch2Pool', 'CloudSearch2',
+                   'boto.cloudsearch2')
     service = 'cloudsearch2'
 
 
 class CloudSearchDomainPool(ServicePool):
-    __doc__ = _doc('CloudSearchDomain', 'boto.cloudsearchdomain')
+    __doc__ = _doc('CloudSearchDomainPool', 'CloudSearchDomain',
+                   'boto.cloudsearchdomain')
     service = 'cloudsearchdomain'
 
 
 class CloudTrailPool(ServicePool):
-    __doc__ = _doc('CloudTrail', 'boto.cloudtrail')
+    __doc__ = _doc('CloudTrailPool', 'CloudTrail',
+                   'boto.cloudtrail')
     service = 'cloudtrail'
 
 
 class CloudWatchPool(ServicePool):
-    __doc__ = _doc('CloudWatch', 'boto.ec2.cloudwatch')
+    __doc__ = _doc('CloudWatchPool', 'CloudWatch',
+                   'boto.ec2.cloudwatch')
     service = 'cloudwatch'
 
 
 class CodeDeployPool(ServicePool):
-    __doc__ = _doc('CodeDeploy', 'boto.codedeploy')
+    __doc__ = _doc('CodeDeployPool', 'CodeDeploy',
+                   'boto.codedeploy')
     service = 'codedeploy'
 
 
 class CognitoIdentityPool(ServicePool):
-    __doc__ = _doc('CognitoIdentity', 'boto.cognito.identity')
+    __doc__ = _doc('CognitoIdentityPool', 'CognitoIdentity',
+                   'boto.cognito.identity')
     service = 'cognito_identity'
 
 
 class CognitoSyncPool(ServicePool):
-    __doc__ = _doc('CognitoSync', 'boto.cognito.sync')
+    __doc__ = _doc('CognitoSyncPool', 'CognitoSync',
+                   'boto.cognito.sync')
     service = 'cognito_sync'
 
 
 class ConfigServicePool(ServicePool):
-    __doc__ = _doc('Config', 'boto.configservice')
+    __doc__ = _doc('ConfigServicePool', 'Config',
+                   'boto.configservice')
     service = 'configservice'
 
 
 class DataPipelinePool(ServicePool):
-    __doc__ = _doc('DataPipeline', 'boto.datapipeline')
+    __doc__ = _doc('DataPipelinePool', 'DataPipeline',
+                   'boto.datapipeline')
     service = 'datapipeline'
 
 
 class DirectConnectPool(ServicePool):
-    __doc__ = _doc('DirectConnect', 'boto.directconnect')
+    __doc__ = _doc('DirectConnectPool', 'DirectConnect',
+                   'boto.directconnect')
     service = 'directconnect'
 
 
 class DynamoDbPool(ServicePool):
-    __doc__ = _doc('DynamoDB', 'boto.dynamodb')
+    __doc__ = _doc('DynamoDbPool', 'DynamoDB',
+                   'boto.dynamodb')
     service = 'dynamodb'
 
 
 class DynamoDb2Pool(ServicePool):
-    __doc__ = _doc('DynamoDB2', 'boto.dynamodb2')
+    __doc__ = _doc('DynamoDb2Pool', 'DynamoDB2',
+                   'boto.dynamodb2')
     service = 'dynamodb2'
 
 
 class Ec2Pool(ServicePool):
-    __doc__ = _doc('EC2', 'boto.ec2')
+    __doc__ = _doc('Ec2Pool', 'EC2',
+                   'boto.ec2')
     service = 'ec2'
 
 
 class EcsPool(ServicePool):
-    __doc__ = _doc('ECS', 'boto.ec2containerservice')
+    __doc__ = _doc('EcsPool', 'ECS',
+                   'boto.ec2containerservice')
     service = 'ecs'
 
 
 class ElastiCachePool(ServicePool):
-    __doc__ = _doc('ElastiCache', 'boto.elasticache')
+    __doc__ = _doc('ElastiCachePool', 'ElastiCache',
+                   'boto.elasticache')
     service = 'elasticache'
 
 
 class ElasticTranscoderPool(ServicePool):
-    __doc__ = _doc('ElasticTranscoder', 'boto.elastictranscoder')
+    __doc__ = _doc('ElasticTranscoderPool', 'ElasticTranscoder',
+                   'boto.elastictranscoder')
     service = 'elastictranscoder'
 
 
 class ElbPool(ServicePool):
-    __doc__ = _doc('ELB', 'boto.ec2.elb')
+    __doc__ = _doc('ElbPool', 'ELB',
+                   'boto.ec2.elb')
     service = 'elb'
 
 
 class EmrPool(ServicePool):
-    __doc__ = _doc('EMR', 'boto.emr')
+    __doc__ = _doc('EmrPool', 'EMR',
+                   'boto.emr')
     service = 'emr'
 
 
 class GlacierPool(ServicePool):
-    __doc__ = _doc('Glacier', 'boto.glacier')
+    __doc__ = _doc('GlacierPool', 'Glacier',
+                   'boto.glacier')
     service = 'glacier'
 
 
 class IamPool(ServicePool):
-    __doc__ = _doc('IAM', 'boto.iam')
+    __doc__ = _doc('IamPool', 'IAM',
+                   'boto.iam')
     service = 'iam'
 
 
 class KinesisPool(ServicePool):
-    __doc__ = _doc('Kinesis', 'boto.kinesis')
+    __doc__ = _doc('KinesisPool', 'Kinesis',
+                   'boto.kinesis')
     service = 'kinesis'
 
 
 class KmsPool(ServicePool):
-    __doc__ = _doc('KMS', 'boto.kms')
+    __doc__ = _doc('KmsPool', 'KMS',
+                   'boto.kms')
     service = 'kms'
 
 
 class LogsPool(ServicePool):
-    __doc__ = _doc('Logs', 'boto.logs')
+    __doc__ = _doc('LogsPool', 'Logs',
+                   'boto.logs')
     service = 'logs'
 
 
 class MachineLearningPool(ServicePool):
-    __doc__ = _doc('MachineLearning', 'boto.machinelearning')
+    __doc__ = _doc('MachineLearningPool', 'MachineLearning',
+                   'boto.machinelearning')
     service = 'machinelearning'
 
 
 class OpsWorksPool(ServicePool):
-    __doc__ = _doc('OpsWorks', 'boto.opsworks')
+    __doc__ = _doc('OpsWorksPool', 'OpsWorks',
+                   'boto.opsworks')
     service = 'opsworks'
 
 
 class RdsPool(ServicePool):
-    __doc__ = _doc('RDS', 'boto.rds')
+    __doc__ = _doc('RdsPool', 'RDS',
+                   'boto.rds')
     service = 'rds'
 
 
 class Rds2Pool(ServicePool):
-    __doc__ = _doc('RDS2', 'boto.rds2')
+    __doc__ = _doc('Rds2Pool', 'RDS2',
+                   'boto.rds2')
     service = 'rds2'
 
 
 class RedshiftPool(ServicePool):
-    __doc__ = _doc('Redshift', 'boto.redshift')
+    __doc__ = _doc('RedshiftPool', 'Redshift',
+                   'boto.redshift')
     service = 'redshift'
 
 
 class Route53Pool(ServicePool):
-    __doc__ = _doc('Route53', 'boto.route53')
+    __doc__ = _doc('Route53Pool', 'Route53',
+                   'boto.route53')
     service = 'route53'
 
 
 class Route53DomainsPool(ServicePool):
-    __doc__ = _doc('Route53Domains', 'boto.route53.domains')
+    __doc__ = _doc('Route53DomainsPool', 'Route53Domains',
+                   'boto.route53.domains')
     service = 'route53domains'
 
 
 class S3Pool(ServicePool):
-    __doc__ = _doc('S3', 'boto.s3')
+    __doc__ = _doc('S3Pool', 'S3',
+                   'boto.s3')
     service = 's3'
 
 
 class SdbPool(ServicePool):
-    __doc__ = _doc('SimpleDB', 'boto.sdb')
+    __doc__ = _doc('SdbPool', 'SimpleDB',
+                   'boto.sdb')
     service = 'sdb'
 
 
 class SesPool(ServicePool):
-    __doc__ = _doc('SES', 'boto.ses')
+    __doc__ = _doc('SesPool', 'SES',
+                   'boto.ses')
     service = 'ses'
 
 
 class SnsPool(ServicePool):
-    __doc__ = _doc('SNS', 'boto.sns')
+    __doc__ = _doc('SnsPool', 'SNS',
+                   'boto.sns')
     service = 'sns'
 
 
 class SqsPool(ServicePool):
-    __doc__ = _doc('SQS', 'boto.sqs')
+    __doc__ = _doc('SqsPool', 'SQS',
+                   'boto.sqs')
     service = 'sqs'
 
 
 class StsPool(ServicePool):
-    __doc__ = _doc('STS', 'boto.sts')
+    __doc__ = _doc('StsPool', 'STS',
+                   'boto.sts')
     service = 'sts'
 
 
 class SupportPool(ServicePool):
-    __doc__ = _doc('Support', 'boto.support')
+    __doc__ = _doc('SupportPool', 'Support',
+                   'boto.support')
     service = 'support'
 
 
 class SwfPool(ServicePool):
-    __doc__ = _doc('SWF', 'boto.swf')
+    __doc__ = _doc('SwfPool', 'SWF',
+                   'boto.swf')
     service = 'swf'
 
 
 class VpcPool(ServicePool):
-    __doc__ = _doc('VPC', 'boto.vpc')
+    __doc__ = _doc('VpcPool', 'VPC',
+                   'boto.vpc')
     service = 'vpc'

@@ -674,5 +674,8 @@ def test_help_of_a_helper_names_its_service_and_the_arguments():
     assert ElbPool.__doc__.startswith(
         'A pool of ELB connections, one per region (boto module '
         '``boto.ec2.elb``).')
+    assert "pool = ElbPool(connect=True, regions=['us-east-1', " \
+        "'eu-west-1'])" in ElbPool.__doc__
+    assert "results = pool.call('method_name', ...)" in ElbPool.__doc__
     assert ':param connect:' in ElbPool.__doc__
     assert ':param endpoint_url:' in ElbPool.__doc__

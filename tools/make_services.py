@@ -43,25 +43,41 @@ __all__ = [
 %(names)s
 ]
 
-# help(Ec2Pool) shows, under the class's own line, the arguments every pool
-# takes: ServicePool's from the first ':param' line on (docstrings are None
-# under python -OO).
+# help(Ec2Pool) shows what a user does with the pool, then the arguments
+# every pool takes: ServicePool's from the first ':param' line on, with the
+# indentation of that line, which the usage block takes too (Python 3.13
+# strips it at compile time, older ones keep it; docstrings are None under
+# python -OO).
 _DOC = ServicePool.__doc__ or ''
 _ARGUMENTS = _DOC[_DOC.rfind('\\n', 0, _DOC.find(':param')) + 1:] \\
     if ':param' in _DOC else ''
+_INDENT = _ARGUMENTS[:len(_ARGUMENTS) - len(_ARGUMENTS.lstrip(' '))]
+_USAGE = """What you do with it::
+
+    pool = {name}(connect=True, regions=['us-east-1', 'eu-west-1'])
+    pool.regions.us_east_1          # that region's boto connection
+    pool.regions['eu-west-1']       # either name form
+    results = pool.call('method_name', ...)  # every region at once
+    results['us_east_1'], results.errors
+    pool.map(lambda region: ..., timeout=10)
+    pool.close()                    # or: with {name}(...) as pool:
+"""
 
 
-def _doc(display, module):
+def _doc(name, display, module):
+    usage = ''.join(_INDENT + line if line.strip() else line
+                    for line in _USAGE.format(name=name).splitlines(True))
     return ('A pool of %%s connections, one per region (boto module '
-            '``%%s``).\\n\\n%%s' %% (display, module, _ARGUMENTS))
+            '``%%s``).\\n\\n%%s\\n%%s' %% (display, module, usage, _ARGUMENTS))
 '''
 
-CLASS = """
+CLASS = '''
 
 class %(class_name)s(ServicePool):
-    __doc__ = _doc(%(display)r, %(module)r)
+    __doc__ = _doc(%(class_name)r, %(display)r,
+                   %(module)r)
     service = %(name)r
-"""
+'''
 
 
 def render(services):
