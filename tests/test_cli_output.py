@@ -273,3 +273,22 @@ def test_the_command_help_has_examples_too():
     result = mangrove('--help')
 
     assert '\nexamples:\n  $ mangrove ' in result.out
+
+
+def test_a_refused_connection_names_host_and_port_once_for_all_regions():
+    from mangrove.testing import free_port
+    port = free_port()     # nothing listens there
+
+    result = mangrove('call', 'ec2', 'get_all_instances', '--regions',
+                      'us-east-1,eu-west-1,us-west-2', '--endpoint-url',
+                      'http://127.0.0.1:%d' % port)
+
+    assert result.status == 1
+    assert re.match(r'^0 of 3 regions answered \(3 failed\), [\d.]+s$',
+                    result.out.strip())
+    lines = result.err.splitlines()
+    assert lines[0] == 'mangrove: 3 of 3 regions failed:'
+    assert len(lines) == 2, result.err
+    assert lines[1].startswith('  us-east-1, eu-west-1, us-west-2: ')
+    assert 'Connection refused' in lines[1]
+    assert lines[1].endswith('(127.0.0.1:%d)' % port)
