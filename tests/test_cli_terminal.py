@@ -173,6 +173,18 @@ def test_ctrl_c_in_a_shell_call_returns_to_the_prompt_and_exit_ends(silent):
     assert 'Traceback' not in text and 'Exception ignored' not in text
 
 
+def test_shell_shows_a_misspelt_method_as_one_line_with_a_suggestion():
+    result = mangrove('shell', '--services', 'ec2', '--regions', 'us-east-1',
+                      stdin="ec2.call('get_all_instance')\n")
+
+    assert result.status == 1
+    line, = [line for line in result.err.splitlines()
+             if "'get_all_instance'" in line]
+    assert line.startswith('UnknownMethodError: ')
+    assert "did you mean 'get_all_instances'" in line
+    assert 'its methods' not in line and 'Traceback' not in result.err
+
+
 def test_shell_shows_a_mangrove_error_as_its_one_line_message():
     result = mangrove('shell', '--services', 'ec2', '--regions', 'us-east-1',
                       stdin="ec2.regions['nowhere']\nprint('after')\n")

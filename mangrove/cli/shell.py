@@ -14,6 +14,7 @@ import mangrove
 from mangrove._interpreters import interact
 from mangrove.cli.arguments import split_names
 from mangrove.cli.connect import connected_pool
+from mangrove.cli.errors import message
 from mangrove.cli.terminal import isatty, write
 from mangrove.exceptions import MangroveError
 from mangrove.registry import get_service
@@ -85,7 +86,7 @@ class _Console(code.InteractiveConsole):
             # mangrove's errors say what was wrong and what would do; the
             # frames inside mangrove (and a chained KeyError) would only
             # push that message up the screen.
-            self.write('%s: %s\n' % (type(error).__name__, error))
+            self.write(_error_line(error))
             return
         if isinstance(error, KeyboardInterrupt):
             # Where Ctrl-C struck (a lock inside concurrent.futures) is of
@@ -154,7 +155,13 @@ def _interact(namespace, banner, interactive, plain):
 
 
 def _ipython_error(shell, etype, value, tb, tb_offset=None):
-    write(sys.stderr, '%s: %s\n' % (etype.__name__, value))
+    write(sys.stderr, _error_line(value))
+
+
+def _error_line(error):
+    # Its message, with a suggestion rather than a catalog-long list of
+    # valid names when it has one (as the command's own errors).
+    return '%s: %s\n' % (type(error).__name__, message(error))
 
 
 def _exit_status(value):
