@@ -83,8 +83,8 @@ def main():
     finally:
         shutil.rmtree(other)
     print('Python %s, median of %d rounds, extra ns over a dict of '
-          'connections (goal < 2000 ns)' % (sys.version.split()[0],
-                                             args.rounds))
+          'connections (goal < 2000 ns)'
+          % (sys.version.split()[0], args.rounds))
     for label in (args.against, 'this tree'):
         columns = zip(*figures[label])
         print('%-12s %s' % (label, '  '.join(

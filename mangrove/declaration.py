@@ -5,7 +5,8 @@ Declarations: the ``service`` and ``services`` class attributes, validated.
 A pool class says what it serves in a class attribute::
 
     service = 'ec2'
-    service = {'ec2': {'regions': ['us-east-1'], 'default_region': 'us-east-1'}}
+    service = {'ec2': {'regions': ['us-east-1'],
+                       'default_region': 'us-east-1'}}
     services = {'ec2': {...}, 's3': {'regions': '*'}, 'sqs': {}}
 
 This module turns those into :class:`Declaration` tuples, or raises

@@ -5,8 +5,8 @@
 
 The services come from a ``services`` class attribute (see
 :mod:`mangrove.declaration`); each is built by
-:meth:`ServicePool.from_declaration <mangrove.servicepool.ServicePool.from_declaration>`
-and shown as ``<ServicePool S3>``.
+:meth:`~mangrove.servicepool.ServicePool.from_declaration` and shown as
+``<ServicePool S3>``.
 """
 from __future__ import absolute_import
 

@@ -174,7 +174,7 @@ class ServicePool(object):
         if connect:
             self.connect()
 
-    # -- construction ------------------------------------------------------
+    # -- construction ---------------------------------------------------------
 
     def _hooks_overridden(self):
         # Compare functions: on Python 2 each class attribute read makes a
@@ -256,7 +256,7 @@ class ServicePool(object):
         """
         return self.backend.regions(self._spec, self._decl.partition)
 
-    # -- connections ---------------------------------------------------------
+    # -- connections ----------------------------------------------------------
 
     def _new_connection(self, region_name):
         """The one code path that creates a connection."""
@@ -332,7 +332,7 @@ class ServicePool(object):
         """
         return self._index.resolve(name)
 
-    # -- fan-out ---------------------------------------------------------------
+    # -- fan-out --------------------------------------------------------------
 
     def map(self, func, regions=None, max_workers=None, timeout=None,
             on_result=None):
@@ -391,7 +391,7 @@ class ServicePool(object):
         return [(proxy.region_key, functools.partial(func, proxy))
                 for proxy in proxies]
 
-    # -- properties ------------------------------------------------------------
+    # -- properties -----------------------------------------------------------
 
     @property
     def regions(self):
@@ -422,7 +422,7 @@ class ServicePool(object):
         """Whether :meth:`connect` has been called (and not :meth:`close`)."""
         return self._conns.connected
 
-    # -- display, pickling -----------------------------------------------------
+    # -- display, pickling ----------------------------------------------------
 
     def _label(self):
         return '%s %s' % (type(self).__name__, self._spec.display)

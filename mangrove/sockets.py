@@ -37,76 +37,74 @@ _POOL_CLASS = None
 _class_lock = threading.Lock()
 
 
-def _process_local_pool_class():
-    """boto's ``ConnectionPool``, made to belong to one process.
+class _ProcessLocal(object):
+    """What a boto ``ConnectionPool`` gains: an owning process, whose
+    sockets alone it hands out, and :meth:`close`.
 
-    Made on first use, so that importing mangrove does not import boto.
+    Mixed into boto's class on first use (:func:`_process_local_pool_class`)
+    so that importing mangrove does not import boto.
     """
+
+    def _own(self):
+        if self._owner != process_token():
+            # Forked: these sockets are the parent's. Dropping the
+            # references closes only this process's descriptors.
+            self.host_to_pool = {}
+            self.mutex = threading.Lock()
+            self._owner = process_token()
+
+    def get_http_connection(self, host, port, is_secure):
+        self._own()
+        return super(_ProcessLocal, self).get_http_connection(
+            host, port, is_secure)
+
+    def put_http_connection(self, host, port, is_secure, conn):
+        self._own()
+        super(_ProcessLocal, self).put_http_connection(host, port,
+                                                       is_secure, conn)
+
+    def clean(self):
+        self._own()
+        super(_ProcessLocal, self).clean()
+
+    def close(self):
+        """Close every idle socket; return how many were closed.
+
+        A connection whose response is still being read (boto hands it
+        back before the body is read) is left to its reader, and so is one
+        out for a request.
+        """
+        self._own()
+        closed = 0
+        with self.mutex:
+            for key, host_pool in list(self.host_to_pool.items()):
+                busy = []
+                for pair in host_pool.queue:
+                    if host_pool._conn_ready(pair[0]):
+                        pair[0].close()
+                        closed += 1
+                    else:
+                        busy.append(pair)
+                host_pool.queue[:] = busy
+                if not busy:
+                    del self.host_to_pool[key]
+        return closed
+
+    def __reduce__(self):
+        # Another process gets a fresh pool of boto's own kind (this class
+        # is made at run time and has no importable name).
+        from boto.connection import ConnectionPool
+        return (ConnectionPool, ())
+
+
+def _process_local_pool_class():
+    """boto's ``ConnectionPool`` with :class:`_ProcessLocal` mixed in."""
     global _POOL_CLASS
     with _class_lock:
-        if _POOL_CLASS is not None:
-            return _POOL_CLASS
-        from boto.connection import ConnectionPool
-
-        class ProcessLocalConnectionPool(ConnectionPool):
-            """A boto ``ConnectionPool`` that forgets the sockets of
-            another process and can be closed."""
-
-            def __init__(self):
-                ConnectionPool.__init__(self)
-                self._owner = process_token()
-
-            def _own(self):
-                if self._owner != process_token():
-                    # Forked: these sockets are the parent's. Dropping the
-                    # references closes only this process's descriptors.
-                    self.host_to_pool = {}
-                    self.mutex = threading.Lock()
-                    self._owner = process_token()
-
-            def get_http_connection(self, host, port, is_secure):
-                self._own()
-                return ConnectionPool.get_http_connection(
-                    self, host, port, is_secure)
-
-            def put_http_connection(self, host, port, is_secure, conn):
-                self._own()
-                ConnectionPool.put_http_connection(self, host, port,
-                                                   is_secure, conn)
-
-            def clean(self):
-                self._own()
-                ConnectionPool.clean(self)
-
-            def close(self):
-                """Close every idle socket; return how many were closed.
-
-                A connection whose response is still being read (boto
-                hands it back before the body is read) is left to its
-                reader, and so is one out for a request.
-                """
-                self._own()
-                closed = 0
-                with self.mutex:
-                    for key, host_pool in list(self.host_to_pool.items()):
-                        busy = []
-                        for pair in host_pool.queue:
-                            if host_pool._conn_ready(pair[0]):
-                                pair[0].close()
-                                closed += 1
-                            else:
-                                busy.append(pair)
-                        host_pool.queue[:] = busy
-                        if not busy:
-                            del self.host_to_pool[key]
-                return closed
-
-            def __reduce__(self):
-                # Another process gets a fresh pool of boto's own kind (this
-                # class is made at run time and has no importable name).
-                return (ConnectionPool, ())
-
-        _POOL_CLASS = ProcessLocalConnectionPool
+        if _POOL_CLASS is None:
+            from boto.connection import ConnectionPool
+            _POOL_CLASS = type('ProcessLocalConnectionPool',
+                               (_ProcessLocal, ConnectionPool), {})
         return _POOL_CLASS
 
 
@@ -150,5 +148,6 @@ def close(conn):
         if cls is not None and isinstance(pool, cls):
             closed += pool.close()
     if closed:
-        log.debug('closed %d idle socket%s', closed, '' if closed == 1 else 's')
+        log.debug('closed %d idle socket%s', closed,
+                  '' if closed == 1 else 's')
     return closed

@@ -75,7 +75,7 @@ needs_proc = pytest.mark.skipif(not os.path.isdir('/proc/self/fd'),
                                 reason='counts descriptors in /proc')
 
 
-# -- states ---------------------------------------------------------------------
+# -- states -------------------------------------------------------------------
 
 def test_a_region_goes_closed_built_closed_removed(connect_kwargs):
     pool = Ec2Pool(regions=REGIONS, default_region='us-east-1',
@@ -133,7 +133,7 @@ def test_hasattr_on_a_region_of_a_pool_not_connected_is_false(
     assert 'region_key' in dir(proxy)
 
 
-# -- one build per region -------------------------------------------------------
+# -- one build per region -----------------------------------------------------
 
 def test_eight_threads_adding_one_region_build_it_once(connect_kwargs):
     pool = InstrumentedEc2Pool(connect=True, regions=REGIONS,
@@ -225,7 +225,7 @@ def test_racing_connects_both_get_the_failed_build_error(connect_kwargs):
     assert pool.connect() is pool and pool.connected
 
 
-# -- close racing builds --------------------------------------------------------
+# -- close racing builds ------------------------------------------------------
 
 def test_close_racing_lazy_builds_never_raises_a_raw_error(
         connect_kwargs, fast_thread_switching):
@@ -325,7 +325,7 @@ def test_a_dropped_pool_releases_its_sockets_without_the_collector(
     assert after <= before
 
 
-# -- the edges of bad input ----------------------------------------------------
+# -- the edges of bad input ---------------------------------------------------
 
 @pytest.mark.parametrize('call', [
     lambda pool: pool.regions[['us-east-1']],
@@ -443,7 +443,7 @@ def test_from_declaration_builds_a_pool_of_the_declared_service(
         ServicePool.from_declaration('sqs')
 
 
-# -- every public operation at once ---------------------------------------------
+# -- every public operation at once -------------------------------------------
 
 def test_stress_every_public_operation_at_once_finds_no_raw_error(
         connect_kwargs, fast_thread_switching):
