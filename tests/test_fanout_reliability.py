@@ -190,6 +190,19 @@ def test_a_timeout_longer_than_the_platform_can_wait_is_no_timeout(timeout):
         'us-east-1', 'eu-west-1', 'ap-southeast-2']
 
 
+def test_the_command_line_takes_a_timeout_longer_than_the_platform_waits():
+    child = subprocess.Popen(
+        [sys.executable, '-m', 'mangrove', 'call', 'ec2', 'get_all_instances',
+         '--regions', 'us-east-1,eu-west-1', '--timeout', '1e10'],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=dict(os.environ))
+
+    status, output = _exit_of(child)
+
+    assert status == 0, output
+    assert 'Traceback' not in output and 'Overflow' not in output
+    assert 'us-east-1: 0 results' in output
+
+
 @pytest.mark.parametrize('timeout', [10 ** 400, float('inf'), -1e300])
 def test_an_endless_or_overflowing_timeout_is_refused_before_any_task(
         timeout):
