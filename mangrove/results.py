@@ -57,7 +57,8 @@ def normal_key(key):
         return _region_form(key)
     if isinstance(key, tuple) and len(key) == 2 and all(
             isinstance(part, six.string_types) for part in key):
-        return (key[0].strip().replace('-', '_'), _region_form(key[1]))
+        return (key[0].strip().lower().replace('-', '_'),
+                _region_form(key[1]))
     return key
 
 
