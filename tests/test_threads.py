@@ -194,6 +194,22 @@ def test_readers_never_see_a_half_built_region_while_writers_add(
     assert pool.call('get_all_instances').ok
 
 
+def look_up_every_region(mixin, lookups, conn_ids, lock):
+    """Read every region's connection of every service once, counting in
+    ``lookups`` and keeping each connection's id in ``conn_ids``."""
+    for attr, pool in list(mixin.services.items()):
+        for key in list(pool.regions):
+            try:
+                conn = pool.regions[key].connection
+            except NotConnectedError:
+                with lock:
+                    lookups['not connected yet'] += 1
+                continue
+            with lock:
+                lookups['ok'] += 1
+                conn_ids[(attr, key)].add(id(conn))
+
+
 def test_connect_add_region_add_service_and_default_from_many_threads(
         connect_kwargs, fast_thread_switching):
     mixin = Ec2SqsPool(**connect_kwargs)
@@ -220,30 +236,13 @@ def test_connect_add_region_add_service_and_default_from_many_threads(
     def looker():
         barrier.wait()
         for _ in range(50):
-            for attr, pool in list(mixin.services.items()):
-                for key in list(pool.regions):
-                    try:
-                        conn = pool.regions[key].connection
-                    except NotConnectedError:
-                        with lock:
-                            lookups['not connected yet'] += 1
-                        continue
-                    with lock:
-                        lookups['ok'] += 1
-                        conn_ids[(attr, key)].add(id(conn))
+            look_up_every_region(mixin, lookups, conn_ids, lock)
 
-    targets = []
-    for i in range(THREADS):
-        kind = i % 4
-        if kind == 0:
-            targets.append(connector)
-        elif kind == 1:
-            targets.append(lambda i=i: adder(i))
-        elif kind == 2:
-            targets.append(lambda i=i: defaulter(i))
-        else:
-            targets.append(looker)
-    assert run_threads(targets) == []
+    def target(i):
+        return [connector, lambda: adder(i), lambda: defaulter(i),
+                looker][i % 4]
+
+    assert run_threads([target(i) for i in range(THREADS)]) == []
 
     # Nothing lost: every service and region added is there, and connected
     # because the mixin was connected by the time the calls returned.
