@@ -104,7 +104,7 @@ def main():
                 pool.call('get_all_instances').raise_for_errors()
                 proxy.latency.update(
                     dict((n, ROUND_TRIPS[n]) for n in names))
-                slowest, s, f, l = measure(pool, names, args.rounds)
+                slowest, s, f, loop = measure(pool, names, args.rounds)
                 wide = measure(pool, names, args.rounds, len(names))[2] \
                     if len(names) > 32 else None
                 pool.close()
@@ -115,10 +115,10 @@ def main():
                       'slowest region (goal <= 1.05x)' % (f * 1000, f / s))
                 if wide is not None:
                     print('  the same, a thread per region (max_workers=%d): '
-                          '%.0f ms = %.3fx' % (len(names), wide * 1000,
-                                                wide / s))
+                          '%.0f ms = %.3fx'
+                          % (len(names), wide * 1000, wide / s))
                 print('  sequential loop:           %.0f ms = %.1fx the '
-                      'fan-out' % (l * 1000, l / f))
+                      'fan-out' % (loop * 1000, loop / f))
 
 
 if __name__ == '__main__':

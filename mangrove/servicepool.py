@@ -231,7 +231,7 @@ class ServicePool(object):
             prefix += ' ' + self._spec.display
         return RegionProxy(self._conns.region(key), prefix)
 
-    # -- the seed's hooks ----------------------------------------------------
+    # -- the seed's hooks -----------------------------------------------------
 
     def _connect_module_to_region(self, region_name):
         """Open and return the boto connection to one region.

@@ -133,11 +133,13 @@ def test_pseudo_regions_have_no_hostname(prefix, region):
 
 
 def test_global_service_is_one_endpoint_per_partition():
-    assert catalog.regions('iam') == ['us-east-1', 'cn-north-1', 'us-gov-west-1']
+    assert catalog.regions('iam') == [
+        'us-east-1', 'cn-north-1', 'us-gov-west-1']
     assert catalog.hostname('iam', 'us-east-1') == 'iam.amazonaws.com'
     assert catalog.hostname('iam', 'cn-north-1') == (
         'iam.cn-north-1.amazonaws.com.cn')
-    assert catalog.hostname('iam', 'us-gov-west-1') == 'iam.us-gov.amazonaws.com'
+    assert catalog.hostname('iam', 'us-gov-west-1') == \
+        'iam.us-gov.amazonaws.com'
     assert catalog.hostname('iam', 'eu-west-1') is None
     assert catalog.global_endpoint('iam', 'aws-us-gov') == {
         'hostname': 'iam.us-gov.amazonaws.com',
@@ -153,7 +155,8 @@ def test_route53_in_china_is_signed_for_ningxia():
 
 def test_sts_has_regional_endpoints_and_a_global_one():
     assert catalog.regions('sts', 'aws') == AWS_REGIONS
-    assert catalog.hostname('sts', 'us-east-1') == 'sts.us-east-1.amazonaws.com'
+    assert catalog.hostname('sts', 'us-east-1') == \
+        'sts.us-east-1.amazonaws.com'
     assert catalog.global_endpoint('sts') == {
         'hostname': 'sts.amazonaws.com', 'signing_region': 'us-east-1'}
 
@@ -186,7 +189,8 @@ def test_partition_of(region, partition):
 
 
 @pytest.mark.parametrize('region', [
-    'us_east_1', 'mars-north-1', 'us-iso-east-1', 'aws-global', 'fips-us-east-1', '',
+    'us_east_1', 'mars-north-1', 'us-iso-east-1', 'aws-global',
+    'fips-us-east-1', '',
 ])
 def test_partition_of_unknown_shape_is_none(region):
     assert catalog.partition_of(region) is None
@@ -266,11 +270,13 @@ def test_data_is_read_once_by_concurrent_first_callers(monkeypatch):
 
 
 def test_catalog_never_imports_botocore_or_boto():
-    package_root = os.path.dirname(os.path.dirname(os.path.abspath(catalog.__file__)))
+    package_root = os.path.dirname(os.path.dirname(os.path.abspath(
+        catalog.__file__)))
     env = dict(os.environ)
     env['PYTHONPATH'] = os.pathsep.join(
         [package_root] + [p for p in [env.get('PYTHONPATH')] if p])
-    code = ('import sys; from mangrove import catalog; catalog.regions("ec2"); '
+    code = ('import sys; from mangrove import catalog; '
+            'catalog.regions("ec2"); '
             'print(sorted(m for m in sys.modules '
             'if m.split(".")[0] in ("boto", "botocore")))')
     output = subprocess.check_output([sys.executable, '-c', code], env=env)
@@ -283,13 +289,15 @@ def test_data_file_is_what_make_catalog_generates(tmpdir):
     if botocore.__version__ != meta['botocore_version']:
         # Another botocore has other endpoint data: only the version the
         # catalog came from can reproduce it byte for byte.
-        pytest.skip('catalog generated from botocore %s; this interpreter has %s'
-                    % (meta['botocore_version'], botocore.__version__))
+        pytest.skip('catalog generated from botocore %s; this interpreter '
+                    'has %s' % (meta['botocore_version'],
+                                botocore.__version__))
     output = str(tmpdir.join('endpoints.json'))
     subprocess.check_call([sys.executable, MAKE_CATALOG,
                            '--output', output, '--date', meta['date']])
     with open(output, 'rb') as stream:
         regenerated = stream.read()
-    assert regenerated == pkgutil.get_data('mangrove', 'data/endpoints.json'), (
+    shipped = pkgutil.get_data('mangrove', 'data/endpoints.json')
+    assert regenerated == shipped, (
         'mangrove/data/endpoints.json is stale or hand-edited; '
         'run: python tools/make_catalog.py')

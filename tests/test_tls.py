@@ -259,7 +259,8 @@ def test_ec2_presents_a_client_certificate(pki, tls):
     # The server asks for none; what matters is that boto's key_file and
     # cert_file are loaded, as ssl.wrap_socket loaded them.
     outcome = connect('ec2', tls, pki['ca'],
-                      client={'key_file': pki['key'], 'cert_file': pki['cert']})
+                      client={'key_file': pki['key'],
+                              'cert_file': pki['cert']})
     assert outcome == {'ok': True, 'value': ['default', 'mangrove-tls']}
 
 

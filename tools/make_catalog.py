@@ -77,7 +77,8 @@ def _check_scope(prefix, region, endpoint):
     # The catalog records host names only; a regional endpoint signed for
     # another region or service name would need more than that.
     scope = endpoint.get('credentialScope', {})
-    if scope.get('region', region) != region or scope.get('service', prefix) != prefix:
+    if scope.get('region', region) != region or \
+            scope.get('service', prefix) != prefix:
         raise SystemExit('%s %s is signed for %r; the catalog cannot say so'
                          % (prefix, region, scope))
 
@@ -165,7 +166,8 @@ def main(argv=None):
                         help='generation date to record, YYYY-MM-DD '
                              '(default: today, UTC)')
     args = parser.parse_args(argv)
-    date = args.date or datetime.datetime.now(datetime.timezone.utc).date().isoformat()
+    date = args.date or \
+        datetime.datetime.now(datetime.timezone.utc).date().isoformat()
     endpoint_data = botocore.loaders.create_loader().load_data('endpoints')
     catalog = build_catalog(endpoint_data, botocore.__version__, date)
     missing = sorted(set(ENDPOINT_PREFIXES) - set(catalog['services']))
