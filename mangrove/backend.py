@@ -25,7 +25,7 @@ from six.moves.urllib.parse import urlsplit
 
 from mangrove import boto_repairs, catalog
 from mangrove._interpreters import keyword_names
-from mangrove.exceptions import UnknownRegionError
+from mangrove.exceptions import InvalidArgumentError, UnknownRegionError
 from mangrove.fork import ForkSafeLock
 from mangrove.regions import region_key, unknown_region
 
@@ -37,8 +37,18 @@ log = logging.getLogger(__name__)
 # is left out for the classes that cannot use it instead of failing.
 _TRANSPORT_KEYWORDS = frozenset([
     'is_secure', 'port', 'proxy', 'proxy_port', 'proxy_user', 'proxy_pass',
-    'https_connection_factory', 'validate_certs', 'path', 'debug',
-    'security_token', 'profile_name'])
+    'https_connection_factory', 'validate_certs', 'path', 'debug'])
+
+
+# Credential keywords and the other names boto's connection classes give
+# them: SWF's Layer1 calls the session token ``session_token``. A credential
+# is never left out: a pool that was given one and cannot pass it fails.
+_CREDENTIAL_KEYWORDS = (
+    ('aws_access_key_id', ()),
+    ('aws_secret_access_key', ()),
+    ('security_token', ('session_token',)),
+    ('profile_name', ()),
+)
 
 
 # Services AWS only ever served with Signature Version 2: SigV4 would break
@@ -46,10 +56,35 @@ _TRANSPORT_KEYWORDS = frozenset([
 _SIGV2_ONLY = frozenset(['sdb'])
 
 
-def _accepted_keywords(connection_cls):
+def accepted_keywords(connection_cls):
     """The keyword names a connection class's constructor takes, or None
     when it takes any (``**kwargs``)."""
     return keyword_names(connection_cls.__init__)
+
+
+def credential_keywords(spec, connection_cls, kwargs):
+    """``kwargs`` with each credential keyword under the name
+    ``connection_cls`` takes it by (``security_token`` becomes SWF's
+    ``session_token``).
+
+    :raises InvalidArgumentError: the class takes a credential by no name;
+        the message names the service and the keyword, never the value.
+    """
+    accepted = accepted_keywords(connection_cls) if connection_cls else None
+    if accepted is None:
+        return kwargs
+    renamed = dict(kwargs)
+    for name, aliases in _CREDENTIAL_KEYWORDS:
+        if name not in kwargs or name in accepted:
+            continue
+        alias = next((a for a in aliases if a in accepted), None)
+        if alias is None:
+            raise InvalidArgumentError(
+                'service %r (%s) takes no %r keyword, so that credential '
+                'cannot be passed to it' % (spec.name,
+                                            connection_cls.__name__, name))
+        renamed[alias] = renamed.pop(name)
+    return renamed
 
 
 class BotoBackend(object):
@@ -88,23 +123,57 @@ class BotoBackend(object):
         return regions
 
     def regions(self, spec, partition=None):
-        """Every region name ``spec`` can be connected to: the region
-        catalog's, then those only boto knows, narrowed to ``partition``.
+        """Every region name ``spec`` can be connected to in ``partition``:
+        the region catalog's, then those only boto knows.
 
-        :param partition: ``'aws'``, ``'aws-cn'``, ``'aws-us-gov'`` or None
-            for all of them.
+        A global service (IAM, Route 53, Support: one endpoint per
+        partition) has one name per partition instead, its endpoint's
+        (``'aws-global'``, ``'aws-cn-global'``, ``'aws-us-gov-global'``), so
+        that a pool of it holds one connection per endpoint and a fan-out
+        calls each endpoint once.
+
+        :param partition: ``'aws'``, ``'aws-cn'``, ``'aws-us-gov'``,
+            ``'all'`` for every partition, or None for
+            :data:`~mangrove.catalog.DEFAULT_PARTITION`.
         :rtype: list of str
         """
-        names = catalog.regions(spec.endpoint_prefix, partition)
+        if partition is None:
+            partition = catalog.DEFAULT_PARTITION
+        prefix = spec.endpoint_prefix
+        names = []
+        for name in catalog.PARTITIONS if partition == catalog.ALL_PARTITIONS \
+                else (partition,):
+            endpoints = catalog.global_endpoints(prefix, name)
+            if endpoints:
+                names.extend(e['name'] for e in endpoints)
+            else:
+                names.extend(catalog.regions(prefix, name))
         known = set(names)
-        extra = sorted(name for name in self.boto_regions(spec)
-                       if name not in known)
-        for name in extra:
-            # boto's 'universal' endpoints (IAM, Route 53) are commercial.
-            owner = catalog.partition_of(name) or 'aws'
-            if partition is None or owner == partition:
+        for name in sorted(self.boto_regions(spec)):
+            if name in known or \
+                    catalog.global_endpoint_for(prefix, name) is not None:
+                continue
+            # A region the catalog lacks (a retired service's).
+            owner = catalog.partition_of(name) or catalog.DEFAULT_PARTITION
+            if partition in (catalog.ALL_PARTITIONS, owner):
                 names.append(name)
         return names
+
+    def canonical_region(self, spec, region_name):
+        """The name a pool keeps a region of ``spec`` under.
+
+        The name itself, except for a global service, whose endpoints are
+        also reached by their partition's name, boto 2's ``'universal'`` and
+        any region of their partition: ``'us-east-1'`` and ``'universal'``
+        are ``'aws-global'`` for IAM.
+
+        :param region_name: the AWS form (``'us-east-1'``).
+        :type region_name: str
+        :rtype: str
+        """
+        endpoint = catalog.global_endpoint_for(spec.endpoint_prefix,
+                                               region_name)
+        return region_name if endpoint is None else endpoint['name']
 
     def connect(self, spec, region_name, kwargs, endpoint_url=None):
         """Open a boto connection to one region of ``spec``.
@@ -131,9 +200,17 @@ class BotoBackend(object):
             region for this service (never raised with ``endpoint_url``).
         """
         module = self.load(spec)
+        kwargs = credential_keywords(spec, self.connection_class(spec),
+                                     kwargs)
+        region_name = self.canonical_region(spec, region_name)
+        endpoint = catalog.global_endpoint_for(spec.endpoint_prefix,
+                                               region_name)
         if endpoint_url is not None:
             conn = self._connect_endpoint_url(spec, region_name, kwargs,
                                               endpoint_url)
+        elif endpoint is not None:
+            conn = self._connect_global(spec, endpoint,
+                                        self._keywords_for(spec, kwargs))
         elif region_name in self.boto_regions(spec):
             kwargs = self._keywords_for(spec, kwargs)
             if 'host' in kwargs or 'region' in kwargs:
@@ -167,17 +244,32 @@ class BotoBackend(object):
         return type(template)(name=region_name, endpoint=host,
                               connection_cls=template.connection_cls)
 
-    def _connect_catalog_region(self, spec, region_name, kwargs):
+    def _connect_catalog_region(self, spec, region_name, kwargs,
+                                host=None, signing_region=None):
         """Connect a region boto 2.49 does not know, at the catalog's host,
-        signed with SigV4 for that region."""
-        host = catalog.hostname(spec.endpoint_prefix, region_name)
+        signed with SigV4 for that region (or ``host``, signed for
+        ``signing_region``)."""
+        host = host or catalog.hostname(spec.endpoint_prefix, region_name)
         info = self._region_info(spec, region_name, host)
         if host is None or info is None:
             return None
         conn = info.connect(**kwargs)
         if conn is not None:
-            _sign_v4(spec, conn, region_name)
+            _sign_v4(spec, conn, signing_region or region_name)
         return conn
+
+    def _connect_global(self, spec, endpoint, kwargs):
+        """Connect a global service's endpoint in one partition: as boto
+        does when boto lists that host (IAM and Route 53's ``'universal'``),
+        else at the catalog's host, signed for the endpoint's region."""
+        regions = self.boto_regions(spec)
+        for name in (catalog.BOTO_UNIVERSAL, endpoint['signing_region']):
+            info = regions.get(name)
+            if info is not None and info.endpoint == endpoint['hostname']:
+                return info.connect(**kwargs)
+        return self._connect_catalog_region(
+            spec, endpoint['name'], kwargs, host=endpoint['hostname'],
+            signing_region=endpoint['signing_region'])
 
     def _connect_endpoint_url(self, spec, region_name, kwargs, endpoint_url):
         """Connect one region at a user's URL (an S3-compatible store, a
@@ -236,16 +328,24 @@ class BotoBackend(object):
             _sign_v4(spec, conn, _signing_region(spec, region_name))
         return conn
 
+    def connection_class(self, spec):
+        """The boto connection class of ``spec``, or None when boto lists
+        no region for it.
+
+        :rtype: type or None
+        """
+        info = next(iter(self.boto_regions(spec).values()), None)
+        return getattr(info, 'connection_cls', None)
+
     def _keywords_for(self, spec, kwargs):
         if not kwargs:
             return kwargs
-        info = next(iter(self.boto_regions(spec).values()), None)
-        cls = getattr(info, 'connection_cls', None)
+        cls = self.connection_class(spec)
         if cls is None:
             return kwargs
         accepted = self._keywords.get(cls)
         if accepted is None:
-            accepted = _accepted_keywords(cls) or False
+            accepted = accepted_keywords(cls) or False
             self._keywords[cls] = accepted
         if accepted is False:
             return kwargs
@@ -270,14 +370,15 @@ def _transport_of(conn):
 def _signing_region(spec, region_name):
     """The region a request for ``region_name`` is signed for.
 
-    A real region signs for itself; a boto pseudo-region such as
-    ``'universal'`` (IAM, Route 53) for the region of the service's global
-    endpoint.
+    A real region signs for itself; a global service's endpoint
+    (``'aws-global'``) for the region AWS signs it for (``'us-east-1'``).
     """
+    endpoint = catalog.global_endpoint_for(spec.endpoint_prefix, region_name)
+    if endpoint is not None:
+        return endpoint['signing_region']
     if catalog.partition_of(region_name) is not None:
         return region_name
-    endpoint = catalog.global_endpoint(spec.endpoint_prefix, 'aws')
-    return endpoint['signing_region'] if endpoint else 'us-east-1'
+    return 'us-east-1'
 
 
 def _fixed_capability(capability):

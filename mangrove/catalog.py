@@ -28,6 +28,27 @@ from mangrove.fork import ForkSafeLock
 #: them.
 PARTITIONS = ('aws', 'aws-cn', 'aws-us-gov')
 
+#: The partition "every region" means unless a pool says otherwise: one set
+#: of credentials belongs to one partition, and the commercial one is where
+#: nearly every account lives.
+DEFAULT_PARTITION = 'aws'
+
+#: The word for every partition at once (``partition='all'``).
+ALL_PARTITIONS = 'all'
+
+#: boto 2's name for the commercial partition's endpoint of IAM and Route 53.
+BOTO_UNIVERSAL = 'universal'
+
+# The commercial regions that were open before AWS made new regions opt-in
+# (March 2019): enabled for every account. Every other commercial region,
+# including any opened after this catalog was generated, must be enabled by
+# the account first. The list is closed: no region will join it.
+_ENABLED_BY_DEFAULT = frozenset([
+    'ap-northeast-1', 'ap-northeast-2', 'ap-northeast-3', 'ap-south-1',
+    'ap-southeast-1', 'ap-southeast-2', 'ca-central-1', 'eu-central-1',
+    'eu-north-1', 'eu-west-1', 'eu-west-2', 'eu-west-3', 'sa-east-1',
+    'us-east-1', 'us-east-2', 'us-west-1', 'us-west-2'])
+
 # Fork-safe: a child forked while another thread parses the catalog must
 # not inherit the lock held.
 _lock = ForkSafeLock()
@@ -54,12 +75,13 @@ def _load():
 
 
 def _partitions(partition):
-    if partition is None:
+    if partition is None or partition == ALL_PARTITIONS:
         return PARTITIONS
     if partition not in PARTITIONS:
         raise InvalidArgumentError(
-            'unknown partition %r; valid partitions are %s (or None for all)'
-            % (partition, ', '.join(repr(p) for p in PARTITIONS)))
+            'unknown partition %r; valid partitions are %s (or %r for all)'
+            % (partition, ', '.join(repr(p) for p in PARTITIONS),
+               ALL_PARTITIONS))
     return (partition,)
 
 
@@ -73,7 +95,7 @@ def regions(endpoint_prefix, partition=None):
     :param endpoint_prefix: the service's endpoint prefix, e.g. ``'ec2'``.
     :type endpoint_prefix: str
     :param partition: ``'aws'``, ``'aws-cn'`` or ``'aws-us-gov'``; ``None``
-        for all three.
+        or ``'all'`` for all three.
     :type partition: str or None
     :returns: region names, sorted within each partition, partitions in the
         order of :data:`PARTITIONS`; ``[]`` for a prefix the catalog lacks.
@@ -125,13 +147,89 @@ def global_endpoint(endpoint_prefix, partition='aws'):
     :raises InvalidArgumentError: ``partition`` is not one of
         :data:`PARTITIONS`.
     """
-    if partition is None:
+    if partition is None or partition == ALL_PARTITIONS:
         raise InvalidArgumentError(
-            'global_endpoint() needs one partition of %s, not None'
-            % ', '.join(repr(p) for p in PARTITIONS))
+            'global_endpoint() needs one partition of %s, not %r'
+            % (', '.join(repr(p) for p in PARTITIONS), partition))
     _partitions(partition)
     endpoint = _load()['global'].get(endpoint_prefix, {}).get(partition)
-    return dict(endpoint) if endpoint is not None else None
+    if endpoint is None:
+        return None
+    return {'hostname': endpoint['hostname'],
+            'signing_region': endpoint['signing_region']}
+
+
+def global_endpoints(endpoint_prefix, partition=None):
+    """The endpoints of a *global service*: one per partition in which the
+    service has no regional endpoint at all (IAM, Route 53, Support).
+
+    S3 and STS have a partition-wide endpoint too, but regional ones beside
+    it, so they are not global services.
+
+    :param endpoint_prefix: the service's endpoint prefix, e.g. ``'iam'``.
+    :type endpoint_prefix: str
+    :param partition: one partition, or ``None``/``'all'`` for all three.
+    :type partition: str or None
+    :returns: one dict per partition, in the order of :data:`PARTITIONS`,
+        with ``'name'`` (botocore's endpoint name, ``'aws-global'``),
+        ``'partition'``, ``'hostname'`` and ``'signing_region'``; ``[]`` for
+        a service with regional endpoints.
+    :rtype: list of dict
+    :raises InvalidArgumentError: ``partition`` is not a partition.
+    """
+    found = []
+    endpoints = _load()['global'].get(endpoint_prefix, {})
+    for name in _partitions(partition):
+        endpoint = endpoints.get(name)
+        if endpoint is not None and not endpoint['regional']:
+            found.append({'name': endpoint['name'], 'partition': name,
+                          'hostname': endpoint['hostname'],
+                          'signing_region': endpoint['signing_region']})
+    return found
+
+
+def global_endpoint_for(endpoint_prefix, name):
+    """The global-service endpoint that a name stands for, if any.
+
+    Users reach a global service's endpoint by many names, and each means
+    the endpoint of one partition: its own name (``'aws-global'``), the
+    partition's (``'aws-cn'``), boto 2's ``'universal'`` (commercial), and
+    any region of the partition (``'us-east-1'``, ``'eu-west-1'``: boto 2
+    connects those to ``iam.amazonaws.com`` too).
+
+    :param endpoint_prefix: the service's endpoint prefix, e.g. ``'iam'``.
+    :type endpoint_prefix: str
+    :param name: a name in AWS form (dashes).
+    :type name: str
+    :returns: the endpoint as :func:`global_endpoints` gives it, or None if
+        the service is not global in the partition of ``name`` (or ``name``
+        belongs to none).
+    :rtype: dict or None
+    """
+    endpoints = global_endpoints(endpoint_prefix)
+    for endpoint in endpoints:
+        if name in (endpoint['name'], endpoint['partition']):
+            return endpoint
+    partition = 'aws' if name == BOTO_UNIVERSAL else partition_of(name)
+    for endpoint in endpoints:
+        if endpoint['partition'] == partition:
+            return endpoint
+    return None
+
+
+def needs_opt_in(region_name):
+    """Whether an account must enable a region before using it.
+
+    Every commercial region opened since March 2019 (``af-south-1``,
+    ``ap-east-1``, ``me-south-1``, ...) is disabled until the account
+    enables it; China and GovCloud regions never are.
+
+    :param region_name: a region name, e.g. ``'af-south-1'``.
+    :type region_name: str
+    :rtype: bool
+    """
+    return (partition_of(region_name) == 'aws'
+            and region_name not in _ENABLED_BY_DEFAULT)
 
 
 def partition_of(region_name):

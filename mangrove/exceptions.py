@@ -147,6 +147,11 @@ class UnpicklableError(MangroveError):
         self.text = text
 
 
+class RegionNotEnabledError(MangroveError):
+    """A region the credentials' account has not enabled (an opt-in region);
+    ``.error`` is AWS's answer as boto raised it."""
+
+
 class FanOutError(MangroveError):
     """One or more regions of a fan-out failed; ``.results`` holds them all.
 

@@ -30,8 +30,11 @@ What goes into the catalog, for the partitions ``aws``, ``aws-cn`` and
   Support) is listed under the region its requests are signed for, so that a
   pool holds one connection per partition for it.
 - ``global``: per endpoint prefix and partition, the partition-wide endpoint
-  botocore names (``{"hostname": ..., "signing_region": ...}``), e.g.
-  ``iam.amazonaws.com`` signed for ``us-east-1``.
+  botocore names (``{"hostname": ..., "name": ..., "regional": ...,
+  "signing_region": ...}``), e.g. ``iam.amazonaws.com``, named
+  ``aws-global`` and signed for ``us-east-1``; ``regional`` says whether the
+  service also has regional endpoints in that partition (S3, STS) or only
+  this one (IAM, Route 53, Support: a *global service* there).
 """
 
 import argparse
@@ -129,6 +132,8 @@ def build_catalog(endpoint_data, botocore_version, date):
                 signing_region = endpoint['credentialScope']['region']
                 global_endpoints.setdefault(prefix, {})[partition_name] = {
                     'hostname': endpoint['hostname'],
+                    'name': service['partitionEndpoint'],
+                    'regional': bool(hosts),
                     'signing_region': signing_region,
                 }
                 if not hosts:

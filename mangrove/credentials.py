@@ -1,0 +1,324 @@
+# -*- coding: utf-8 -*-
+"""
+Live credentials: new keys for a pool's connections, in place.
+
+boto fixes a connection's keys when it is built. Temporary credentials
+expire, so a long-lived pool must take new ones without being rebuilt, and
+every connection must see them, including those behind region proxies that
+callers already hold. A pool shares one :class:`CredentialHolder` between
+its connections; :func:`install` makes a connection sign each request with
+the holder's current credentials. The holder is given new ones
+(:meth:`CredentialHolder.set`), or asks a callable source when they are
+about to expire.
+
+A request is always signed with one consistent set (key, secret and token
+of the same generation), whatever other threads change meanwhile. Secrets
+never appear in a repr, a message or a log line.
+"""
+from __future__ import absolute_import
+
+import calendar
+import collections
+import copy
+import datetime
+import logging
+import numbers
+import threading
+import time
+
+import six
+
+try:
+    from collections.abc import Mapping
+except ImportError:  # Python 2.7
+    from collections import Mapping
+
+from mangrove.exceptions import InvalidArgumentError, InvalidArgumentTypeError
+from mangrove.fork import ForkSafeLock
+
+log = logging.getLogger(__name__)
+
+#: Seconds before expiry at which a source is asked for new credentials;
+#: boto refreshes instance-role credentials with the same margin.
+REFRESH_MARGIN = 300
+
+_ISO_FORMATS = ('%Y-%m-%dT%H:%M:%SZ', '%Y-%m-%dT%H:%M:%S.%fZ')
+
+
+class Credentials(collections.namedtuple(
+        'Credentials',
+        ['access_key', 'secret_key', 'token', 'expiry'])):
+    """One set of AWS credentials.
+
+    :ivar access_key: the access key id (shown in reprs: it is no secret).
+    :ivar secret_key: the secret access key (never shown).
+    :ivar token: the session token of temporary credentials, or None (never
+        shown).
+    :ivar expiry: when they expire, in seconds since the epoch, or None.
+    """
+
+    __slots__ = ()
+
+    def __repr__(self):
+        parts = ['access_key=%r' % (self.access_key,), 'secret_key=***']
+        if self.token is not None:
+            parts.append('token=***')
+        if self.expiry is not None:
+            parts.append('expiry=%s' % time.strftime(
+                '%Y-%m-%dT%H:%M:%SZ', time.gmtime(self.expiry)))
+        return 'Credentials(%s)' % ', '.join(parts)
+
+    __str__ = __repr__
+
+
+def _epoch(value):
+    """An expiry of any usual form -> seconds since the epoch, or None."""
+    if value is None:
+        return None
+    if isinstance(value, numbers.Real) and not isinstance(value, bool):
+        return float(value)
+    if isinstance(value, datetime.datetime):
+        if value.utcoffset() is not None:
+            value = value.replace(tzinfo=None) - value.utcoffset()
+        return calendar.timegm(value.timetuple()) + value.microsecond / 1e6
+    if isinstance(value, six.string_types):
+        for fmt in _ISO_FORMATS:
+            try:
+                return _epoch(datetime.datetime.strptime(value, fmt))
+            except ValueError:
+                pass
+    raise InvalidArgumentError(
+        'expiry must be a datetime (UTC), seconds since the epoch or an '
+        "ISO 8601 UTC string such as '2026-01-01T12:00:00Z', not %r"
+        % (value,))
+
+
+def _check_text(name, value, required):
+    # The value itself never goes into a message: it may be a secret.
+    if value is None and not required:
+        return
+    if not isinstance(value, six.string_types) or not value:
+        raise InvalidArgumentTypeError(
+            '%s must be a non-empty string%s, not %s'
+            % (name, '' if required else ' or None', type(value).__name__))
+
+
+def make_credentials(aws_access_key_id, aws_secret_access_key,
+                     security_token=None, expiry=None):
+    """Checked :class:`Credentials` from boto's keyword names.
+
+    :raises InvalidArgumentTypeError: a key is missing or not a string.
+    :raises InvalidArgumentError: ``expiry`` cannot be read.
+    """
+    _check_text('aws_access_key_id', aws_access_key_id, True)
+    _check_text('aws_secret_access_key', aws_secret_access_key, True)
+    _check_text('security_token', security_token, False)
+    return Credentials(str(aws_access_key_id), str(aws_secret_access_key),
+                       None if security_token is None else str(security_token),
+                       _epoch(expiry))
+
+
+def from_source_value(value):
+    """Read what a credential source returned.
+
+    Accepted: :class:`Credentials`; a mapping with ``aws_access_key_id``,
+    ``aws_secret_access_key`` and optionally ``security_token`` and
+    ``expiry``; or an object with ``access_key``, ``secret_key`` and
+    optionally ``session_token`` and ``expiration``, such as the
+    ``credentials`` of boto's STS ``assume_role()``.
+
+    :rtype: Credentials
+    :raises InvalidArgumentTypeError: it is none of these.
+    """
+    if isinstance(value, Credentials):
+        return value
+    if isinstance(value, Mapping):
+        unknown = set(value) - set(['aws_access_key_id',
+                                    'aws_secret_access_key',
+                                    'security_token', 'expiry'])
+        if unknown:
+            raise InvalidArgumentError(
+                'a credential source returned unknown keys %s; valid keys: '
+                'aws_access_key_id, aws_secret_access_key, security_token, '
+                'expiry' % ', '.join(sorted(repr(k) for k in unknown)))
+        return make_credentials(value.get('aws_access_key_id'),
+                                value.get('aws_secret_access_key'),
+                                value.get('security_token'),
+                                value.get('expiry'))
+    if hasattr(value, 'access_key') and hasattr(value, 'secret_key'):
+        return make_credentials(value.access_key, value.secret_key,
+                                getattr(value, 'session_token', None),
+                                getattr(value, 'expiration', None))
+    raise InvalidArgumentTypeError(
+        'a credential source must return Credentials, a dict with '
+        'aws_access_key_id and aws_secret_access_key, or boto STS '
+        'credentials, not %s' % type(value).__name__)
+
+
+class CredentialHolder(object):
+    """The credentials every connection of a pool signs with.
+
+    :param label: how log lines name the pool.
+    :param credentials: the first :class:`Credentials`, or None.
+    :param source: a callable with no arguments returning credentials (see
+        :func:`from_source_value`), called now if ``credentials`` is None,
+        and again whenever the current ones are less than ``margin``
+        seconds from their expiry.
+    :param margin: seconds before expiry at which ``source`` is called.
+    """
+
+    def __init__(self, label, credentials=None, source=None,
+                 margin=REFRESH_MARGIN):
+        self._label = label
+        self._margin = margin
+        self._lock = ForkSafeLock()
+        self._refreshing = threading.Lock()
+        self._state = (0, None)
+        self._source = None
+        self.set(credentials, source)
+
+    def set(self, credentials=None, source=None):
+        """Replace the credentials (and the source, if given).
+
+        :param credentials: new :class:`Credentials`, or None to ask
+            ``source`` now.
+        :param source: a credential source, or None to keep none.
+        :raises InvalidArgumentTypeError: ``source`` is not callable, or
+            neither argument is given.
+        """
+        if source is not None and not callable(source):
+            raise InvalidArgumentTypeError(
+                'credential_source must be a callable returning credentials, '
+                'not %s %r' % (type(source).__name__, source))
+        if credentials is None and source is None:
+            raise InvalidArgumentTypeError(
+                'give credentials (aws_access_key_id and '
+                'aws_secret_access_key) or a credential_source')
+        if credentials is None:
+            credentials = from_source_value(source())
+        with self._lock:
+            self._source = source
+            self._state = (self._state[0] + 1, credentials)
+        log.info('%s: new credentials (access key %s)', self._label,
+                 credentials.access_key)
+
+    @property
+    def source(self):
+        """The credential source, or None."""
+        return self._source
+
+    def current(self):
+        """``(generation, credentials)``, asking the source first when the
+        credentials are about to expire.
+
+        Only one thread asks the source; the others keep signing with the
+        current credentials until it has answered, or wait for it once the
+        credentials have expired. A source that fails while the current
+        credentials are still valid is logged and asked again later.
+        """
+        state = self._state
+        expiry = state[1].expiry
+        source = self._source
+        if source is None or expiry is None or \
+                time.time() < expiry - self._margin:
+            return state
+        expired = time.time() >= expiry
+        if not self._refreshing.acquire(expired):
+            return state
+        try:
+            if self._state[0] != state[0]:
+                return self._state
+            try:
+                fresh = from_source_value(source())
+            except Exception:
+                if time.time() >= expiry:
+                    raise
+                log.warning('%s: the credential source failed; the current '
+                            'credentials stay in use until they expire',
+                            self._label, exc_info=True)
+                return state
+            with self._lock:
+                self._state = (self._state[0] + 1, fresh)
+            log.info('%s: credentials refreshed (access key %s)',
+                     self._label, fresh.access_key)
+            return self._state
+        finally:
+            self._refreshing.release()
+
+    def __repr__(self):
+        return '<CredentialHolder %s: %r%s>' % (
+            self._label, self._state[1],
+            ', with a source' if self._source is not None else '')
+
+
+class _Signer(object):
+    """Stands for a boto connection's auth handler: before each request it
+    brings the handler up to date with the holder's credentials.
+
+    boto keeps a connection's keys in its ``provider`` and, for the HMAC
+    handlers, a key derived from the secret in the handler itself. Neither
+    is changed in place, where a request being signed on another thread
+    could mix two generations: a fresh provider and handler are made, and
+    swapped in by one assignment each.
+    """
+
+    def __init__(self, transport, handler, holder):
+        set_ = object.__setattr__
+        set_(self, '_transport', transport)
+        set_(self, '_holder', holder)
+        set_(self, '_current', (None, handler))
+
+    def refresh(self):
+        """The handler for the holder's current credentials."""
+        generation, credentials = self._holder.current()
+        seen, handler = self._current
+        if seen == generation:
+            return handler
+        transport = self._transport
+        provider = copy.copy(transport.provider)
+        # boto's own refresh from the instance metadata must not undo ours.
+        provider._credential_expiry_time = None
+        provider.access_key = credentials.access_key
+        provider.secret_key = credentials.secret_key
+        provider.security_token = credentials.token
+        fresh = copy.copy(handler)
+        if hasattr(fresh, 'update_provider'):
+            fresh.update_provider(provider)
+        else:
+            fresh._provider = provider
+        transport.provider = provider
+        object.__setattr__(self, '_current', (generation, fresh))
+        return fresh
+
+    def add_auth(self, http_request, **kwargs):
+        handler = self.refresh()
+        if handler._provider.security_token is None:
+            # A retry reuses the headers of the attempt before.
+            http_request.headers.pop(
+                handler._provider.security_token_header, None)
+        return handler.add_auth(http_request, **kwargs)
+
+    def __getattr__(self, name):
+        # Pre-signed URLs and policies sign outside add_auth.
+        return getattr(self.refresh(), name)
+
+    def __setattr__(self, name, value):
+        setattr(self._current[1], name, value)
+
+
+def install(transport, holder):
+    """Make ``transport`` (a boto ``AWSAuthConnection``) sign with the
+    holder's credentials from now on; do it at once, so that what boto
+    reads outside a request (``aws_access_key_id``, pre-signed URLs) agrees.
+
+    An anonymous connection, which signs nothing, is left as it is.
+    """
+    handler = transport._auth_handler
+    if getattr(transport, 'anon', False):
+        return
+    if isinstance(handler, _Signer):
+        object.__setattr__(handler, '_holder', holder)
+    else:
+        handler = _Signer(transport, handler, holder)
+        transport._auth_handler = handler
+    handler.refresh()
