@@ -43,7 +43,26 @@ def _error_body(code, message):
             u'</Response>' % (code, message)).encode('utf-8')
 
 
-_FAULTS = (None, '', '503', 'reset', 'stall')
+def _not_enabled(host, content_type):
+    """AWS's answer to a request for a region the account has not enabled,
+    in the words of the request's protocol: ``(status, headers, body)``."""
+    if 'json' in (content_type or ''):
+        return 400, [('Content-Type', 'application/x-amz-json-1.1')], (
+            b'{"__type": "UnrecognizedClientException", "message": '
+            b'"The security token included in the request is invalid."}')
+    if (host or '').startswith('ec2.'):
+        return 401, [('Content-Type', 'text/xml')], _error_body(
+            'AuthFailure',
+            'AWS was not able to validate the provided access credentials')
+    return 403, [('Content-Type', 'text/xml')], (
+        u'<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">'
+        u'<Error><Type>Sender</Type><Code>InvalidClientTokenId</Code>'
+        u'<Message>The security token included in the request is invalid.'
+        u'</Message></Error><RequestId>mangrove-testbed</RequestId>'
+        u'</ErrorResponse>').encode('utf-8')
+
+
+_FAULTS = (None, '', '503', 'reset', 'stall', 'not-enabled')
 
 _HOP_BY_HOP = ('connection', 'keep-alive', 'transfer-encoding',
                'proxy-connection')
@@ -119,6 +138,7 @@ class _ProxyHandler(BaseHTTPServer.BaseHTTPRequestHandler):
             'method': self.command,
             'path': self.path,
             'authorization': authorization,
+            'security_token': self.headers.get('X-Amz-Security-Token'),
             'region': region,
             'scope': credential_scope(authorization),
             'latency': behaviour[0],
@@ -135,6 +155,10 @@ class _ProxyHandler(BaseHTTPServer.BaseHTTPRequestHandler):
             self._answer(503, [('Content-Type', 'text/xml')],
                          _error_body('ServiceUnavailable',
                                      'injected by the mangrove test bed'))
+            return
+        if fault == 'not-enabled':
+            self._answer(*_not_enabled(host,
+                                       self.headers.get('Content-Type')))
             return
         if fault == 'stall':
             outcome = proxy._hold(self.server)
@@ -281,9 +305,13 @@ class LoopbackProxy(object):
     :param latency: region -> seconds to sleep before forwarding.
     :type latency: dict or None
     :param faults: region -> ``'503'`` (answer 503 ServiceUnavailable),
-        ``'reset'`` (close the connection without answering) or ``'stall'``
+        ``'reset'`` (close the connection without answering), ``'stall'``
         (hold the request until :meth:`release` or :meth:`stop`, at most
-        ``max_stall`` seconds, after which it is answered 504).
+        ``max_stall`` seconds, after which it is answered 504) or
+        ``'not-enabled'`` (answer as AWS does for a region the account has
+        not enabled: EC2 ``401 AuthFailure``, JSON services ``400
+        UnrecognizedClientException``, other services ``403
+        InvalidClientTokenId``).
     :type faults: dict or None
     :param port: the port to listen on; a free one when None.
     :type port: int or None
@@ -295,7 +323,8 @@ class LoopbackProxy(object):
     Attributes: ``port``, ``upstream_port``, ``latency``, ``faults`` (both
     may be changed while the proxy runs) and ``records``, a list with one
     dict per request received: ``host``, ``method``, ``path``,
-    ``authorization``, ``region``, ``scope`` (see :func:`credential_scope`),
+    ``authorization``, ``security_token`` (the ``X-Amz-Security-Token``
+    header), ``region``, ``scope`` (see :func:`credential_scope`),
     and the ``latency`` and ``fault`` that were applied.
     """
 
