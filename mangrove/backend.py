@@ -175,6 +175,17 @@ class BotoBackend(object):
                                                region_name)
         return region_name if endpoint is None else endpoint['name']
 
+    def aliases(self, spec):
+        """The other names of a global service's endpoints (boto's
+        ``'universal'``, the partitions'), for did-you-mean suggestions.
+
+        :rtype: list of str
+        """
+        endpoints = catalog.global_endpoints(spec.endpoint_prefix, 'all')
+        if not endpoints:
+            return []
+        return [catalog.BOTO_UNIVERSAL] + [e['partition'] for e in endpoints]
+
     def connect(self, spec, region_name, kwargs, endpoint_url=None):
         """Open a boto connection to one region of ``spec``.
 

@@ -23,10 +23,11 @@ import sys
 import six
 from six.moves.urllib.parse import urlsplit
 
-from mangrove.catalog import PARTITIONS
+from mangrove.catalog import ALL_PARTITIONS, PARTITIONS
 from mangrove.exceptions import (
     InvalidArgumentError, InvalidDeclarationError, MangroveError, not_one_of,
     rephrase, wrong_type, wrong_value)
+from mangrove.optin import ENABLED
 from mangrove.regions import ALL, region_key, region_keys
 
 #: The keys a service's options may have.
@@ -91,9 +92,13 @@ def _owner_name(owner):
 
 
 def parse_regions(value, what='regions'):
-    """``None`` or ``'*'`` -> None (every region); a list -> region keys."""
+    """``None`` or ``'*'`` -> None (every region); ``'enabled'`` -> itself
+    (the regions enabled for the pool's credentials); a list -> region
+    keys."""
     if value is None or value == ALL:
         return None
+    if value == ENABLED:
+        return ENABLED
     return region_keys(value, what)
 
 
@@ -103,16 +108,17 @@ def parse_default(value):
 
 
 def parse_partition(value):
-    """A partition name, checked, or None."""
+    """A partition name or ``'all'``, checked, or None."""
     if value is None:
         return value
     if not isinstance(value, six.string_types):
-        raise wrong_type('partition', 'one of %s or None' % ', '.join(
-            repr(p) for p in PARTITIONS), value)
-    if value in PARTITIONS:
+        raise wrong_type('partition', 'one of %s, %r or None' % (', '.join(
+            repr(p) for p in PARTITIONS), ALL_PARTITIONS), value)
+    if value in PARTITIONS or value == ALL_PARTITIONS:
         return value
     raise not_one_of(InvalidArgumentError, 'unknown partition %r' % (value,),
-                     value, PARTITIONS, 'valid partitions')
+                     value, PARTITIONS + (ALL_PARTITIONS,),
+                     'valid partitions')
 
 
 # The port of a URL's netloc, if it names one: what follows the last ':'

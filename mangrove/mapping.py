@@ -206,7 +206,7 @@ class RegionIndex(object):
         if proxy is not None:
             return proxy
         key = region_key(name)
-        proxy = entries.get(key)
+        proxy = entries.get(key) or entries.get(self._pool._canonical_key(key))
         if proxy is None:
             raise unknown_region(
                 RegionNotInPoolError,

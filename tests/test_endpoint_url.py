@@ -248,7 +248,7 @@ def test_simpledb_keeps_signature_version_2_at_an_endpoint_url():
 def test_endpoint_url_without_regions_means_every_catalog_region(moto_server):
     pool = services.SqsPool(endpoint_url=moto_server.url, **KEYS)
     assert list(pool.regions) == [
-        k.replace('-', '_') for k in catalog.regions('sqs')]
+        k.replace('-', '_') for k in catalog.regions('sqs', 'aws')]
     narrowed = services.SqsPool(endpoint_url=moto_server.url,
                                 partition='aws-cn', **KEYS)
     assert list(narrowed.regions) == ['cn_north_1', 'cn_northwest_1']

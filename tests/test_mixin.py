@@ -65,7 +65,8 @@ def test_declared_regions_and_defaults():
     assert pool.s3.default_region == 'eu-west-1'
     # {} is every region and no default.
     for info in boto.sqs.regions():
-        assert info.name in pool.sqs.regions
+        if not info.name.startswith(('cn-', 'us-gov-')):
+            assert info.name in pool.sqs.regions
     assert pool.sqs.default_region is None
     from mangrove.exceptions import NoDefaultRegionError
     with pytest.raises(NoDefaultRegionError):

@@ -23,8 +23,17 @@ def keys(names):
     return [name.replace('-', '_') for name in names]
 
 
-def test_ec2_pool_holds_all_34_commercial_regions_and_china_and_govcloud():
+def test_ec2_pool_holds_all_34_commercial_regions_by_default():
     pool = services.Ec2Pool(connect=True)
+    assert list(pool.regions) == keys(COMMERCIAL)
+    assert len(pool.regions) == 34
+    for key in pool.regions:
+        name = key.replace('_', '-')
+        assert pool.regions[key].host == catalog.hostname('ec2', name)
+
+
+def test_partition_all_holds_china_and_govcloud_too():
+    pool = services.Ec2Pool(connect=True, partition='all')
     assert list(pool.regions) == keys(COMMERCIAL + CHINA + GOVCLOUD)
     assert len(pool.regions) == 38
     for key in pool.regions:
@@ -43,7 +52,7 @@ def test_partition_narrows_ec2_pool_to_one_partition():
 def test_every_ec2_region_answers_from_its_own_host_signed_for_itself(
         connect_kwargs, proxy):
     kwargs = dict(connect_kwargs, proxy_port=proxy.port)
-    pool = services.Ec2Pool(connect=True, **kwargs)
+    pool = services.Ec2Pool(connect=True, partition='all', **kwargs)
     results = pool.call('get_all_instances')
     assert results.errors == {}
     assert sorted(results) == sorted(keys(COMMERCIAL + CHINA + GOVCLOUD))
@@ -56,7 +65,8 @@ def test_every_ec2_region_answers_from_its_own_host_signed_for_itself(
 
 @pytest.mark.parametrize('class_name, partition, count', [
     ('SqsPool', 'aws', 34), ('SqsPool', 'aws-cn', 2),
-    ('SqsPool', 'aws-us-gov', 2), ('SqsPool', None, 38),
+    ('SqsPool', 'aws-us-gov', 2), ('SqsPool', None, 34),
+    ('SqsPool', 'all', 38),
     ('S3Pool', 'aws', 34), ('SnsPool', 'aws', 34),
     ('SesPool', 'aws', 33), ('SesPool', 'aws-cn', 0),
     ('SesPool', 'aws-us-gov', 2),
@@ -66,7 +76,7 @@ def test_partition_counts(class_name, partition, count):
     assert len(pool.regions) == count
     for key in pool.regions:
         owner = catalog.partition_of(key.replace('_', '-'))
-        assert partition is None or owner == partition
+        assert partition == 'all' or owner == (partition or 'aws')
 
 
 def test_partition_per_service_in_a_mixin_declaration():
@@ -78,10 +88,10 @@ def test_partition_per_service_in_a_mixin_declaration():
     pool = SplitPool()
     assert list(pool.ec2.regions) == keys(CHINA)
     assert list(pool.sqs.regions) == keys(GOVCLOUD)
-    assert len(pool.s3.regions) == 38
-    narrowed = SplitPool(partition='aws')
-    assert list(narrowed.ec2.regions) == keys(CHINA)
-    assert len(narrowed.s3.regions) == 34
+    assert len(pool.s3.regions) == 34
+    widened = SplitPool(partition='all')
+    assert list(widened.ec2.regions) == keys(CHINA)
+    assert len(widened.s3.regions) == 38
 
 
 @pytest.mark.parametrize('partition', ['aws-mars', 'AWS', ''])
@@ -166,7 +176,7 @@ def test_regions_only_boto_knows_stay_reachable(connect_kwargs, proxy):
     pool = services.ElasticTranscoderPool()
     assert sorted(pool.regions) == sorted(
         keys(boto_backend.boto_regions(spec)))
-    # IAM and Route 53: boto's 'universal' beside the catalog's regions.
+    # IAM and Route 53: boto's 'universal' names the commercial endpoint.
     assert 'universal' in services.IamPool().regions
     kwargs = dict(connect_kwargs, proxy_port=proxy.port)
     route53 = services.Route53Pool(regions=['universal'], **kwargs).connect()
@@ -174,7 +184,8 @@ def test_regions_only_boto_knows_stay_reachable(connect_kwargs, proxy):
     assert [r['host'] for r in proxy.records] == ['route53.amazonaws.com']
 
 
-def test_boto_only_regions_follow_the_partition_they_belong_to():
+def test_boto_universal_names_the_commercial_endpoint_only():
     assert 'universal' in services.IamPool(partition='aws').regions
     assert 'universal' not in services.IamPool(partition='aws-cn').regions
-    assert list(services.IamPool(partition='aws-cn').regions) == ['cn_north_1']
+    assert list(services.IamPool(partition='aws-cn').regions) == [
+        'aws_cn_global']
