@@ -12,7 +12,7 @@ import threading
 import time
 
 from six.moves import BaseHTTPServer, http_client, socketserver
-from six.moves.urllib.parse import urlsplit
+from six.moves.urllib.parse import parse_qs, urlsplit
 
 from mangrove.testing import LOOPBACK
 
@@ -63,6 +63,16 @@ def _not_enabled(host, content_type):
 
 
 _FAULTS = (None, '', '503', 'reset', 'stall', 'not-enabled')
+
+
+def _action(path, body):
+    """The ``Action`` of a query-protocol request, from its URL or form."""
+    query = urlsplit(path).query
+    for text in (query, body.decode('latin-1') if body else ''):
+        values = parse_qs(text).get('Action')
+        if values:
+            return values[0]
+    return None
 
 _HOP_BY_HOP = ('connection', 'keep-alive', 'transfer-encoding',
                'proxy-connection')
@@ -155,6 +165,11 @@ class _ProxyHandler(BaseHTTPServer.BaseHTTPRequestHandler):
             self._answer(503, [('Content-Type', 'text/xml')],
                          _error_body('ServiceUnavailable',
                                      'injected by the mangrove test bed'))
+            return
+        answer = proxy.answers.get(_action(self.path, body))
+        if answer is not None:
+            status, content_type, payload = answer
+            self._answer(status, [('Content-Type', content_type)], payload)
             return
         if fault == 'not-enabled':
             self._answer(*_not_enabled(host,
@@ -321,7 +336,10 @@ class LoopbackProxy(object):
     :type upstream_timeout: float
 
     Attributes: ``port``, ``upstream_port``, ``latency``, ``faults`` (both
-    may be changed while the proxy runs) and ``records``, a list with one
+    may be changed while the proxy runs), ``answers`` (a query action such
+    as ``'DescribeRegions'`` -> ``(status, content_type, body)`` the proxy
+    answers itself, for what the emulator cannot be made to say) and
+    ``records``, a list with one
     dict per request received: ``host``, ``method``, ``path``,
     ``authorization``, ``security_token`` (the ``X-Amz-Security-Token``
     header), ``region``, ``scope`` (see :func:`credential_scope`),
@@ -335,6 +353,7 @@ class LoopbackProxy(object):
         self.upstream_port = int(getattr(upstream, 'port', upstream))
         self.latency = dict(latency or {})
         self.faults = dict(faults or {})
+        self.answers = {}
         self.port = port
         self.max_stall = max_stall
         self.upstream_timeout = upstream_timeout
