@@ -244,6 +244,7 @@ class BotoBackend(object):
                     spec.name, region_name), region_name,
                 [region_key(v) for v in valid], 'valid regions',
                 as_names=True)
+        _check_token(spec, _transport_of(conn), kwargs)
         return conn
 
     def _region_info(self, spec, region_name, host):
@@ -367,6 +368,30 @@ class BotoBackend(object):
         log.debug('%s does not take %s; left out for %s', cls.__name__,
                   ', '.join(sorted(dropped)), spec.name)
         return dict((k, v) for k, v in kwargs.items() if k not in dropped)
+
+
+def _check_token(spec, transport, kwargs):
+    """Make sure the session token a connection was given is the one it
+    signs with.
+
+    boto 2.49's SWF takes ``session_token`` and passes it on positionally
+    into the proxy password, so its requests carry no token at all; the
+    token is put where boto's signers read it, and taken out of the proxy
+    settings.
+    """
+    token = kwargs.get('security_token', kwargs.get('session_token'))
+    provider = getattr(transport, 'provider', None)
+    if token is None or provider is None or \
+            provider.security_token == token:
+        return
+    log.debug('%s: the connection did not keep its session token; set',
+              spec.name)
+    if getattr(transport, 'proxy_pass', None) == token:
+        transport.proxy_user = transport.proxy_pass = None
+    provider.security_token = token
+    handler = getattr(transport, '_auth_handler', None)
+    if hasattr(handler, 'update_provider'):
+        handler.update_provider(provider)
 
 
 def _transport_of(conn):

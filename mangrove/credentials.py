@@ -118,6 +118,19 @@ def make_credentials(aws_access_key_id, aws_secret_access_key,
                        _epoch(expiry))
 
 
+def ask(source):
+    """Call a credential source and read its answer.
+
+    :raises InvalidArgumentTypeError: ``source`` is not callable, or its
+        answer is not credentials.
+    """
+    if not callable(source):
+        raise InvalidArgumentTypeError(
+            'credential_source must be a callable returning credentials, '
+            'not %s %r' % (type(source).__name__, source))
+    return from_source_value(source())
+
+
 def from_source_value(value):
     """Read what a credential source returned.
 
@@ -186,21 +199,24 @@ class CredentialHolder(object):
         :raises InvalidArgumentTypeError: ``source`` is not callable, or
             neither argument is given.
         """
-        if source is not None and not callable(source):
-            raise InvalidArgumentTypeError(
-                'credential_source must be a callable returning credentials, '
-                'not %s %r' % (type(source).__name__, source))
         if credentials is None and source is None:
             raise InvalidArgumentTypeError(
                 'give credentials (aws_access_key_id and '
                 'aws_secret_access_key) or a credential_source')
         if credentials is None:
-            credentials = from_source_value(source())
+            credentials = ask(source)
+        elif source is not None and not callable(source):
+            ask(source)
         with self._lock:
             self._source = source
             self._state = (self._state[0] + 1, credentials)
         log.info('%s: new credentials (access key %s)', self._label,
                  credentials.access_key)
+
+    @property
+    def credentials(self):
+        """The current :class:`Credentials`, as they are (no refresh)."""
+        return self._state[1]
 
     @property
     def source(self):
@@ -229,7 +245,7 @@ class CredentialHolder(object):
             if self._state[0] != state[0]:
                 return self._state
             try:
-                fresh = from_source_value(source())
+                fresh = ask(source)
             except Exception:
                 if time.time() >= expiry:
                     raise

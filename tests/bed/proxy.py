@@ -65,14 +65,18 @@ def _not_enabled(host, content_type):
 _FAULTS = (None, '', '503', 'reset', 'stall', 'not-enabled')
 
 
-def _action(path, body):
-    """The ``Action`` of a query-protocol request, from its URL or form."""
+def _parameter(path, body, name):
+    """A query-protocol parameter of a request, from its URL or form."""
     query = urlsplit(path).query
     for text in (query, body.decode('latin-1') if body else ''):
-        values = parse_qs(text).get('Action')
+        values = parse_qs(text).get(name)
         if values:
             return values[0]
     return None
+
+
+def _action(path, body):
+    return _parameter(path, body, 'Action')
 
 _HOP_BY_HOP = ('connection', 'keep-alive', 'transfer-encoding',
                'proxy-connection')
@@ -148,7 +152,8 @@ class _ProxyHandler(BaseHTTPServer.BaseHTTPRequestHandler):
             'method': self.command,
             'path': self.path,
             'authorization': authorization,
-            'security_token': self.headers.get('X-Amz-Security-Token'),
+            'security_token': self.headers.get('X-Amz-Security-Token') or
+            _parameter(self.path, body, 'SecurityToken'),
             'region': region,
             'scope': credential_scope(authorization),
             'latency': behaviour[0],
@@ -342,7 +347,8 @@ class LoopbackProxy(object):
     ``records``, a list with one
     dict per request received: ``host``, ``method``, ``path``,
     ``authorization``, ``security_token`` (the ``X-Amz-Security-Token``
-    header), ``region``, ``scope`` (see :func:`credential_scope`),
+    header, or Signature Version 2's ``SecurityToken`` parameter),
+    ``region``, ``scope`` (see :func:`credential_scope`),
     and the ``latency`` and ``fault`` that were applied.
     """
 
