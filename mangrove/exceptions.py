@@ -148,8 +148,26 @@ class UnpicklableError(MangroveError):
 
 
 class RegionNotEnabledError(MangroveError):
-    """A region the credentials' account has not enabled (an opt-in region);
-    ``.error`` is AWS's answer as boto raised it."""
+    """A region the credentials' account has not enabled (an opt-in region).
+
+    :ivar region_name: the region (``'af-south-1'``), also ``value``.
+    :ivar error_code: AWS's error code (``'AuthFailure'``).
+    :ivar status: the HTTP status (401).
+    :ivar error: AWS's answer as boto raised it.
+    """
+
+    def __init__(self, message='', region_name=None, error_code=None,
+                 status=None, error=None):
+        super(RegionNotEnabledError, self).__init__(message,
+                                                    value=region_name)
+        self.region_name = region_name
+        self.error_code = error_code
+        self.status = status
+        self.error = error
+
+    def __reduce__(self):
+        return (type(self), (str(self), self.region_name, self.error_code,
+                             self.status, self.error))
 
 
 class FanOutError(MangroveError):

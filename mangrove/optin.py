@@ -86,11 +86,8 @@ def not_enabled_error(error, region_name):
     fresh = RegionNotEnabledError(
         '%s is not enabled for these credentials: AWS answered %s %s (%s); '
         "enable the region for the account, or use regions='enabled'"
-        % (region_name, status, code, ' '.join(('%s' % message).split())))
-    fresh.region_name = region_name
-    fresh.error_code = code
-    fresh.status = status
-    fresh.error = error
+        % (region_name, status, code, ' '.join(('%s' % message).split())),
+        region_name, code, status, error)
     fresh.__cause__ = error
     return fresh
 

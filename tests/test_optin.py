@@ -112,7 +112,10 @@ def test_region_not_enabled_is_recognisable_in_the_results(
     assert getattr(error.error, 'error_code', None) == code
     assert 'af-south-1 is not enabled for these credentials' in str(error)
     assert "regions='enabled'" in str(error)
-    assert 'RegionNotEnabledError' in repr(type(error))
+    assert error.value == 'af-south-1'
+    copied = pickle.loads(pickle.dumps(error))
+    assert (type(copied), str(copied), copied.error_code) == (
+        RegionNotEnabledError, str(error), code)
     copy = pickle.loads(pickle.dumps(pool)).connect().call(method)
     assert isinstance(copy.errors['af_south_1'], RegionNotEnabledError)
 
