@@ -93,18 +93,20 @@ def test_services_are_listed_one_per_line():
     assert result.out.splitlines() == service_names()
 
 
-def test_regions_lists_every_partition_and_partition_narrows_them():
+def test_regions_lists_the_commercial_partition_and_partition_picks_another():
     from mangrove.backend import boto_backend
     from mangrove.registry import get_service
 
-    everywhere = mangrove('regions', 'ec2')
+    commercial = mangrove('regions', 'ec2')
+    everywhere = mangrove('regions', 'ec2', '--partition', 'all')
     china = mangrove('regions', 'ec2', '--partition', 'aws-cn')
 
-    assert everywhere.status == china.status == 0
+    assert commercial.status == everywhere.status == china.status == 0
     every = everywhere.out.splitlines()
-    assert every == boto_backend.regions(get_service('ec2'))
-    assert len(every) == len(set(every)) > 30
+    assert every == boto_backend.regions(get_service('ec2'), 'all')
+    assert len(every) == len(set(every)) == 38
     assert 'us-east-1' in every and 'cn-north-1' in every
+    assert commercial.out.splitlines() == every[:34]
     assert china.out.splitlines() == ['cn-north-1', 'cn-northwest-1']
 
 
