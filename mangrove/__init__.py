@@ -31,8 +31,9 @@ from mangrove.exceptions import (  # noqa: E402
     FanOutError, FanOutTimeoutError, InvalidArgumentError,
     InvalidArgumentTypeError, InvalidDeclarationError, InvalidServiceError,
     MangroveError, NoDefaultRegionError, NotConnectedError,
-    RegionAttributeError, RegionNotInPoolError, UnknownMethodError,
-    ServiceAttributeError, UnknownRegionError, UnpicklableError)
+    RegionAttributeError, RegionNotEnabledError, RegionNotInPoolError,
+    ServiceAttributeError, UnknownMethodError, UnknownRegionError,
+    UnpicklableError)
 from mangrove.fanout import RegionResults  # noqa: E402
 from mangrove.mapping import RegionMapping  # noqa: E402
 from mangrove.pool import ServiceMixinPool, ServicePool  # noqa: E402
@@ -50,7 +51,7 @@ __all__ = [
     'InvalidServiceError', 'UnknownRegionError', 'UnknownMethodError',
     'InvalidDeclarationError', 'RegionNotInPoolError', 'RegionAttributeError',
     'NoDefaultRegionError',
-    'NotConnectedError', 'FanOutError', 'FanOutTimeoutError',
-    'UnpicklableError', 'ServiceAttributeError',
+    'NotConnectedError', 'RegionNotEnabledError', 'FanOutError',
+    'FanOutTimeoutError', 'UnpicklableError', 'ServiceAttributeError',
     '__version__',
 ]

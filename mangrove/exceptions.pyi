@@ -39,6 +39,16 @@ class UnpicklableError(MangroveError):
     def __init__(self, type_name: str = ..., text: str = ...,
                  **fields: Any) -> None: ...
 
+
+class RegionNotEnabledError(MangroveError):
+    region_name: Optional[str]
+    error_code: Optional[str]
+    status: Optional[int]
+    error: Optional[BaseException]
+    def __init__(self, message: str = ..., region_name: Optional[str] = ...,
+                 error_code: Optional[str] = ..., status: Optional[int] = ...,
+                 error: Optional[BaseException] = ...) -> None: ...
+
 class FanOutError(MangroveError):
     results: Optional[RegionResults]
     def __init__(self, message: str = ...,
