@@ -33,6 +33,7 @@ try:
 except ImportError:  # Python 2.7
     from collections import Mapping
 
+from mangrove.signing import transport_of
 from mangrove.exceptions import InvalidArgumentError, InvalidArgumentTypeError
 from mangrove.fork import ForkSafeLock
 
@@ -265,6 +266,101 @@ class CredentialHolder(object):
         return '<CredentialHolder %s: %r%s>' % (
             self._label, self._state[1],
             ', with a source' if self._source is not None else '')
+
+
+def renewed(holder, label, aws_access_key_id=None, aws_secret_access_key=None,
+            security_token=None, expiry=None, credential_source=None):
+    """``holder`` given new credentials (or a new holder if it is None):
+    what a pool's ``update_credentials`` does before it reaches its
+    connections.
+
+    Everything is checked, and a source asked, before anything changes, so
+    a bad argument leaves the pool as it was.
+
+    :rtype: CredentialHolder
+    """
+    if aws_access_key_id is not None or aws_secret_access_key is not None \
+            or credential_source is None:
+        fresh = make_credentials(aws_access_key_id, aws_secret_access_key,
+                                 security_token, expiry)
+        if credential_source is not None and not callable(credential_source):
+            ask(credential_source)
+    else:
+        # Asked here, under no lock of the pool's: a source may call STS.
+        fresh = ask(credential_source)
+    if holder is None:
+        return CredentialHolder(label, fresh, credential_source)
+    holder.set(fresh, credential_source)
+    return holder
+
+
+def as_keywords(kwargs, credentials):
+    """Connection keywords with ``credentials`` in boto's names: what later
+    connections (and a pickle) are made with."""
+    kwargs = dict(kwargs, aws_access_key_id=credentials.access_key,
+                  aws_secret_access_key=credentials.secret_key)
+    kwargs.pop('security_token', None)
+    if credentials.token is not None:
+        kwargs['security_token'] = credentials.token
+    return kwargs
+
+
+class LiveCredentials(object):
+    """What a pool does with new credentials: :meth:`update_credentials`.
+
+    A pool keeps a :class:`CredentialHolder` (or None while boto's own
+    credentials serve) in ``_credentials``, its lock in ``_lock``, and says
+    which connections it built (``_built_connections``), how it remembers
+    credentials for later connections and pickles
+    (``_remember_credentials``), and what else takes them
+    (``_apply_credentials``: a multi-service pool's services).
+    """
+
+    _credentials = None
+
+    def update_credentials(self, aws_access_key_id=None,
+                           aws_secret_access_key=None, security_token=None,
+                           expiry=None, credential_source=None):
+        """Give the pool new credentials, in place.
+
+        Every region's connection signs its next request with them,
+        including those behind region proxies handed out before; a request
+        already being signed keeps the set it started with. Safe from any
+        thread, at any time. With ``credential_source``, a callable
+        returning credentials, the pool asks it now and again whenever its
+        credentials are less than five minutes from their expiry.
+
+        :param aws_access_key_id: the new access key id.
+        :param aws_secret_access_key: the new secret key (never shown).
+        :param security_token: the new session token, if temporary (never
+            shown).
+        :param expiry: when they expire (a UTC datetime, seconds since the
+            epoch or an ISO 8601 string).
+        :param credential_source: a callable with no arguments returning a
+            dict with ``aws_access_key_id``, ``aws_secret_access_key`` and
+            optionally ``security_token`` and ``expiry``, or boto STS
+            credentials (``sts.assume_role(...).credentials``).
+        :raises InvalidArgumentTypeError: a key is missing or of the wrong
+            type; the pool is left as it was.
+        """
+        holder = renewed(
+            self._credentials, type(self).__name__, aws_access_key_id,
+            aws_secret_access_key, security_token, expiry, credential_source)
+        with self._lock:
+            self._credentials = holder
+            self._remember_credentials(holder.credentials, credential_source)
+            # Under the lock that installs new connections: none is missed.
+            for conn in self._built_connections():
+                self._adopt(conn)
+            self._apply_credentials(holder.credentials, credential_source)
+
+    def _adopt(self, conn):
+        """Make a connection sign with the managed credentials, if any."""
+        if self._credentials is not None:
+            install(transport_of(conn), self._credentials)
+
+    def _apply_credentials(self, fresh, source):
+        pass
 
 
 class _Signer(object):

@@ -166,8 +166,15 @@ class RegionNotEnabledError(MangroveError):
         self.error = error
 
     def __reduce__(self):
+        # boto's own error travels along when it can rebuild itself (some
+        # of boto's JSON errors cannot, on Python 2).
+        error = self.error
+        try:
+            pickle.loads(pickle.dumps(error))
+        except Exception:
+            error = None
         return (type(self), (str(self), self.region_name, self.error_code,
-                             self.status, self.error))
+                             self.status, error))
 
 
 class FanOutError(MangroveError):

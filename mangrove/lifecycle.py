@@ -93,13 +93,16 @@ class PoolConnections(object):
     :ivar connected: whether the pool is connected (written under ``lock``).
     """
 
-    __slots__ = ('lock', 'connected', 'label', '_owner', '_build',
-                 '__weakref__')
+    __slots__ = ('lock', 'connected', 'label', 'on_built', '_owner',
+                 '_build', '__weakref__')
 
     def __init__(self, owner, build, label):
         self.lock = ForkSafeLock()
         self.connected = False
         self.label = label
+        #: Called as ``on_built(owner, connection)`` under the lock as each
+        #: connection is installed (the pool's managed credentials), or None.
+        self.on_built = None
         self._owner = weakref.ref(owner)
         self._build = build
 
@@ -299,6 +302,8 @@ class RegionConnection(object):
             if current:
                 self._built = _Built(build.token, conn)
                 self._build = self._keep = None
+                if pool.on_built is not None:
+                    pool.on_built(pool.owner, conn)
             error = None if current else (
                 self._removed_error() if self._removed
                 else pool.not_connected())

@@ -206,7 +206,12 @@ class RegionIndex(object):
         if proxy is not None:
             return proxy
         key = region_key(name)
-        proxy = entries.get(key) or entries.get(self._pool._canonical_key(key))
+        proxy = entries.get(key)
+        if proxy is None:
+            # A global service's endpoint by another of its names.
+            pool = self.connections.owner
+            if pool is not None:
+                proxy = entries.get(pool._canonical_key(key))
         if proxy is None:
             raise unknown_region(
                 RegionNotInPoolError,

@@ -15,7 +15,7 @@ import functools
 
 import six
 
-from mangrove import declaration, fanout
+from mangrove import credentials, declaration, fanout
 from mangrove.exceptions import (
     InvalidArgumentError, InvalidArgumentTypeError, InvalidDeclarationError,
     InvalidServiceError, RegionNotInPoolError, not_one_of, rephrase,
@@ -26,6 +26,8 @@ from mangrove.methodcall import FAN_OUT_OPTIONS, MethodCall, split_options
 from mangrove.regiongroups import RegionGroups
 from mangrove.regions import region_list, unknown_region
 from mangrove.registry import get_service
+from mangrove.credentials import LiveCredentials
+from mangrove.pagination import Paginating
 from mangrove.servicepool import ServicePool
 
 
@@ -42,7 +44,7 @@ def _attribute_name(name):
         return attr
 
 
-class ServiceMixinPool(object):
+class ServiceMixinPool(LiveCredentials, Paginating):
     """A pool of several services, each a :class:`ServicePool`.
 
     Subclass it and declare the services::
@@ -64,7 +66,10 @@ class ServiceMixinPool(object):
     :param aws_access_key_id: passed to every service.
     :param aws_secret_access_key: passed to every service; never shown.
     :param endpoint_url: used by every service that declares none.
-    :param partition: narrows every service's "every region".
+    :param partition: the partition every service's "every region" means
+        (``'aws'`` by default, ``'all'`` for every one).
+    :param credential_source: a callable returning credentials, for every
+        service (see :meth:`ServicePool.update_credentials`).
     :param connect_kwargs: passed to boto for every service and region.
     """
 
@@ -73,13 +78,14 @@ class ServiceMixinPool(object):
 
     def __init__(self, connect=False, regions=None, aws_access_key_id=None,
                  aws_secret_access_key=None, endpoint_url=None,
-                 partition=None, **connect_kwargs):
+                 partition=None, credential_source=None, **connect_kwargs):
         check_bool('connect', connect)
         decls = declaration.services_declaration(type(self))
         self._common = dict(connect_kwargs,
                             aws_access_key_id=aws_access_key_id,
                             aws_secret_access_key=aws_secret_access_key,
-                            endpoint_url=endpoint_url, partition=partition)
+                            endpoint_url=endpoint_url, partition=partition,
+                            credential_source=credential_source)
         self._regions_override = declaration.parse_regions(regions)
         pools = collections.OrderedDict()
         for name, decl in decls.items():
@@ -321,6 +327,22 @@ class ServiceMixinPool(object):
                                 max_workers=max_workers, timeout=timeout,
                                 on_result=on_result)
 
+    _fanout_options = Paginating._fanout_options + ('services',)
+
+    def _built_connections(self):
+        return ()
+
+    def _remember_credentials(self, fresh, source):
+        # What services added later are built with.
+        self._common = credentials.as_keywords(
+            dict(self._common, credential_source=source), fresh)
+
+    def _apply_credentials(self, fresh, source):
+        """Every service's pool takes them (the pool's lock is held)."""
+        for pool in list(self.services.values()):
+            pool.update_credentials(fresh.access_key, fresh.secret_key,
+                                    fresh.token, fresh.expiry, source)
+
     def _service_list(self, services):
         if services is None:
             return list(self.services)
@@ -366,8 +388,11 @@ class ServiceMixinPool(object):
             for attr, pool in self.services.items()))
 
     def __getstate__(self):
+        # A credential source may be a closure; the pickle keeps the
+        # credentials it last gave instead (in each service's settings).
+        common = dict(self._common, credential_source=None)
         return {'services': self.services, 'connected': self._connected,
-                'common': self._common,
+                'common': common,
                 'regions_override': self._regions_override}
 
     def __setstate__(self, state):

@@ -213,6 +213,38 @@ def _name(method):
     return getattr(method, '__name__', repr(method))
 
 
+class Paginating(object):
+    """What a pool does to follow pages: :meth:`paginate`, a fan-out of
+    :class:`Pages` through the pool's ``map``."""
+
+    #: The keywords ``paginate`` keeps for ``map``, as ``map`` names them.
+    _fanout_options = ('regions', 'max_workers', 'timeout', 'on_result')
+
+    def paginate(self, method_name, *args, **kwargs):
+        """Call one boto listing method in every region at once, following
+        each region's pages to the end (see :mod:`mangrove.pagination`).
+
+        ``pool.paginate('get_all_reservations', max_results=100)`` gives
+        each region's every reservation, asked 100 at a time.
+
+        :param method_name: the boto method's name; the other arguments go
+            to it, except those that follow.
+        :param max_pages: at most this many pages per region; a region with
+            more keeps its next page's token on its result, and a warning is
+            logged: nothing is dropped silently.
+        :param regions: only these regions; ``max_workers``, ``timeout``,
+            ``on_result`` (and a multi-service pool's ``services``) as for
+            ``map``.
+        :rtype: :class:`~mangrove.fanout.RegionResults`
+        """
+        options = dict((name, kwargs.pop(name)) for name in
+                       ('max_pages',) + self._fanout_options
+                       if name in kwargs)
+        pages = Pages(method_name, args, kwargs,
+                      options.pop('max_pages', None))
+        return self.map(pages, **options)
+
+
 class Pages(object):
     """``func(region_proxy)`` for a fan-out: one boto method's every page in
     each region (picklable, like the method name it holds).

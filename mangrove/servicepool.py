@@ -20,15 +20,19 @@ import logging
 
 import six
 
-from mangrove import declaration, fanout, lifecycle
+from mangrove import catalog, credentials, declaration, fanout, lifecycle
 from mangrove.backend import boto_backend
+from mangrove.catalog import ALL_PARTITIONS
 from mangrove.exceptions import (
     InvalidServiceError, InvalidArgumentError, UnknownRegionError, name_list,
     rephrase, wrong_type)
 from mangrove.mapping import RegionIndex, RegionMapping
 from mangrove.declaration import check_bool
+from mangrove.credentials import LiveCredentials
 from mangrove.methodcall import MethodCall, split_options
-from mangrove.proxy import RegionProxy
+from mangrove.optin import ENABLED, NotEnabledAware, enabled_regions
+from mangrove.pagination import Paginating
+from mangrove.proxy import RegionProxy, region_connection
 from mangrove.regions import (
     region_key, region_list, region_name, unknown_region)
 from mangrove.registry import ServiceSpec, get_service
@@ -41,7 +45,14 @@ def _build_connection(pool, region_name):
     return pool._new_connection(region_name)
 
 
-class ServicePool(object):
+def _adopt(pool, conn):
+    # What lifecycle calls, under the pool's lock, as it installs a
+    # connection: the one moment no credential change can slip past.
+    if pool is not None:
+        pool._adopt(conn)
+
+
+class ServicePool(LiveCredentials, Paginating):
     """A pool of boto connections to the regions of one AWS service.
 
     What you do with a pool::
@@ -85,9 +96,13 @@ class ServicePool(object):
         for each region; S3 goes path-style unless ``calling_format`` is
         given; no proxy is used unless ``proxy`` is passed.
     :type endpoint_url: str
-    :param partition: narrow "every region" to ``'aws'``, ``'aws-cn'`` or
-        ``'aws-us-gov'``.
+    :param partition: the partition "every region" means: ``'aws'`` (the
+        default), ``'aws-cn'``, ``'aws-us-gov'``, or ``'all'`` for every one.
     :type partition: str
+    :param credential_source: a callable returning credentials, asked now
+        and again when they are about to expire (see
+        :meth:`update_credentials`).
+    :type credential_source: callable
     :param connect_kwargs: every other keyword (``security_token``,
         ``profile_name``, ``is_secure``, ``port``, ``proxy``, ``proxy_port``,
         ``calling_format``, ``validate_certs``, ...) goes to boto's
@@ -102,14 +117,15 @@ class ServicePool(object):
 
     def __init__(self, connect=False, regions=None, default_region=None,
                  aws_access_key_id=None, aws_secret_access_key=None,
-                 endpoint_url=None, partition=None, **connect_kwargs):
+                 endpoint_url=None, partition=None, credential_source=None,
+                 **connect_kwargs):
         self._setup(declaration.service_declaration(type(self)), True,
                     connect=connect, regions=regions,
                     default_region=default_region,
                     aws_access_key_id=aws_access_key_id,
                     aws_secret_access_key=aws_secret_access_key,
                     endpoint_url=endpoint_url, partition=partition,
-                    **connect_kwargs)
+                    credential_source=credential_source, **connect_kwargs)
 
     @classmethod
     def from_declaration(cls, decl, **kwargs):
@@ -137,7 +153,7 @@ class ServicePool(object):
     def _setup(self, decl, by_class, connect=False, regions=None,
                default_region=None, aws_access_key_id=None,
                aws_secret_access_key=None, endpoint_url=None, partition=None,
-               **connect_kwargs):
+               credential_source=None, **connect_kwargs):
         """What every constructor does: declaration, then arguments, then
         the regions (data flows one way)."""
         check_bool('connect', connect)
@@ -156,8 +172,16 @@ class ServicePool(object):
         if aws_secret_access_key is not None:
             kwargs['aws_secret_access_key'] = aws_secret_access_key
         self._connect_kwargs = kwargs
+        self._credentials = None
+        if credential_source is not None:
+            self._credentials = credentials.renewed(
+                None, self._label(), credential_source=credential_source)
+            self._remember_credentials(self._credentials.credentials)
 
         keys = self._checked_regions(decl.regions)
+        if decl.default_region is not None:
+            decl = self._decl = decl._replace(
+                default_region=self._canonical_key(decl.default_region))
         if decl.default_region is not None and \
                 decl.default_region not in keys:
             raise InvalidArgumentError(
@@ -166,6 +190,7 @@ class ServicePool(object):
                    name_list(region_name(k) for k in keys)))
         self._conns = lifecycle.PoolConnections(self, _build_connection,
                                                 self._label())
+        self._conns.on_built = _adopt
         self._lock = self._conns.lock
         self._index = RegionIndex(
             self._conns, self._spec.display,
@@ -202,13 +227,49 @@ class ServicePool(object):
             names.append(getattr(region, 'name', region))
         return names
 
+    def _regions_hook_overridden(self):
+        unbound = six.get_unbound_function
+        return unbound(type(self)._get_module_regions) is not \
+            unbound(ServicePool._get_module_regions)
+
+    def _canonical_key(self, key):
+        """The key a region is kept under: a global service's endpoint for
+        any of its names (``'universal'``, ``'us_east_1'`` -> ``'aws_global'``
+        for IAM)."""
+        return region_key(self.backend.canonical_region(
+            self._spec, region_name(key)))
+
+    def _enabled_keys(self):
+        """The keys of the service's regions enabled for the pool's
+        credentials (EC2's ``DescribeRegions`` says which)."""
+        enabled = set(enabled_regions(
+            self.backend, self._connect_kwargs, self._decl.partition,
+            self._decl.endpoint_url))
+        return [region_key(name) for name in self._known_regions()
+                if name in enabled or catalog.partition_of(name) is None]
+
     def _checked_regions(self, keys):
         """The pool's region keys: ``keys`` checked against the service's
         regions, or all of them when ``keys`` is None."""
+        if keys == ENABLED:
+            keys = self._enabled_keys()
+        elif keys is not None:
+            canonical = []
+            for key in (self._canonical_key(k) for k in keys):
+                if key not in canonical:
+                    canonical.append(key)
+            keys = canonical
         if keys is not None and self._decl.endpoint_url is not None:
             # A custom endpoint may serve any region name it likes.
             return list(keys)
-        known = [region_key(name) for name in self._known_regions()]
+        if keys is not None and self._decl.partition is None and \
+                not self._regions_hook_overridden():
+            # Named regions may come from any partition; only "every
+            # region" means the default one.
+            known = [region_key(name) for name in self.backend.regions(
+                self._spec, ALL_PARTITIONS)]
+        else:
+            known = [region_key(name) for name in self._known_regions()]
         if keys is None:
             return known
         known_set = set(known)
@@ -217,10 +278,14 @@ class ServicePool(object):
                 where = self._spec.name + (
                     ' in partition %r' % self._decl.partition
                     if self._decl.partition else '')
+                # A global service's other names are valid too.
+                aliases = [region_key(a)
+                           for a in self.backend.aliases(self._spec)]
                 raise unknown_region(
                     UnknownRegionError, '%s: service %s has no region %r' % (
                         type(self).__name__, where, region_name(key)),
-                    region_name(key), known, 'valid regions', as_names=True)
+                    region_name(key), known + aliases, 'valid regions',
+                    as_names=True)
         return list(keys)
 
     def _new_proxy(self, key):
@@ -305,7 +370,7 @@ class ServicePool(object):
         :raises UnknownRegionError: the service has no such region; the pool
             is left as it was.
         """
-        key = region_key(name)
+        key = self._canonical_key(region_key(name))
         existing = self._index.entries.get(key)
         if existing is not None:
             return existing
@@ -376,6 +441,17 @@ class ServicePool(object):
                          self._label())
         return self.map(method, **options)
 
+    def _remember_credentials(self, fresh, source=None):
+        self._connect_kwargs = credentials.as_keywords(self._connect_kwargs,
+                                                       fresh)
+
+    def _built_connections(self):
+        """The connections built in this process (lock held)."""
+        for proxy in self._index.entries.values():
+            conn = region_connection(proxy).peek()
+            if conn is not None:
+                yield conn
+
     def _tasks(self, func, regions=None):
         """(key, callable) pairs for a fan-out, in the pool's order."""
         if not self._conns.connected:
@@ -388,6 +464,7 @@ class ServicePool(object):
                 proxy = self._index.resolve(name)
                 if proxy not in proxies:   # one region, in either form
                     proxies.append(proxy)
+        func = NotEnabledAware(func)
         return [(proxy.region_key, functools.partial(func, proxy))
                 for proxy in proxies]
 
