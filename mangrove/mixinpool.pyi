@@ -11,6 +11,8 @@ from mangrove.servicepool import ServicePool
 
 _Mixin = TypeVar('_Mixin', bound=ServiceMixinPool)
 _Regions = Union[str, Iterable[str], None]
+# A credential source: called with no arguments, returns credentials.
+_Source = Callable[[], Any]
 _OnResult = Callable[[Any, Any, Optional[BaseException]], Any]
 
 class ServiceMixinPool:
@@ -21,6 +23,7 @@ class ServiceMixinPool:
                  aws_secret_access_key: Optional[str] = ...,
                  endpoint_url: Optional[str] = ...,
                  partition: Optional[str] = ...,
+                 credential_source: Optional[_Source] = ...,
                  **connect_kwargs: Any) -> None: ...
     # Each service is an attribute: mixin_pool.ec2, mixin_pool.s3.
     def __getattr__(self, name: str) -> ServicePool: ...
@@ -51,4 +54,12 @@ class ServiceMixinPool:
                     timeout: Optional[float] = ...,
                     on_result: Optional[_OnResult] = ...
                     ) -> RegionResults: ...
+    def paginate(self, method_name: str, *args: Any,
+                 **kwargs: Any) -> RegionResults: ...
+    def update_credentials(self, aws_access_key_id: Optional[str] = ...,
+                           aws_secret_access_key: Optional[str] = ...,
+                           security_token: Optional[str] = ...,
+                           expiry: Any = ...,
+                           credential_source: Optional[_Source] = ...
+                           ) -> None: ...
     def close(self) -> None: ...

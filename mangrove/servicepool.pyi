@@ -16,6 +16,8 @@ _Pool = TypeVar('_Pool', bound=ServicePool)
 # Region names in either form ('us-east-1', 'us_east_1'), '*' or None for
 # every region.
 _Regions = Union[str, Iterable[str], None]
+# A credential source: called with no arguments, returns credentials.
+_Source = Callable[[], Any]
 _OnResult = Callable[[Any, Any, Optional[BaseException]], Any]
 
 class ServicePool:
@@ -29,6 +31,7 @@ class ServicePool:
                  aws_secret_access_key: Optional[str] = ...,
                  endpoint_url: Optional[str] = ...,
                  partition: Optional[str] = ...,
+                 credential_source: Optional[_Source] = ...,
                  **connect_kwargs: Any) -> None: ...
     @classmethod
     def from_declaration(cls: Type[_Pool], decl: Declaration,
@@ -48,6 +51,14 @@ class ServicePool:
             regions: Optional[Iterable[str]] = ...,
             max_workers: Optional[int] = ..., timeout: Optional[float] = ...,
             on_result: Optional[_OnResult] = ...) -> RegionResults: ...
+    def paginate(self, method_name: str, *args: Any,
+                 **kwargs: Any) -> RegionResults: ...
+    def update_credentials(self, aws_access_key_id: Optional[str] = ...,
+                           aws_secret_access_key: Optional[str] = ...,
+                           security_token: Optional[str] = ...,
+                           expiry: Any = ...,
+                           credential_source: Optional[_Source] = ...
+                           ) -> None: ...
     @property
     def regions(self) -> RegionMapping: ...
     @property
