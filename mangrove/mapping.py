@@ -56,7 +56,7 @@ class RegionIndex(object):
     """
 
     __slots__ = ('connections', 'display', 'entries', 'default_key', 'view',
-                 '_adding')
+                 'canonical', '_adding')
 
     def __init__(self, connections, display, proxies, default_key=None):
         self.connections = connections
@@ -64,6 +64,9 @@ class RegionIndex(object):
         self.entries = collections.OrderedDict(
             (proxy.region_key, proxy) for proxy in proxies)
         self.default_key = default_key
+        #: The key another name of a region stands for (a global service's
+        #: endpoint by its other names), or None: set by the pool.
+        self.canonical = None
         # While the pool is connected every region is here under both
         # spellings, so a lookup is one dict access. It is its own dict,
         # apart from any object's attributes, and changed in place so
@@ -207,11 +210,9 @@ class RegionIndex(object):
             return proxy
         key = region_key(name)
         proxy = entries.get(key)
-        if proxy is None:
+        if proxy is None and self.canonical is not None:
             # A global service's endpoint by another of its names.
-            pool = self.connections.owner
-            if pool is not None:
-                proxy = entries.get(pool._canonical_key(key))
+            proxy = entries.get(self.canonical(key))
         if proxy is None:
             raise unknown_region(
                 RegionNotInPoolError,

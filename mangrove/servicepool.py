@@ -45,6 +45,11 @@ def _build_connection(pool, region_name):
     return pool._new_connection(region_name)
 
 
+def _canonical_key(backend, spec, key):
+    # Not a method: the regions mapping uses it without holding the pool.
+    return region_key(backend.canonical_region(spec, region_name(key)))
+
+
 def _adopt(pool, conn):
     # What lifecycle calls, under the pool's lock, as it installs a
     # connection: the one moment no credential change can slip past.
@@ -195,6 +200,8 @@ class ServicePool(LiveCredentials, Paginating):
         self._index = RegionIndex(
             self._conns, self._spec.display,
             [self._new_proxy(key) for key in keys], decl.default_region)
+        self._index.canonical = functools.partial(
+            _canonical_key, self.backend, self._spec)
         self._mapping = RegionMapping(self._index)
         if connect:
             self.connect()
@@ -236,8 +243,7 @@ class ServicePool(LiveCredentials, Paginating):
         """The key a region is kept under: a global service's endpoint for
         any of its names (``'universal'``, ``'us_east_1'`` -> ``'aws_global'``
         for IAM)."""
-        return region_key(self.backend.canonical_region(
-            self._spec, region_name(key)))
+        return _canonical_key(self.backend, self._spec, key)
 
     def _enabled_keys(self):
         """The keys of the service's regions enabled for the pool's
