@@ -64,14 +64,15 @@ def test_enabled_regions_are_the_ones_describe_regions_lists(
     pool = services.Ec2Pool(regions='enabled', **kwargs)
     assert list(pool.regions) == ['af_south_1', 'eu_west_1', 'us_east_1']
     # Asked once, of EC2 in us-east-1, with the pool's credentials.
-    assert [r['host'] for r in proxy.records] == ['ec2.us-east-1.amazonaws.com']
+    assert [r['host'] for r in proxy.records] == [
+        'ec2.us-east-1.amazonaws.com']
     # Another service keeps those of its regions that are enabled.
     sqs = services.SqsPool(regions='enabled', **kwargs)
     assert list(sqs.regions) == ['af_south_1', 'eu_west_1', 'us_east_1']
 
 
-def test_enabled_in_a_declaration_and_a_global_service(connect_kwargs,
-                                                        proxy):
+def test_enabled_in_a_declaration_and_a_global_service(
+        connect_kwargs, proxy):
     proxy.answers['DescribeRegions'] = describe_regions(['eu-west-1'])
 
     class Inventory(ServiceMixinPool):

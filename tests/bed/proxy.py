@@ -78,6 +78,7 @@ def _parameter(path, body, name):
 def _action(path, body):
     return _parameter(path, body, 'Action')
 
+
 _HOP_BY_HOP = ('connection', 'keep-alive', 'transfer-encoding',
                'proxy-connection')
 
