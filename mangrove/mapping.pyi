@@ -1,7 +1,8 @@
 # Type information for mangrove.mapping (PEP 561); tests/test_typing.py
 # checks it against the module.
 from collections import OrderedDict
-from typing import Any, Dict, Iterable, Iterator, Mapping, Optional, Tuple
+from typing import (Any, Callable, Dict, Iterable, Iterator, Mapping, Optional,
+                    Tuple)
 
 from mangrove.exceptions import RegionAttributeError as RegionAttributeError
 # RegionProxy is importable from here too (its home is mangrove.proxy).
@@ -14,6 +15,8 @@ class RegionIndex:
     entries: OrderedDict[str, RegionProxy]
     default_key: Optional[str]
     view: Dict[str, RegionProxy]
+    # Another name of a region -> its key (a global service's endpoint).
+    canonical: Optional[Callable[[str], str]]
     def __init__(self, connections: Any, display: str,
                  proxies: Iterable[RegionProxy],
                  default_key: Optional[str] = ...) -> None: ...
