@@ -27,6 +27,7 @@ from mangrove.regiongroups import RegionGroups
 from mangrove.regions import region_list, unknown_region
 from mangrove.registry import get_service
 from mangrove.credentials import LiveCredentials
+from mangrove.optin import NotEnabledAware
 from mangrove.pagination import Paginating
 from mangrove.servicepool import ServicePool
 
@@ -230,6 +231,7 @@ class ServiceMixinPool(LiveCredentials, Paginating):
         attrs = self._service_list(services)
         self._check_regions(attrs, names)
         tasks = []
+        func = NotEnabledAware(func)
         for attr in attrs:
             mapping = self.services[attr].regions
             keys = list(mapping) if names is None else \

@@ -32,6 +32,7 @@ import numbers
 import six
 
 from mangrove.exceptions import InvalidArgumentError, InvalidArgumentTypeError
+from mangrove.methodcall import split_options
 
 log = logging.getLogger(__name__)
 
@@ -234,12 +235,12 @@ class Paginating(object):
             logged: nothing is dropped silently.
         :param regions: only these regions; ``max_workers``, ``timeout``,
             ``on_result`` (and a multi-service pool's ``services``) as for
-            ``map``.
+            ``map``; a boto keyword of one of these names goes in
+            ``call_kwargs={...}``, as for ``call``.
         :rtype: :class:`~mangrove.fanout.RegionResults`
         """
-        options = dict((name, kwargs.pop(name)) for name in
-                       ('max_pages',) + self._fanout_options
-                       if name in kwargs)
+        options, kwargs = split_options(
+            kwargs, ('max_pages',) + self._fanout_options)
         pages = Pages(method_name, args, kwargs,
                       options.pop('max_pages', None))
         return self.map(pages, **options)

@@ -109,8 +109,25 @@ def test_a_method_that_cannot_take_its_token_back_fails_loudly():
 def test_fan_out_options_narrow_a_paginated_call():
     pool = services.Ec2Pool(connect=True, regions=REGIONS)
     results = pool.paginate('get_all_reservations', regions=['eu-west-1'],
-                            timeout=60, max_workers=1)
+                            timeout=60, max_workers=1,
+                            call_kwargs={'filters': {'instance-state-name':
+                                                     'running'}})
     assert list(results) == ['eu_west_1']
+    assert list(results['eu-west-1']) == []
+
+
+def test_a_mixin_pool_recognises_a_region_not_enabled(connect_kwargs, proxy):
+    from mangrove.exceptions import RegionNotEnabledError
+
+    class Pair(ServiceMixinPool):
+        services = {'ec2': {'regions': ['us-east-1', 'af-south-1']}}
+
+    proxy.faults['af-south-1'] = 'not-enabled'
+    pool = Pair(connect=True, **dict(connect_kwargs, proxy_port=proxy.port))
+    results = pool.paginate('get_all_reservations')
+    assert isinstance(results.errors[('ec2', 'af_south_1')],
+                      RegionNotEnabledError)
+    assert list(results[('ec2', 'us_east_1')]) == []
 
 
 @pytest.mark.parametrize('max_pages, error', [
