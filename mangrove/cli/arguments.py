@@ -13,12 +13,21 @@ import re
 from mangrove._interpreters import binds, native_strings, signature_text
 from mangrove.cli.errors import UsageError
 from mangrove.exceptions import close_matches, did_you_mean
+from mangrove.optin import ENABLED
 
 __all__ = ['seconds', 'split_names', 'parse_value', 'parse_arguments',
            'check_endpoint_url', 'check_call', 'method_of']
 
 _KEYWORD_ARG = re.compile(r'^([A-Za-z_][A-Za-z0-9_]*)=(.*)$', re.S)
 _PLACEHOLDER = re.compile(r'{([^{}]*)}')
+
+
+def pages(text):
+    """argparse type of ``--max-pages``: a positive whole number."""
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(
+            'expected a positive whole number of pages, not %r' % text)
+    return int(text)
 
 
 def seconds(text):
@@ -31,6 +40,14 @@ def seconds(text):
         raise argparse.ArgumentTypeError(
             'expected a positive number of seconds, not %r' % text)
     return value
+
+
+def region_names(value):
+    """``--regions``: :func:`split_names`, except the one word
+    ``enabled`` (the regions enabled for the credentials)."""
+    if value is not None and value.strip() == ENABLED:
+        return ENABLED
+    return split_names(value)
 
 
 def split_names(value):

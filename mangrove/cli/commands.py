@@ -12,13 +12,13 @@ import time
 from mangrove import declaration
 from mangrove.backend import boto_backend
 from mangrove.cli.arguments import (
-    check_call, method_of, parse_arguments, split_names)
+    check_call, method_of, parse_arguments, region_names)
 from mangrove.cli.connect import address_of, connected_pool
 from mangrove.cli.errors import CommandError, UsageError
 from mangrove.cli.progress import Progress
 from mangrove.cli.terminal import print_lines, terminal_width, write
 from mangrove.exceptions import FanOutTimeoutError
-from mangrove.methodcall import MethodCall
+from mangrove.pagination import Pages, next_page
 from mangrove.plaindata import to_data
 from mangrove.regions import region_name
 from mangrove.registry import get_service, service_names
@@ -47,7 +47,7 @@ def regions(args):
 def call(args):
     """``mangrove call SERVICE METHOD ARG...``: one method in every region."""
     call_args, call_kwargs = parse_arguments(args.args)
-    pool = connected_pool(args.service, split_names(args.regions),
+    pool = connected_pool(args.service, region_names(args.regions),
                           args.partition, args.endpoint_url)
     method = method_of(pool, args.method)
     check_call(method, args.method, call_args, call_kwargs)
@@ -55,7 +55,9 @@ def call(args):
     started = _now()
     progress = Progress(pool.regions, sys.stderr).start()
     try:
-        results = pool.map(MethodCall(args.method, call_args, call_kwargs),
+        # Every page of each region's listing: never a first page alone.
+        results = pool.map(Pages(args.method, call_args, call_kwargs,
+                                 args.max_pages),
                            timeout=args.timeout,
                            on_result=progress)
     finally:
@@ -71,6 +73,7 @@ def call(args):
         if layout.secrets:
             sys.stdout.flush()
             print_lines([_secrets_note(layout.secrets)], sys.stderr)
+    _more_pages_note(results, args.max_pages)
     if results.errors:
         sys.stdout.flush()
         where = dict((key, address_of(pool, key)) for key in results.errors)
@@ -83,6 +86,24 @@ def call(args):
     args.abandoned = any(isinstance(e, FanOutTimeoutError)
                          for e in results.errors.values())
     return 0 if results.ok else 1
+
+
+def _more_pages_note(results, max_pages):
+    """One stderr line per region that stopped at ``--max-pages`` with
+    more to come: a listing is never cut short silently."""
+    if max_pages is None:
+        return
+    lines = []
+    for key, value in results.items():
+        step = next_page(value)
+        if step is not None:
+            lines.append('mangrove: %s: stopped after %d page%s; more remain '
+                         '(%s=%s)' % (region_name(key), max_pages,
+                                      '' if max_pages == 1 else 's',
+                                      step[0], step[1]))
+    if lines:
+        sys.stdout.flush()
+        print_lines(lines, sys.stderr)
 
 
 def _print_json(results):

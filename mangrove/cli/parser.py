@@ -8,7 +8,7 @@ import textwrap
 
 import mangrove
 from mangrove.catalog import PARTITIONS
-from mangrove.cli.arguments import seconds
+from mangrove.cli.arguments import pages, seconds
 from mangrove.cli.commands import call, demo, regions, services
 from mangrove.cli.connect import DEFAULT_PARTITION
 from mangrove.cli.errors import UsageError
@@ -50,12 +50,13 @@ class _VersionAction(argparse.Action):
 def _connection_options(parser, regions_help):
     parser.add_argument(
         '--regions', metavar='R1,R2',
-        help=regions_help)
+        help=regions_help + "; 'enabled' for the regions enabled for these "
+                            'credentials')
     parser.add_argument(
         '--partition', metavar='P',
         help='the partition whose regions are meant when --regions is not '
-             'given: %s (default %s)' % (', '.join(PARTITIONS),
-                                         DEFAULT_PARTITION))
+             "given: %s, or 'all' for every one (default %s)"
+             % (', '.join(PARTITIONS), DEFAULT_PARTITION))
     parser.add_argument(
         '--endpoint-url', metavar='URL',
         help='send every region\'s requests to this URL instead of AWS; '
@@ -165,6 +166,10 @@ def build_parser():
     sub.add_argument('--timeout', metavar='S', type=seconds,
                      help='give up on regions that have not answered after '
                           'S seconds (they count as failed)')
+    sub.add_argument('--max-pages', metavar='N', type=pages,
+                     help="follow at most N pages of each region's listing "
+                          '(default every page); a region with more says so '
+                          'on stderr')
 
     sub = _add(
         subparsers, 'shell', 'a Python console with connected pools',

@@ -12,7 +12,7 @@ import six
 
 import mangrove
 from mangrove._interpreters import interact
-from mangrove.cli.arguments import split_names
+from mangrove.cli.arguments import region_names, split_names
 from mangrove.cli.connect import connected_pool
 from mangrove.cli.errors import message
 from mangrove.cli.terminal import isatty, write
@@ -110,7 +110,7 @@ def shell(args):
         failed (or the status given to ``exit()``).
     """
     names = split_names(args.services) or list(DEFAULT_SERVICES)
-    regions = split_names(args.regions)
+    regions = region_names(args.regions)
     pools = collections.OrderedDict()
     for name in names:
         spec = get_service(name)
