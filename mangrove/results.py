@@ -13,14 +13,16 @@ from __future__ import absolute_import
 
 import collections
 import pickle
+import re
 import traceback
 
 import six
 
 from mangrove._interpreters import Mapping
 from mangrove.exceptions import (
-    MAX_NAMES, FanOutError, MangroveError, RegionNotInPoolError,
-    UnpicklableError, error_text, name_list, wrong_type)
+    MAX_NAMES, FanOutError, MangroveError, RegionAttributeError,
+    RegionNotInPoolError, UnpicklableError, error_text, name_list,
+    wrong_type)
 from mangrove.regions import region_key
 
 
@@ -127,6 +129,43 @@ def _arrived(data, type_name, message):
     return UnpicklableError(type_name, message)
 
 
+# Results of at most this many keys, shown in at most this many characters,
+# give a glimpse of their values in their repr.
+_GLIMPSE_KEYS = 4
+_GLIMPSE_WIDTH = 100
+
+_IDENTIFIER = re.compile(r'^[A-Za-z_][A-Za-z0-9_]*$')
+
+
+def _glimpse_of(value):
+    """A short, secret-free stand-in for one result in a repr.
+
+    Strings, bytes and dicts are never shown, only their size: a result may
+    be key material or a session's credentials. Lists show their first
+    item's glimpse; boto's objects their own short repr
+    (``Reservation:r-1``), which names an id, never a secret.
+    """
+    if value is None or isinstance(
+            value, (bool, float) + six.integer_types):
+        return repr(value)
+    if isinstance(value, (six.text_type, six.binary_type)):
+        return '<%s of %d>' % (type(value).__name__, len(value))
+    if isinstance(value, dict):
+        return '{%d keys}' % len(value)
+    if isinstance(value, (list, tuple)):
+        if not value:
+            return '[]'
+        first = _glimpse_of(value[0])
+        if len(value) == 1:
+            return '[%s]' % first
+        return '[%s, ... (%d)]' % (first, len(value))
+    text = repr(value)
+    if type(value).__repr__ is object.__repr__ or len(text) > 40 or \
+            '\n' in text:
+        return '<%s>' % type(value).__name__
+    return text
+
+
 class RegionResults(Mapping):
     """The outcome of a fan-out: each key's result, or its error.
 
@@ -207,7 +246,31 @@ class RegionResults(Mapping):
     def __len__(self):
         return len(self._results)
 
+    def __getattr__(self, attr):
+        # ``results.us_east_1`` reads like ``pool.regions.us_east_1``. Names
+        # with an underscore in front are never keys: copy and pickle look
+        # some up before the instance has any state.
+        if attr.startswith('_'):
+            raise AttributeError(attr)
+        try:
+            return self[attr]
+        except RegionNotInPoolError as exc:
+            six.raise_from(RegionAttributeError(
+                '%s' % (exc,), value=attr, valid=exc.valid,
+                suggestions=exc.suggestions, brief=exc.brief), None)
+
+    def __dir__(self):
+        # Tab completion in a console offers the keys that have a result.
+        names = set(dir(type(self))) | set(self.__dict__)
+        names.update(key for key in self._results
+                     if isinstance(key, six.string_types) and
+                     _IDENTIFIER.match(key))
+        return sorted(names)
+
     def __repr__(self):
+        glimpse = self._glimpse()
+        if glimpse is not None:
+            return '<RegionResults %s>' % glimpse
         text = '<RegionResults %d ok' % len(self._results)
         if self.errors:
             failed = [format_key(k) for k in self.errors]
@@ -307,6 +370,17 @@ class RegionResults(Mapping):
         self.__init__(state['results'], errors,
                       [(key, None) for key, _ in errors])
         self._texts = dict(state['texts'])
+
+    def _glimpse(self):
+        """``2 ok: us_east_1=[Reservation:r-1], eu_west_1=[]`` for results
+        small enough to show on one line, else ``None``."""
+        if self.errors or not 0 < len(self._results) <= _GLIMPSE_KEYS:
+            return None
+        shown = ', '.join('%s=%s' % (format_key(key), _glimpse_of(value))
+                          for key, value in self._results.items())
+        if len(shown) > _GLIMPSE_WIDTH:
+            return None
+        return '%d ok: %s' % (len(self._results), shown)
 
     @staticmethod
     def _key_list(keys):
