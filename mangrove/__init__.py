@@ -31,7 +31,8 @@ from mangrove.exceptions import (  # noqa: E402
     FanOutError, FanOutTimeoutError, InvalidArgumentError,
     InvalidArgumentTypeError, InvalidDeclarationError, InvalidServiceError,
     MangroveError, NoDefaultRegionError, NotConnectedError,
-    RegionAttributeError, RegionNotEnabledError, RegionNotInPoolError,
+    PoolAttributeError, RegionAttributeError, RegionNotEnabledError,
+    RegionNotInPoolError,
     ServiceAttributeError, UnknownMethodError, UnknownRegionError,
     UnpicklableError)
 from mangrove.fanout import RegionResults  # noqa: E402
@@ -50,7 +51,7 @@ __all__ = [
     'MangroveError', 'InvalidArgumentError', 'InvalidArgumentTypeError',
     'InvalidServiceError', 'UnknownRegionError', 'UnknownMethodError',
     'InvalidDeclarationError', 'RegionNotInPoolError', 'RegionAttributeError',
-    'NoDefaultRegionError',
+    'PoolAttributeError', 'NoDefaultRegionError',
     'NotConnectedError', 'RegionNotEnabledError', 'FanOutError',
     'FanOutTimeoutError', 'UnpicklableError', 'ServiceAttributeError',
     '__version__',

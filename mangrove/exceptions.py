@@ -103,6 +103,11 @@ class ServiceAttributeError(InvalidServiceError, AttributeError):
     (``pool.regions['us_east_1'].ec3``) that the pool does not have."""
 
 
+class PoolAttributeError(MangroveError, AttributeError):
+    """A boto method read off a pool (``ec2.get_all_instances()``), which
+    holds a connection per region rather than one of its own."""
+
+
 class InvalidDeclarationError(InvalidArgumentError):
     """A ``service`` or ``services`` class attribute of the wrong shape."""
 

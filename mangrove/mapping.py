@@ -21,6 +21,8 @@ from __future__ import absolute_import
 import collections
 import threading
 
+import six
+
 from mangrove._interpreters import Mapping
 # RegionAttributeError is imported from here by earlier code.
 from mangrove.exceptions import (  # noqa: F401
@@ -248,7 +250,10 @@ class RegionMapping(Mapping):
         try:
             return _view_of(self)[name]
         except (KeyError, TypeError):
-            return _index_of(self).lookup(name)
+            pass
+        # Outside the except clause, so that a missing region is one error
+        # rather than the fast path's KeyError chained to it.
+        return _index_of(self).lookup(name)
 
     def __getattribute__(self, attr):
         # ``regions.us_east_1``: the mapping's own names (methods, slots,
@@ -265,7 +270,7 @@ class RegionMapping(Mapping):
             return _index_of(self).lookup(attr)
         except (RegionNotInPoolError, InvalidArgumentError,
                 InvalidArgumentTypeError) as exc:
-            raise rephrase(exc, None, RegionAttributeError)
+            six.raise_from(rephrase(exc, None, RegionAttributeError), None)
 
     @property
     def default(self):

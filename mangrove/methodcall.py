@@ -8,9 +8,11 @@ from __future__ import absolute_import
 import six
 
 from mangrove.exceptions import (
-    InvalidArgumentError, UnknownMethodError, not_one_of, wrong_type)
+    InvalidArgumentError, PoolAttributeError, UnknownMethodError, not_one_of,
+    wrong_type)
 
-__all__ = ['MethodCall', 'FAN_OUT_OPTIONS', 'split_options']
+__all__ = ['MethodCall', 'FAN_OUT_OPTIONS', 'split_options',
+           'missing_attribute']
 
 #: The keywords of ``call()`` that shape the fan-out, as ``map()`` takes
 #: them, rather than reach the boto method.
@@ -51,6 +53,32 @@ def split_options(kwargs, names=FAN_OUT_OPTIONS):
             value=twice[0], valid=expected)
     kwargs.update(extra)
     return options, kwargs
+
+
+def missing_attribute(pool, attr, connection_class, region_key):
+    """The error for ``pool.<attr>`` that the pool does not have.
+
+    A boto method read off a pool (``ec2.get_all_instances()``, as a boto
+    script reads it off a connection) is the usual slip in a console: the
+    error says where the method is called instead.
+
+    :param pool: the pool (for its class name).
+    :param attr: the attribute asked for.
+    :param connection_class: the service's boto connection class, or None.
+    :param region_key: a region of the pool, for the example, or None.
+    :rtype: AttributeError
+    """
+    name = type(pool).__name__
+    if connection_class is None or attr.startswith('_') or \
+            not callable(getattr(connection_class, attr, None)):
+        return AttributeError('%r object has no attribute %r' % (name, attr))
+    where = 'regions.%s' % region_key if region_key else "regions['REGION']"
+    return PoolAttributeError(
+        '%s has no method %r: a pool holds a %s per region, not one of its '
+        'own; call it in every region with pool.call(%r, ...) or in one '
+        'with pool.%s.%s(...)' % (name, attr, connection_class.__name__,
+                                  attr, where, attr),
+        value=attr, valid=['call', 'map', 'regions'])
 
 
 class MethodCall(object):

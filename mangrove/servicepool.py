@@ -29,7 +29,7 @@ from mangrove.exceptions import (
 from mangrove.mapping import RegionIndex, RegionMapping
 from mangrove.declaration import check_bool
 from mangrove.credentials import LiveCredentials
-from mangrove.methodcall import MethodCall, split_options
+from mangrove.methodcall import MethodCall, missing_attribute, split_options
 from mangrove.optin import ENABLED, NotEnabledAware, enabled_regions
 from mangrove.pagination import Paginating
 from mangrove.proxy import RegionProxy, region_connection
@@ -509,6 +509,21 @@ class ServicePool(LiveCredentials, Paginating):
 
     def _label(self):
         return '%s %s' % (type(self).__name__, self._spec.display)
+
+    def __getattr__(self, attr):
+        # Only names the pool lacks arrive here; private ones are never a
+        # boto method, and pickle and copy look some up before the pool has
+        # any state.
+        if attr.startswith('_'):
+            raise AttributeError(attr)
+        spec = self.__dict__.get('_spec')
+        index = self.__dict__.get('_index')
+        cls = None
+        if spec is not None and spec.module is not None:
+            cls = self.backend.connection_class(spec)
+        region = index.default_key or next(iter(index.entries), None) \
+            if index is not None else None
+        raise missing_attribute(self, attr, cls, region)
 
     def __repr__(self):
         spec = self.__dict__.get('_spec')
