@@ -162,16 +162,6 @@ class PoolConnections(object):
             dropped = [region._drop(CLOSED) for region in regions]
         _close_all(dropped)
 
-    def hold_owner(self, regions):
-        """Keep the pool alive for as long as one of ``regions`` waits for
-        its first build (an unpickled pool: a region may be unpickled on
-        its own, and build through its pool later)."""
-        owner = self._owner()
-        with self.lock:
-            for region in regions:
-                if region._built is None:
-                    region._keep = owner
-
 
 def _close_all(connections):
     token = process_token()
@@ -195,7 +185,7 @@ class RegionConnection(object):
         self._built = None      # a _Built, or None
         self._build = None      # the _Build in progress, or None
         self._removed = False
-        self._keep = None       # the pool, while hold_owner asks for it
+        self._keep = None       # the pool, while keep_owner asks for it
 
     # -- reading ---------------------------------------------------------
 
@@ -267,6 +257,19 @@ class RegionConnection(object):
             if claimed:
                 return self._run(build)
             build.wait()
+
+    def keep_owner(self, owner):
+        """Hold ``owner``, the pool, until this region's first build.
+
+        For a region unpickled on its own: its proxy holds the new pool
+        weakly, so nothing else would keep the pool alive to build it.
+        A whole unpickled pool needs no such hold (its user holds it), and
+        must not have one: the hold is a cycle that would keep a dropped
+        pool's sockets open until the cyclic collector runs.
+        """
+        with self._pool.lock:
+            if self._built is None:
+                self._keep = owner
 
     def _claim(self, token):
         """Under the lock: (build, True) when this thread must build the

@@ -98,7 +98,6 @@ class RegionIndex(object):
             if lazily:
                 with conns.lock:
                     conns.connected = True
-                conns.hold_owner(regions)
             else:
                 conns.connect(regions)
         finally:

@@ -126,4 +126,6 @@ def region_connection(proxy):
 
 def _lookup_region(pool, key):
     """Unpickle a proxy as the same region of the unpickled pool."""
-    return pool.region_proxy(key)
+    proxy = pool.region_proxy(key)
+    region_connection(proxy).keep_owner(pool)
+    return proxy

@@ -13,6 +13,7 @@ import pickle
 import sys
 import threading
 import time
+import weakref
 
 import pytest
 import six
@@ -323,6 +324,39 @@ def test_a_dropped_pool_releases_its_sockets_without_the_collector(
         if enabled:
             gc.enable()
     assert after <= before
+
+
+def test_a_dropped_unpickled_pool_used_in_part_is_freed_without_the_collector(
+        connect_kwargs):
+    # An unpickled pool builds each region on first use; the regions not
+    # used yet must not keep the pool (and the used ones' sockets) alive.
+    data = pickle.dumps(Ec2Pool(connect=True, regions=REGIONS,
+                                **connect_kwargs))
+    enabled = gc.isenabled()
+    gc.collect()
+    gc.disable()
+    try:
+        pool = pickle.loads(data)
+        assert pool.regions.us_east_1.get_all_zones()
+        assert pool.regions[REGIONS[1]].state == 'closed'
+        dropped = weakref.ref(pool)
+        del pool
+        assert dropped() is None
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def test_a_region_unpickled_on_its_own_keeps_its_pool_until_it_connects(
+        connect_kwargs):
+    pool = Ec2Pool(connect=True, regions=REGIONS, **connect_kwargs)
+
+    proxy = pickle.loads(pickle.dumps(pool.regions.us_east_1))
+
+    assert proxy.pool is not pool and proxy.pool is not None
+    gc.collect()
+    assert proxy.get_all_zones()
+    assert proxy.state == 'built'
 
 
 # -- the edges of bad input ---------------------------------------------------
