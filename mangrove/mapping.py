@@ -221,6 +221,29 @@ class RegionIndex(object):
                 entries, 'its regions')
         return proxy
 
+    def proxies(self, names=None):
+        """The proxies of regions ``names`` (either form), each once and in
+        their order, or of every region in the pool's order when ``names``
+        is None.
+
+        :raises RegionNotInPoolError: a name is not a region of the pool.
+        """
+        if names is None:
+            return list(self.entries.values())
+        proxies = []
+        for name in names:
+            proxy = self.resolve(name)
+            if proxy not in proxies:   # one region, in either form
+                proxies.append(proxy)
+        return proxies
+
+    def built_connections(self):
+        """The connections built in this process (lock held)."""
+        for proxy in self.entries.values():
+            conn = region_connection(proxy).peek()
+            if conn is not None:
+                yield conn
+
     def lookup(self, name):
         """``regions[name]`` off the fast path: checked, and only while
         the pool is connected."""

@@ -10,32 +10,28 @@ declaration instead (what a :class:`~mangrove.mixinpool.ServiceMixinPool`
 does for each of its services).
 
 Every connection is created by one method, :meth:`ServicePool._new_connection`,
-which calls the ``_connect_module_to_region`` hook; the lifecycle of each
-region's connection is :mod:`mangrove.lifecycle`'s.
+which calls the ``_connect_module_to_region`` hook; the hooks and the
+regions a service offers are :mod:`mangrove.serviceregions`', the lifecycle
+of each region's connection is :mod:`mangrove.lifecycle`'s.
 """
 from __future__ import absolute_import
 
 import functools
 import logging
 
-import six
-
-from mangrove import catalog, credentials, declaration, fanout, lifecycle
+from mangrove import credentials, declaration, fanout, lifecycle
 from mangrove.backend import boto_backend
-from mangrove.catalog import ALL_PARTITIONS
 from mangrove.exceptions import (
-    InvalidServiceError, InvalidArgumentError, UnknownRegionError, name_list,
-    rephrase, wrong_type)
+    InvalidArgumentError, UnknownRegionError, name_list, wrong_type)
 from mangrove.mapping import RegionIndex, RegionMapping
 from mangrove.declaration import check_bool
 from mangrove.credentials import LiveCredentials
 from mangrove.methodcall import MethodCall, missing_attribute, split_options
-from mangrove.optin import ENABLED, NotEnabledAware, enabled_regions
+from mangrove.optin import NotEnabledAware
 from mangrove.pagination import Paginating
-from mangrove.proxy import RegionProxy, region_connection
-from mangrove.regions import (
-    region_key, region_list, region_name, unknown_region)
-from mangrove.registry import ServiceSpec, get_service
+from mangrove.proxy import RegionProxy
+from mangrove.regions import region_key, region_list, region_name
+from mangrove.serviceregions import ServiceRegions, canonical_key
 
 log = logging.getLogger(__name__)
 
@@ -45,11 +41,6 @@ def _build_connection(pool, region_name):
     return pool._new_connection(region_name)
 
 
-def _canonical_key(backend, spec, key):
-    # Not a method: the regions mapping uses it without holding the pool.
-    return region_key(backend.canonical_region(spec, region_name(key)))
-
-
 def _adopt(pool, conn):
     # What lifecycle calls, under the pool's lock, as it installs a
     # connection: the one moment no credential change can slip past.
@@ -57,7 +48,7 @@ def _adopt(pool, conn):
         pool._adopt(conn)
 
 
-class ServicePool(LiveCredentials, Paginating):
+class ServicePool(ServiceRegions, LiveCredentials, Paginating):
     """A pool of boto connections to the regions of one AWS service.
 
     What you do with a pool::
@@ -201,98 +192,12 @@ class ServicePool(LiveCredentials, Paginating):
             self._conns, self._spec.display,
             [self._new_proxy(key) for key in keys], decl.default_region)
         self._index.canonical = functools.partial(
-            _canonical_key, self.backend, self._spec)
+            canonical_key, self.backend, self._spec)
         self._mapping = RegionMapping(self._index)
         if connect:
             self.connect()
 
     # -- construction ---------------------------------------------------------
-
-    def _hooks_overridden(self):
-        # Compare functions: on Python 2 each class attribute read makes a
-        # new unbound method, so the methods themselves never compare same.
-        unbound = six.get_unbound_function
-        return all(unbound(getattr(type(self), name)) is not
-                   unbound(getattr(ServicePool, name))
-                   for name in ('_connect_module_to_region',
-                                '_get_module_regions'))
-
-    def _resolve_spec(self, name):
-        try:
-            return get_service(name)
-        except InvalidServiceError as exc:
-            # A service boto has no module for is fine when the subclass
-            # says itself how to list and connect its regions.
-            if self._hooks_overridden():
-                return ServiceSpec(name, None, type(self).__name__, name,
-                                   name, ())
-            raise rephrase(exc, type(self).__name__)
-
-    def _known_regions(self):
-        names = []
-        for region in self._get_module_regions():
-            names.append(getattr(region, 'name', region))
-        return names
-
-    def _regions_hook_overridden(self):
-        unbound = six.get_unbound_function
-        return unbound(type(self)._get_module_regions) is not \
-            unbound(ServicePool._get_module_regions)
-
-    def _canonical_key(self, key):
-        """The key a region is kept under: a global service's endpoint for
-        any of its names (``'universal'``, ``'us_east_1'`` -> ``'aws_global'``
-        for IAM)."""
-        return _canonical_key(self.backend, self._spec, key)
-
-    def _enabled_keys(self):
-        """The keys of the service's regions enabled for the pool's
-        credentials (EC2's ``DescribeRegions`` says which)."""
-        enabled = set(enabled_regions(
-            self.backend, self._connect_kwargs, self._decl.partition,
-            self._decl.endpoint_url))
-        return [region_key(name) for name in self._known_regions()
-                if name in enabled or catalog.partition_of(name) is None]
-
-    def _checked_regions(self, keys):
-        """The pool's region keys: ``keys`` checked against the service's
-        regions, or all of them when ``keys`` is None."""
-        if keys == ENABLED:
-            keys = self._enabled_keys()
-        elif keys is not None:
-            canonical = []
-            for key in (self._canonical_key(k) for k in keys):
-                if key not in canonical:
-                    canonical.append(key)
-            keys = canonical
-        if keys is not None and self._decl.endpoint_url is not None:
-            # A custom endpoint may serve any region name it likes.
-            return list(keys)
-        if keys is not None and self._decl.partition is None and \
-                not self._regions_hook_overridden():
-            # Named regions may come from any partition; only "every
-            # region" means the default one.
-            known = [region_key(name) for name in self.backend.regions(
-                self._spec, ALL_PARTITIONS)]
-        else:
-            known = [region_key(name) for name in self._known_regions()]
-        if keys is None:
-            return known
-        known_set = set(known)
-        for key in keys:
-            if key not in known_set:
-                where = self._spec.name + (
-                    ' in partition %r' % self._decl.partition
-                    if self._decl.partition else '')
-                # A global service's other names are valid too.
-                aliases = [region_key(a)
-                           for a in self.backend.aliases(self._spec)]
-                raise unknown_region(
-                    UnknownRegionError, '%s: service %s has no region %r' % (
-                        type(self).__name__, where, region_name(key)),
-                    region_name(key), known + aliases, 'valid regions',
-                    as_names=True)
-        return list(keys)
 
     def _new_proxy(self, key):
         prefix = type(self).__name__
@@ -301,31 +206,6 @@ class ServicePool(LiveCredentials, Paginating):
             # not say which service it serves.
             prefix += ' ' + self._spec.display
         return RegionProxy(self._conns.region(key), prefix)
-
-    # -- the seed's hooks -----------------------------------------------------
-
-    def _connect_module_to_region(self, region_name):
-        """Open and return the boto connection to one region.
-
-        Override it to change how this pool connects; return a connection
-        object (never None).
-
-        :param region_name: the AWS form, such as ``'us-east-1'``.
-        :type region_name: str
-        """
-        return self.backend.connect(self._spec, region_name,
-                                    self._connect_kwargs,
-                                    endpoint_url=self._decl.endpoint_url)
-
-    def _get_module_regions(self):
-        """List the regions this pool's service can connect to.
-
-        Override it to change which regions ``regions=None`` means; return
-        region names (or boto ``RegionInfo`` objects).
-
-        :rtype: list
-        """
-        return self.backend.regions(self._spec, self._decl.partition)
 
     # -- connections ----------------------------------------------------------
 
@@ -453,26 +333,15 @@ class ServicePool(LiveCredentials, Paginating):
 
     def _built_connections(self):
         """The connections built in this process (lock held)."""
-        for proxy in self._index.entries.values():
-            conn = region_connection(proxy).peek()
-            if conn is not None:
-                yield conn
+        return self._index.built_connections()
 
     def _tasks(self, func, regions=None):
         """(key, callable) pairs for a fan-out, in the pool's order."""
         if not self._conns.connected:
             raise self._conns.not_connected()
-        if regions is None:
-            proxies = list(self._index.entries.values())
-        else:
-            proxies = []
-            for name in region_list(regions):
-                proxy = self._index.resolve(name)
-                if proxy not in proxies:   # one region, in either form
-                    proxies.append(proxy)
         func = NotEnabledAware(func)
         return [(proxy.region_key, functools.partial(func, proxy))
-                for proxy in proxies]
+                for proxy in self._index.proxies(region_list(regions))]
 
     # -- properties -----------------------------------------------------------
 
