@@ -42,8 +42,8 @@ from mangrove.exceptions import NotConnectedError, RegionNotInPoolError
 from mangrove.fork import ForkSafeLock, process_token
 from mangrove.regions import region_name
 
-__all__ = ['PoolConnections', 'RegionConnection', 'CLOSED', 'PENDING',
-           'BUILT', 'INHERITED', 'REMOVED']
+__all__ = ['PoolConnections', 'RegionConnection', 'InProgress', 'CLOSED',
+           'PENDING', 'BUILT', 'INHERITED', 'REMOVED']
 
 CLOSED, PENDING, BUILT, INHERITED, REMOVED = (
     'closed', 'pending', 'built', 'inherited', 'removed')
@@ -58,12 +58,18 @@ class _Built(object):
         self.token, self.connection = token, connection
 
 
-class _Build(object):
-    """One build in progress, which other threads may wait for."""
+class InProgress(object):
+    """Work one thread is doing that other threads wait for: a connection
+    being built (``token`` says in which process), a region being added to
+    its pool.
+
+    :ivar error: what the work raised (an :class:`Exception`), once
+        finished; None if it succeeded.
+    """
 
     __slots__ = ('token', 'error', '_done')
 
-    def __init__(self, token):
+    def __init__(self, token=None):
         self.token = token
         self.error = None
         self._done = threading.Event()
@@ -76,6 +82,7 @@ class _Build(object):
         self._done.set()
 
     def wait(self):
+        """Wait for the work to finish; raise its error, if it failed."""
         self._done.wait()
         if self.error is not None:
             raise self.error
@@ -183,7 +190,7 @@ class RegionConnection(object):
         self.key = key
         self._pool = pool
         self._built = None      # a _Built, or None
-        self._build = None      # the _Build in progress, or None
+        self._build = None      # the InProgress build, or None
         self._removed = False
         self._keep = None       # the pool, while keep_owner asks for it
 
@@ -281,7 +288,7 @@ class RegionConnection(object):
         build = self._build
         if build is not None and build.token == token:
             return build, False
-        build = self._build = _Build(token)
+        build = self._build = InProgress(token)
         return build, True
 
     def _run(self, build):

@@ -19,7 +19,6 @@ the method and ``regions.default`` the pool's default region.
 from __future__ import absolute_import
 
 import collections
-import threading
 
 import six
 
@@ -28,20 +27,10 @@ from mangrove._interpreters import Mapping
 from mangrove.exceptions import (  # noqa: F401
     InvalidArgumentError, InvalidArgumentTypeError, NoDefaultRegionError,
     RegionAttributeError, RegionNotInPoolError, name_list, rephrase)
+from mangrove.lifecycle import InProgress
 # RegionProxy lived here before it had a module of its own.
 from mangrove.proxy import RegionProxy, region_connection  # noqa: F401
 from mangrove.regions import region_key, region_name, unknown_region
-
-
-class _Adding(object):
-    """A region being added, which concurrent adds of it wait for."""
-
-    __slots__ = ('proxy', 'error', 'done')
-
-    def __init__(self, proxy):
-        self.proxy = proxy
-        self.error = None
-        self.done = threading.Event()
 
 
 class RegionIndex(object):
@@ -84,7 +73,7 @@ class RegionIndex(object):
     def _regions(self, adding=False):
         proxies = list(self.entries.values())
         if adding:
-            proxies.extend(a.proxy for a in list(self._adding.values()))
+            proxies.extend(proxy for proxy, _ in list(self._adding.values()))
         return [region_connection(proxy) for proxy in proxies]
 
     def connect(self, lazily=False):
@@ -123,37 +112,36 @@ class RegionIndex(object):
             was there already, or added by another thread.
         """
         lock = self.connections.lock
-        with lock:
-            existing = self.entries.get(key)
-            if existing is not None:
-                return existing, False
-            adding = self._adding.get(key)
-            mine = adding is None
-            if mine:
-                adding = self._adding[key] = _Adding(new_proxy(key))
-        if not mine:
-            adding.done.wait()
-            if adding.error is not None:
-                raise adding.error
-            return adding.proxy, False
-        region = region_connection(adding.proxy)
+        while True:
+            with lock:
+                existing = self.entries.get(key)
+                if existing is not None:
+                    return existing, False
+                adding = self._adding.get(key)
+                if adding is None:
+                    proxy, work = self._adding[key] = (new_proxy(key),
+                                                       InProgress())
+                    break
+            # Raises the adder's error; else the region is in (or its
+            # adder was interrupted, and this thread adds it).
+            adding[1].wait()
+        region = region_connection(proxy)
         try:
             if self.connections.connected:
                 region.get()
         except BaseException as exc:
-            adding.error = exc
             with lock:
                 del self._adding[key]
             region.remove()
-            adding.done.set()
+            work.finish(exc)
             raise
         with lock:
             entries = collections.OrderedDict(self.entries)
-            entries[key] = adding.proxy
+            entries[key] = proxy
             self._replace(entries)
             del self._adding[key]
-        adding.done.set()
-        return adding.proxy, True
+        work.finish()
+        return proxy, True
 
     def remove(self, name):
         """Remove a region (either form of its name) and close it.
