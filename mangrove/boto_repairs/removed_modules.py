@@ -83,17 +83,23 @@ def _collections():
     return module
 
 
+def _new_module(name, doc):
+    """An empty module to stand in for ``name``, or None while this Python
+    still has ``name``."""
+    import importlib.util
+    if importlib.util.find_spec(name) is not None:
+        return None
+    import types
+    return types.ModuleType('mangrove.boto_repairs.' + name, doc)
+
+
 @_once
 def _cgi():
     """What ``boto.ecs.item`` uses of ``cgi``: ``escape``."""
-    import importlib.util
-    if importlib.util.find_spec('cgi') is not None:
-        return None
-    import types
-    module = types.ModuleType(
-        'mangrove.boto_repairs.cgi',
-        'What boto.ecs.item uses of the removed cgi module.')
-    module.escape = _cgi_escape
+    module = _new_module(
+        'cgi', 'What boto.ecs.item uses of the removed cgi module.')
+    if module is not None:
+        module.escape = _cgi_escape
     return module
 
 
@@ -109,13 +115,10 @@ def _cgi_escape(s, quote=None):
 @_once
 def _imp():
     """What boto uses of ``imp``: ``find_module`` and ``load_module``."""
-    import importlib.util
-    if importlib.util.find_spec('imp') is not None:
+    module = _new_module(
+        'imp', 'What boto uses of the removed imp module, on importlib.')
+    if module is None:
         return None
-    import types
-    module = types.ModuleType(
-        'mangrove.boto_repairs.imp',
-        'What boto uses of the removed imp module, on importlib.')
     module.PY_SOURCE = 1
     module.PY_COMPILED = 2
     module.C_EXTENSION = 3
