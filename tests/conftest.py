@@ -107,3 +107,19 @@ def proxy(moto_server):
 def connect_kwargs(moto_server):
     """Connection keywords that reach moto without relying on the config."""
     return moto_server.connect_kwargs
+
+
+@pytest.fixture
+def fast_thread_switching():
+    """Switch threads as often as the interpreter can, so that a race in a
+    few bytecodes shows up in a few thousand rounds."""
+    if hasattr(sys, 'setswitchinterval'):
+        saved = sys.getswitchinterval()
+        sys.setswitchinterval(1e-6)
+        yield
+        sys.setswitchinterval(saved)
+    else:  # Python 2.7
+        saved = sys.getcheckinterval()
+        sys.setcheckinterval(1)
+        yield
+        sys.setcheckinterval(saved)

@@ -23,6 +23,7 @@ import warnings
 
 import pytest
 
+from mangrove.exceptions import RegionNotInPoolError
 from mangrove.services import Ec2Pool
 from workers import (
     HANG_GUARD, REGIONS, Ec2SqsPool, InstrumentedEc2Pool,
@@ -242,20 +243,45 @@ def test_mixin_pool_in_a_forked_child(recording_proxy, connect_kwargs):
         'from-parent'
 
 
-def test_fork_while_another_thread_holds_the_pool_lock(pool):
-    held, release = threading.Event(), threading.Event()
+class _WaitingName(str):
+    """A region name whose hashing waits for the test: the pool looks a
+    name up under its lock (``remove_region``, ``default_region``), so the
+    thread that asked stays inside the pool's lock until ``release`` is
+    set."""
 
-    def hold_lock():
-        with pool._lock:
-            held.set()
-            assert release.wait(HANG_GUARD)
+    def __new__(cls, name, held, release):
+        self = str.__new__(cls, name)
+        self.held, self.release = held, release
+        return self
 
-    holder = threading.Thread(target=hold_lock)
+    def __hash__(self):
+        self.held.set()
+        assert self.release.wait(HANG_GUARD)
+        return str.__hash__(self)
+
+
+def _start_holding(pool, release):
+    """Start a thread that holds ``pool``'s lock until ``release`` is set
+    (it asks to remove a region that is not there, under a name that waits
+    as it is looked up); return the thread once it holds the lock."""
+    held = threading.Event()
+    name = _WaitingName('nowhere-1', held, release)
+
+    def hold():
+        with pytest.raises(RegionNotInPoolError):
+            pool.remove_region(name)
+
+    holder = threading.Thread(target=hold)
     holder.daemon = True
     holder.start()
-    try:
-        assert held.wait(HANG_GUARD)
+    assert held.wait(HANG_GUARD)
+    return holder
 
+
+def test_fork_while_another_thread_holds_the_pool_lock(pool):
+    release = threading.Event()
+    holder = _start_holding(pool, release)
+    try:
         def child():
             # Every one of these takes the pool's lock, which the parent's
             # holder thread (absent here) held at the fork.
@@ -282,58 +308,58 @@ def test_fork_while_another_thread_holds_the_pool_lock(pool):
     assert pool.call('get_all_instances').ok
 
 
-def test_fork_while_another_thread_holds_the_mixin_lock(recording_proxy,
-                                                        connect_kwargs):
+def test_fork_while_other_threads_hold_the_mixin_and_member_locks(
+        recording_proxy, connect_kwargs):
     connect_kwargs['proxy_port'] = recording_proxy.port
-    mixin = Ec2SqsPool(connect=True, **connect_kwargs)
-    held, release = threading.Event(), threading.Event()
+    publishing, release = threading.Event(), threading.Event()
 
-    def hold_locks():
-        with mixin._lock:
-            with mixin.ec2._lock:
-                held.set()
+    class PublishingWaits(Ec2SqsPool):
+        # add_service publishes a service as an attribute under the
+        # mixin's lock: publishing cloudwatch waits there for the test.
+        def __setattr__(self, attr, value):
+            if attr == 'cloudwatch':
+                publishing.set()
                 assert release.wait(HANG_GUARD)
+            super(PublishingWaits, self).__setattr__(attr, value)
 
-    holder = threading.Thread(target=hold_locks)
-    holder.daemon = True
-    holder.start()
+    mixin = PublishingWaits(connect=True, **connect_kwargs)
+    adding = threading.Thread(target=lambda: mixin.add_service(
+        'cloudwatch', regions=REGIONS))
+    adding.daemon = True
+    adding.start()
+    holders = [adding]
     try:
-        assert held.wait(HANG_GUARD)
+        assert publishing.wait(HANG_GUARD)
+        holders.append(_start_holding(mixin.ec2, release))
         answer = run_in_fork(lambda: {
             'sns': bool(mixin.add_service('sns', regions=REGIONS).connected),
             'ec2': sorted(mixin.ec2.call('get_all_instances').keys()),
         })
     finally:
         release.set()
-        holder.join(HANG_GUARD)
+        for holder in holders:
+            holder.join(HANG_GUARD)
+    assert not any(holder.is_alive() for holder in holders)
     assert answer == {'sns': True, 'ec2': sorted(KEYS)}
     assert 'sns' not in mixin.services
+    assert 'cloudwatch' in mixin.services
 
 
 def test_fork_while_another_thread_is_building_a_connection(connect_kwargs):
     pool = InstrumentedEc2Pool(regions=REGIONS, hold_region='eu-west-1',
                                **connect_kwargs)
-    connecting = threading.Thread(target=pool.connect)
-    connecting.daemon = True
-    connecting.start()
-    try:
-        assert pool.building.wait(HANG_GUARD)
 
-        def child():
-            # The parent's build never finishes here (its thread is not in
-            # the child): the child must build its own, not wait for it.
-            pool.hold_region = None
-            conn = pool.regions.eu_west_1.connection
-            return {'region': conn.region.name,
-                    'instances': len(pool.regions.eu_west_1
-                                     .get_all_instances()),
-                    'builds': dict(pool.builds)}
+    def child():
+        # The parent's build never finishes here (its thread is not in the
+        # child): the child must build its own, not wait for it.
+        pool.hold_region = None
+        conn = pool.regions.eu_west_1.connection
+        return {'region': conn.region.name,
+                'instances': len(pool.regions.eu_west_1.get_all_instances()),
+                'builds': dict(pool.builds)}
 
+    with pool.held_build(pool.connect):
         answer = run_in_fork(child)
-    finally:
-        pool.gate.set()
-        connecting.join(HANG_GUARD)
-    assert not connecting.is_alive()
     assert answer['region'] == 'eu-west-1'
     assert answer['instances'] == 0
     # The child built eu-west-1 itself (the parent's build was in flight).

@@ -29,21 +29,6 @@ from workers import (
     run_threads)
 
 
-@pytest.fixture
-def fast_thread_switching():
-    """Switch threads as often as the interpreter can."""
-    if hasattr(sys, 'setswitchinterval'):
-        saved = sys.getswitchinterval()
-        sys.setswitchinterval(1e-5)
-        yield
-        sys.setswitchinterval(saved)
-    else:  # Python 2.7
-        saved = sys.getcheckinterval()
-        sys.setcheckinterval(1)
-        yield
-        sys.setcheckinterval(saved)
-
-
 def wait_for(condition):
     """Wait (at most the hang guard) until ``condition()`` is true."""
     deadline = time.time() + HANG_GUARD

@@ -11,11 +11,8 @@ from __future__ import absolute_import
 
 import collections
 import random
-import sys
 import threading
 import time
-
-import pytest
 
 from mangrove import NotConnectedError, ServiceMixinPool
 from mangrove.exceptions import InvalidArgumentError, RegionNotInPoolError
@@ -30,22 +27,6 @@ MORE_REGIONS = ['us-west-1', 'us-west-2', 'us-east-2', 'eu-central-1',
                 'ap-southeast-1', 'ap-southeast-2', 'ap-northeast-1',
                 'sa-east-1', 'ca-central-1', 'eu-west-2', 'ap-south-1',
                 'eu-north-1']
-
-
-@pytest.fixture
-def fast_thread_switching():
-    """Switch threads as often as the interpreter can, so that a race in a
-    few bytecodes shows up in a few thousand rounds."""
-    if hasattr(sys, 'setswitchinterval'):
-        saved = sys.getswitchinterval()
-        sys.setswitchinterval(1e-6)
-        yield
-        sys.setswitchinterval(saved)
-    else:  # Python 2.7
-        saved = sys.getcheckinterval()
-        sys.setcheckinterval(1)
-        yield
-        sys.setcheckinterval(saved)
 
 
 def lock_is_free(pool):
@@ -378,11 +359,7 @@ def test_lock_is_free_while_a_connection_is_being_built(connect_kwargs):
     pool = InstrumentedEc2Pool(connect=True, regions=REGIONS,
                                **connect_kwargs)
     pool.instrument(hold_region='us-west-2')
-    adding = threading.Thread(target=pool.add_region, args=('us-west-2',))
-    adding.daemon = True
-    adding.start()
-    try:
-        assert pool.building.wait(HANG_GUARD)
+    with pool.held_build(pool.add_region, 'us-west-2') as adding:
         assert lock_is_free(pool)
         assert run_threads([
             lambda: pool.add_region('ap-southeast-1'),
@@ -395,10 +372,6 @@ def test_lock_is_free_while_a_connection_is_being_built(connect_kwargs):
         assert adding.is_alive()
         assert 'us_west_2' not in pool.regions
         assert 'ap_southeast_1' in pool.regions
-    finally:
-        pool.gate.set()
-        adding.join(HANG_GUARD)
-    assert not adding.is_alive()
     assert pool.regions.us_west_2.get_all_instances() == []
     assert pool.builds['us-west-2'] == 1
 
@@ -406,11 +379,7 @@ def test_lock_is_free_while_a_connection_is_being_built(connect_kwargs):
 def test_lock_is_free_while_connect_builds(connect_kwargs):
     pool = InstrumentedEc2Pool(regions=REGIONS, hold_region='eu-west-1',
                                **connect_kwargs)
-    connecting = threading.Thread(target=pool.connect)
-    connecting.daemon = True
-    connecting.start()
-    try:
-        assert pool.building.wait(HANG_GUARD)
+    with pool.held_build(pool.connect) as connecting:
         assert lock_is_free(pool)
         assert run_threads([
             lambda: pool.add_region('us-west-2'),
@@ -419,10 +388,6 @@ def test_lock_is_free_while_connect_builds(connect_kwargs):
             lambda: repr(pool),
         ]) == []
         assert connecting.is_alive()
-    finally:
-        pool.gate.set()
-        connecting.join(HANG_GUARD)
-    assert not connecting.is_alive()
     assert pool.call('get_all_instances').ok
     assert dict(pool.builds) == {'us-east-1': 1, 'eu-west-1': 1,
                                  'us-west-2': 1}

@@ -57,6 +57,22 @@ class InstrumentedEc2Pool(Ec2Pool):
         self.gate = threading.Event()
         return self
 
+    @contextlib.contextmanager
+    def held_build(self, target, *args):
+        """Run ``target(*args)`` on a thread of its own until the held
+        region's build starts; yield the thread. On leaving, the build
+        finishes and the thread is joined (bounded)."""
+        thread = threading.Thread(target=target, args=args)
+        thread.daemon = True
+        thread.start()
+        try:
+            assert self.building.wait(HANG_GUARD)
+            yield thread
+        finally:
+            self.gate.set()
+            thread.join(HANG_GUARD)
+        assert not thread.is_alive()
+
     def _connect_module_to_region(self, region_name):
         with self.cond:
             self.builds[region_name] += 1
