@@ -49,7 +49,7 @@ CLOSED, PENDING, BUILT, INHERITED, REMOVED = (
     'closed', 'pending', 'built', 'inherited', 'removed')
 
 
-class _Built(object):
+class Built(object):
     """A connection and the process it was built in, read as one value."""
 
     __slots__ = ('token', 'connection')
@@ -182,14 +182,17 @@ class RegionConnection(object):
     """One region's connection through its lifecycle.
 
     :ivar key: the region's key (``'us_east_1'``).
+    :ivar built: the connection built last and the process it was built in
+        (a :class:`Built`), or None; read-only outside this class. A region
+        proxy reads it on every call (see :meth:`get`).
     """
 
-    __slots__ = ('key', '_pool', '_built', '_build', '_removed', '_keep')
+    __slots__ = ('key', 'built', '_pool', '_build', '_removed', '_keep')
 
     def __init__(self, pool, key):
         self.key = key
         self._pool = pool
-        self._built = None      # a _Built, or None
+        self.built = None
         self._build = None      # the InProgress build, or None
         self._removed = False
         self._keep = None       # the pool, while keep_owner asks for it
@@ -203,14 +206,14 @@ class RegionConnection(object):
             while this connection was being built).
         :raises RegionNotInPoolError: the region was removed from its pool.
         """
-        built = self._built
+        built = self.built
         if built is not None and built.token == process_token():
             return built.connection
         return self._get_slow()
 
     def peek(self):
         """The connection built in this process, or None; never builds."""
-        built = self._built
+        built = self.built
         if built is not None and built.token == process_token():
             return built.connection
         return None
@@ -220,7 +223,7 @@ class RegionConnection(object):
         """``'closed'``, ``'pending'``, ``'built'``, ``'inherited'`` or
         ``'removed'`` (see :mod:`mangrove.lifecycle`)."""
         token = process_token()
-        built, build = self._built, self._build
+        built, build = self.built, self._build
         if self._removed:
             return REMOVED
         if built is not None and built.token == token:
@@ -246,7 +249,7 @@ class RegionConnection(object):
         while True:
             token = process_token()
             with pool.lock:
-                built = self._built
+                built = self.built
                 if built is not None and built.token == token:
                     return built.connection
                 if self._removed:
@@ -258,7 +261,7 @@ class RegionConnection(object):
                     # Inherited, and the pool is gone: nothing can build a
                     # new one, and the inherited object is safe to use here
                     # (its pool of sockets drops the parent's).
-                    self._built = _Built(token, built.connection)
+                    self.built = Built(token, built.connection)
                     return built.connection
                 build, claimed = self._claim(token)
             if claimed:
@@ -275,14 +278,14 @@ class RegionConnection(object):
         pool's sockets open until the cyclic collector runs.
         """
         with self._pool.lock:
-            if self._built is None:
+            if self.built is None:
                 self._keep = owner
 
     def _claim(self, token):
         """Under the lock: (build, True) when this thread must build the
         connection, (build, False) when another one is, (None, False) when
         it is built in this process."""
-        built = self._built
+        built = self.built
         if built is not None and built.token == token:
             return None, False
         build = self._build
@@ -310,7 +313,7 @@ class RegionConnection(object):
         with pool.lock:
             current = self._build is build
             if current:
-                self._built = _Built(build.token, conn)
+                self.built = Built(build.token, conn)
                 self._build = self._keep = None
                 if pool.on_built is not None:
                     pool.on_built(pool.owner, conn)
@@ -333,8 +336,8 @@ class RegionConnection(object):
     def _drop(self, state):
         """Under the lock: forget the connection (``state`` is CLOSED or
         REMOVED); return what was built, for closing outside the lock."""
-        built = self._built
-        self._built = self._build = self._keep = None
+        built = self.built
+        self.built = self._build = self._keep = None
         if state == REMOVED:
             self._removed = True
         return built

@@ -12,6 +12,7 @@ child.
 from __future__ import absolute_import
 
 from mangrove.exceptions import NotConnectedError
+from mangrove.fork import process_token
 
 
 class RegionNotConnectedError(NotConnectedError, AttributeError):
@@ -83,8 +84,14 @@ class RegionProxy(object):
         # lookup to __getattr__ would cost an AttributeError per call).
         if attr in _OWN_NAMES or attr[:2] == '__':
             return object.__getattribute__(self, attr)
+        region = _region_of(self)
+        # RegionConnection.get()'s fast path, inlined: a function call less
+        # on every boto call (a third of the cost on Python 2.7).
+        built = region.built
+        if built is not None and built.token == process_token():
+            return getattr(built.connection, attr)
         try:
-            return getattr(_region_of(self).get(), attr)
+            return getattr(region.get(), attr)
         except NotConnectedError as exc:
             if isinstance(exc, AttributeError):
                 raise
