@@ -34,7 +34,8 @@ except ImportError:  # Python 2.7
     from collections import Mapping
 
 from mangrove.signing import transport_of
-from mangrove.exceptions import InvalidArgumentError, InvalidArgumentTypeError
+from mangrove.exceptions import (
+    InvalidArgumentError, InvalidArgumentTypeError, wrong_type)
 from mangrove.fork import ForkSafeLock
 
 log = logging.getLogger(__name__)
@@ -99,9 +100,8 @@ def _check_text(name, value, required):
     if value is None and not required:
         return
     if not isinstance(value, six.string_types) or not value:
-        raise InvalidArgumentTypeError(
-            '%s must be a non-empty string%s, not %s'
-            % (name, '' if required else ' or None', type(value).__name__))
+        raise wrong_type(name, 'a non-empty string' + (
+            '' if required else ' or None'), value, show_value=False)
 
 
 def make_credentials(aws_access_key_id, aws_secret_access_key,
@@ -126,9 +126,8 @@ def ask(source):
         answer is not credentials.
     """
     if not callable(source):
-        raise InvalidArgumentTypeError(
-            'credential_source must be a callable returning credentials, '
-            'not %s %r' % (type(source).__name__, source))
+        raise wrong_type('credential_source',
+                         'a callable returning credentials', source)
     return from_source_value(source())
 
 
@@ -163,10 +162,10 @@ def from_source_value(value):
         return make_credentials(value.access_key, value.secret_key,
                                 getattr(value, 'session_token', None),
                                 getattr(value, 'expiration', None))
-    raise InvalidArgumentTypeError(
-        'a credential source must return Credentials, a dict with '
+    raise wrong_type(
+        "a credential source's answer", 'Credentials, a dict with '
         'aws_access_key_id and aws_secret_access_key, or boto STS '
-        'credentials, not %s' % type(value).__name__)
+        'credentials', value, show_value=False)
 
 
 class CredentialHolder(object):

@@ -11,7 +11,7 @@ import os
 import socket
 import sys
 
-from mangrove.exceptions import InvalidArgumentError, InvalidArgumentTypeError
+from mangrove.exceptions import InvalidArgumentError, wrong_type
 
 LOOPBACK = '127.0.0.1'
 
@@ -61,8 +61,7 @@ def port_accepts(port, timeout=0.5):
 def check_port(port):
     """Return ``port`` when it is a TCP port number, else raise."""
     if isinstance(port, bool) or not isinstance(port, int):
-        raise InvalidArgumentTypeError(
-            'port must be an int, not %s %r' % (type(port).__name__, port))
+        raise wrong_type('port', 'an int', port)
     if not 0 < port < 65536:
         raise InvalidArgumentError(
             'port must be between 1 and 65535, not %r' % (port,))
@@ -94,9 +93,7 @@ def write_boto_config(path, port, extra=None):
                   ('num_retries', '0')]),
     ]
     if extra is not None and not isinstance(extra, dict):
-        raise InvalidArgumentTypeError(
-            'extra must be a dict of sections, not %s %r'
-            % (type(extra).__name__, extra))
+        raise wrong_type('extra', 'a dict of sections', extra)
     for section, values in sorted((extra or {}).items()):
         for existing, pairs in sections:
             if existing == section:

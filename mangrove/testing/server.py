@@ -18,8 +18,8 @@ import time
 import six
 from six.moves import http_client
 
-from mangrove.exceptions import (InvalidArgumentError,
-                                 InvalidArgumentTypeError, MangroveError)
+from mangrove.exceptions import InvalidArgumentError, MangroveError, \
+    wrong_type
 from mangrove.testing.loopback import (LOOPBACK, TEST_CREDENTIALS,
                                        check_port, free_port, port_accepts,
                                        write_boto_config)
@@ -95,9 +95,7 @@ def moto_python(python=None):
         ``moto.server``.
     """
     if python is not None and not isinstance(python, six.string_types):
-        raise InvalidArgumentTypeError(
-            'python must be a str, not %s %r'
-            % (type(python).__name__, python))
+        raise wrong_type('python', 'a str', python)
     python = python or os.environ.get('MANGROVE_MOTO_PYTHON') or \
         sys.executable
     hint = ("; set MANGROVE_MOTO_PYTHON to a Python 3.7+ interpreter that has "
@@ -202,9 +200,8 @@ class MotoServer(object):
         :rtype: ServicePool or ServiceMixinPool
         """
         if not isinstance(pool_class, type):
-            raise InvalidArgumentTypeError(
-                'pool_class must be a pool class such as Ec2Pool, not %s %r'
-                % (type(pool_class).__name__, pool_class))
+            raise wrong_type('pool_class', 'a pool class such as Ec2Pool',
+                             pool_class)
         options = self.connect_kwargs
         options.update(kwargs)
         return pool_class(connect=connect, **options)
