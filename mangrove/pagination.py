@@ -25,13 +25,13 @@ result keeps the token of the next page where boto put it (see
 """
 from __future__ import absolute_import
 
-import inspect
 import logging
 import numbers
 
 import six
 
-from mangrove.exceptions import InvalidArgumentError, InvalidArgumentTypeError
+from mangrove._interpreters import keyword_names
+from mangrove.exceptions import InvalidArgumentError, wrong_type, wrong_value
 from mangrove.methodcall import split_options
 
 log = logging.getLogger(__name__)
@@ -52,15 +52,11 @@ _PAGE_ATTRIBUTES = ('next_token', 'next_marker', 'marker', 'is_truncated')
 
 def _accepts(method, keyword):
     """Whether ``method`` takes ``keyword`` (or any keyword)."""
-    func = getattr(method, '__func__', method)
     try:
-        if six.PY2:
-            spec = inspect.getargspec(func)
-            return spec.keywords is not None or keyword in spec.args
-        params = inspect.signature(func).parameters.values()
+        names = keyword_names(getattr(method, '__func__', method))
     except (TypeError, ValueError):
         return False
-    return any(p.kind == p.VAR_KEYWORD or p.name == keyword for p in params)
+    return names is None or keyword in names
 
 
 def _truthy(value):
@@ -150,13 +146,11 @@ def check_max_pages(max_pages):
         return None
     if isinstance(max_pages, bool) or not isinstance(
             max_pages, numbers.Integral):
-        raise InvalidArgumentTypeError(
-            'max_pages must be a positive int or None (every page), not '
-            '%s %r' % (type(max_pages).__name__, max_pages))
+        raise wrong_type('max_pages', 'a positive int or None (every page)',
+                         max_pages)
     if max_pages < 1:
-        raise InvalidArgumentError(
-            'max_pages must be 1 or more (or None for every page), not %r'
-            % (max_pages,))
+        raise wrong_value('max_pages', '1 or more (or None for every page)',
+                          max_pages)
     return int(max_pages)
 
 
@@ -260,10 +254,9 @@ class Pages(object):
 
     def __init__(self, method_name, args=(), kwargs=None, max_pages=None):
         if not isinstance(method_name, six.string_types):
-            raise InvalidArgumentTypeError(
-                'method_name must be a string such as %r, not %s %r'
-                % ('get_all_reservations', type(method_name).__name__,
-                   method_name))
+            raise wrong_type('method_name',
+                             "a string such as 'get_all_reservations'",
+                             method_name)
         self.name = method_name
         self.args = tuple(args)
         self.kwargs = dict(kwargs or {})
