@@ -129,36 +129,6 @@ def hostname(endpoint_prefix, region_name):
     return service.get(partition, {}).get(region_name)
 
 
-def global_endpoint(endpoint_prefix, partition='aws'):
-    """A service's partition-wide endpoint, if it has one.
-
-    IAM, Route 53 and Support have only this one in each partition; S3 and
-    STS also have one in ``'aws'`` (``s3.amazonaws.com``,
-    ``sts.amazonaws.com``) beside their regional endpoints.
-
-    :param endpoint_prefix: the service's endpoint prefix, e.g. ``'iam'``.
-    :type endpoint_prefix: str
-    :param partition: ``'aws'``, ``'aws-cn'`` or ``'aws-us-gov'``.
-    :type partition: str
-    :returns: ``{'hostname': ..., 'signing_region': ...}``, e.g.
-        ``{'hostname': 'iam.amazonaws.com', 'signing_region': 'us-east-1'}``;
-        ``None`` if the service has no such endpoint in that partition.
-    :rtype: dict or None
-    :raises InvalidArgumentError: ``partition`` is not one of
-        :data:`PARTITIONS`.
-    """
-    if partition is None or partition == ALL_PARTITIONS:
-        raise InvalidArgumentError(
-            'global_endpoint() needs one partition of %s, not %r'
-            % (', '.join(repr(p) for p in PARTITIONS), partition))
-    _partitions(partition)
-    endpoint = _load()['global'].get(endpoint_prefix, {}).get(partition)
-    if endpoint is None:
-        return None
-    return {'hostname': endpoint['hostname'],
-            'signing_region': endpoint['signing_region']}
-
-
 def global_endpoints(endpoint_prefix, partition=None):
     """The endpoints of a *global service*: one per partition in which the
     service has no regional endpoint at all (IAM, Route 53, Support).

@@ -112,9 +112,9 @@ def test_s3_hostnames_are_regional(region, host):
 
 
 def test_s3_global_endpoint_is_kept_apart_from_regions():
-    assert catalog.global_endpoint('s3') == {
-        'hostname': 's3.amazonaws.com', 'signing_region': 'us-east-1'}
-    assert catalog.global_endpoint('s3', 'aws-cn') is None
+    # s3.amazonaws.com is beside the regional endpoints: S3 is no global
+    # service, and its pseudo-regions are no regions.
+    assert catalog.global_endpoints('s3') == []
     assert 'aws-global' not in catalog.regions('s3')
     assert 's3-external-1' not in catalog.regions('s3')
 
@@ -141,15 +141,16 @@ def test_global_service_is_one_endpoint_per_partition():
     assert catalog.hostname('iam', 'us-gov-west-1') == \
         'iam.us-gov.amazonaws.com'
     assert catalog.hostname('iam', 'eu-west-1') is None
-    assert catalog.global_endpoint('iam', 'aws-us-gov') == {
+    assert catalog.global_endpoints('iam', 'aws-us-gov') == [{
+        'name': 'aws-us-gov-global', 'partition': 'aws-us-gov',
         'hostname': 'iam.us-gov.amazonaws.com',
-        'signing_region': 'us-gov-west-1'}
+        'signing_region': 'us-gov-west-1'}]
 
 
 def test_route53_in_china_is_signed_for_ningxia():
-    assert catalog.global_endpoint('route53', 'aws-cn') == {
-        'hostname': 'route53.amazonaws.com.cn',
-        'signing_region': 'cn-northwest-1'}
+    (endpoint,) = catalog.global_endpoints('route53', 'aws-cn')
+    assert endpoint['hostname'] == 'route53.amazonaws.com.cn'
+    assert endpoint['signing_region'] == 'cn-northwest-1'
     assert catalog.regions('route53', 'aws-cn') == ['cn-northwest-1']
 
 
@@ -157,18 +158,18 @@ def test_sts_has_regional_endpoints_and_a_global_one():
     assert catalog.regions('sts', 'aws') == AWS_REGIONS
     assert catalog.hostname('sts', 'us-east-1') == \
         'sts.us-east-1.amazonaws.com'
-    assert catalog.global_endpoint('sts') == {
-        'hostname': 'sts.amazonaws.com', 'signing_region': 'us-east-1'}
+    assert catalog.global_endpoints('sts') == []
 
 
 def test_regional_service_has_no_global_endpoint():
-    assert catalog.global_endpoint('ec2') is None
-    assert catalog.global_endpoint('no-such-service', 'aws-us-gov') is None
+    assert catalog.global_endpoints('ec2') == []
+    assert catalog.global_endpoints('no-such-service', 'aws-us-gov') == []
 
 
-def test_global_endpoint_returns_a_copy():
-    catalog.global_endpoint('iam')['hostname'] = 'example.com'
-    assert catalog.global_endpoint('iam')['hostname'] == 'iam.amazonaws.com'
+def test_global_endpoints_returns_copies():
+    catalog.global_endpoints('iam')[0]['hostname'] = 'example.com'
+    assert catalog.global_endpoints('iam')[0]['hostname'] == \
+        'iam.amazonaws.com'
 
 
 @pytest.mark.parametrize('region, partition', [
@@ -213,7 +214,7 @@ def test_every_registry_service_is_in_the_catalog():
 
 @pytest.mark.parametrize('call', [
     lambda: catalog.regions('ec2', 'aws-mars'),
-    lambda: catalog.global_endpoint('iam', 'aws-mars'),
+    lambda: catalog.global_endpoints('iam', 'aws-mars'),
 ])
 def test_unknown_partition_is_rejected_by_name(call):
     with pytest.raises(InvalidArgumentError) as raised:
@@ -228,11 +229,6 @@ def test_unknown_partition_is_rejected_by_name(call):
 def test_partition_names_are_case_sensitive():
     with pytest.raises(InvalidArgumentError):
         catalog.regions('ec2', 'AWS')
-
-
-def test_global_endpoint_needs_one_partition():
-    with pytest.raises(InvalidArgumentError):
-        catalog.global_endpoint('iam', None)
 
 
 def test_generated_names_date_botocore_and_command():
