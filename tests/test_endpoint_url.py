@@ -263,6 +263,39 @@ def test_endpoint_url_accepts_region_names_aws_does_not_have(moto_server):
         'local']
 
 
+MAPPING_NAMES = ['default', 'keys', 'get', 'items', 'values']
+
+
+def test_regions_named_like_the_mappings_own_names_are_regions_by_item(
+        moto_server):
+    # A store behind an endpoint_url names its regions as it likes (Ceph
+    # RGW's zone group is "default"): item access is always the region,
+    # and every Mapping method stays a method.
+    pool = services.SqsPool(connect=True, regions=MAPPING_NAMES,
+                            default_region='keys',
+                            endpoint_url=moto_server.url, **KEYS)
+    regions = pool.regions
+    for name in MAPPING_NAMES:
+        regions[name].create_queue('in-' + name)
+    for name in MAPPING_NAMES:
+        assert name in regions
+        assert regions[name].region_key == name
+        assert [q.name for q in regions[name].get_all_queues()] == [
+            'in-' + name]
+    assert list(regions.keys()) == list(regions) == MAPPING_NAMES
+    assert [proxy.region_key for proxy in regions.values()] == MAPPING_NAMES
+    assert [(key, proxy.region_key) for key, proxy in regions.items()] == \
+        [(name, name) for name in MAPPING_NAMES]
+    assert regions.get('get') is regions['get']
+    assert regions.get('nowhere') is None
+    assert len(regions) == len(MAPPING_NAMES)
+    assert regions == dict(regions.items())
+    # Attribute access: the mapping's own names first.
+    assert regions.default is regions['keys']
+    assert callable(regions.keys) and callable(regions.items)
+    assert pool.call('get_all_queues').ok
+
+
 @pytest.mark.parametrize('url', [
     'ftp://127.0.0.1:21', 'http://', '127.0.0.1:4566', 'http://host:port',
     'http://127.0.0.1:70000', 'http://127.0.0.1:0',
