@@ -7,7 +7,7 @@ from typing import (Any, Callable, Iterable, Mapping, Optional, Type, TypeVar,
 from mangrove.fanout import RegionResults
 from mangrove.proxy import RegionProxy
 from mangrove.regiongroups import RegionGroup, RegionGroups
-from mangrove.servicepool import ServicePool
+from mangrove.servicepool import ServicePool, _PoolMethods
 
 _Mixin = TypeVar('_Mixin', bound=ServiceMixinPool)
 _Regions = Union[str, Iterable[str], None]
@@ -15,7 +15,7 @@ _Regions = Union[str, Iterable[str], None]
 _Source = Callable[[], Any]
 _OnResult = Callable[[Any, Any, Optional[BaseException]], Any]
 
-class ServiceMixinPool:
+class ServiceMixinPool(_PoolMethods):
     # Declared as {name: options}; on an instance, name -> ServicePool.
     services: Mapping[str, Any]
     def __init__(self, connect: bool = ..., regions: _Regions = ...,
@@ -54,12 +54,4 @@ class ServiceMixinPool:
                     timeout: Optional[float] = ...,
                     on_result: Optional[_OnResult] = ...
                     ) -> RegionResults: ...
-    def paginate(self, method_name: str, *args: Any,
-                 **kwargs: Any) -> RegionResults: ...
-    def update_credentials(self, aws_access_key_id: Optional[str] = ...,
-                           aws_secret_access_key: Optional[str] = ...,
-                           security_token: Optional[str] = ...,
-                           expiry: Any = ...,
-                           credential_source: Optional[_Source] = ...
-                           ) -> None: ...
     def close(self) -> None: ...

@@ -20,7 +20,19 @@ _Regions = Union[str, Iterable[str], None]
 _Source = Callable[[], Any]
 _OnResult = Callable[[Any, Any, Optional[BaseException]], Any]
 
-class ServicePool:
+# What both kinds of pool do alike (at run time, the bases
+# mangrove.pagination.Paginating and mangrove.credentials.LiveCredentials).
+class _PoolMethods:
+    def paginate(self, method_name: str, *args: Any,
+                 **kwargs: Any) -> RegionResults: ...
+    def update_credentials(self, aws_access_key_id: Optional[str] = ...,
+                           aws_secret_access_key: Optional[str] = ...,
+                           security_token: Optional[str] = ...,
+                           expiry: Any = ...,
+                           credential_source: Optional[_Source] = ...
+                           ) -> None: ...
+
+class ServicePool(_PoolMethods):
     # A service name, or {name: {'regions': ..., 'default_region': ...}}.
     service: Union[str, Mapping[str, Mapping[str, Any]], None]
     # What opens connections (mangrove.backend.BotoBackend by default).
@@ -51,14 +63,6 @@ class ServicePool:
             regions: Optional[Iterable[str]] = ...,
             max_workers: Optional[int] = ..., timeout: Optional[float] = ...,
             on_result: Optional[_OnResult] = ...) -> RegionResults: ...
-    def paginate(self, method_name: str, *args: Any,
-                 **kwargs: Any) -> RegionResults: ...
-    def update_credentials(self, aws_access_key_id: Optional[str] = ...,
-                           aws_secret_access_key: Optional[str] = ...,
-                           security_token: Optional[str] = ...,
-                           expiry: Any = ...,
-                           credential_source: Optional[_Source] = ...
-                           ) -> None: ...
     @property
     def regions(self) -> RegionMapping: ...
     @property
