@@ -28,7 +28,7 @@ logging.getLogger(__name__).addHandler(logging.NullHandler())
 boto_repairs.install()
 
 from mangrove.exceptions import (  # noqa: E402
-    FanOutError, FanOutTimeoutError, InvalidArgumentError,
+    Boto3UnavailableError, FanOutError, FanOutTimeoutError, InvalidArgumentError,
     InvalidArgumentTypeError, InvalidDeclarationError, InvalidServiceError,
     MangroveError, NoDefaultRegionError, NotConnectedError,
     PoolAttributeError, RegionAttributeError, RegionNotEnabledError,
@@ -54,5 +54,6 @@ __all__ = [
     'PoolAttributeError', 'NoDefaultRegionError',
     'NotConnectedError', 'RegionNotEnabledError', 'FanOutError',
     'FanOutTimeoutError', 'UnpicklableError', 'ServiceAttributeError',
+    'Boto3UnavailableError',
     '__version__',
 ]

@@ -1,6 +1,7 @@
 # Type information for mangrove (PEP 561); tests/test_typing.py checks it
 # against the package.
 from mangrove.exceptions import (
+    Boto3UnavailableError as Boto3UnavailableError,
     FanOutError as FanOutError, FanOutTimeoutError as FanOutTimeoutError,
     InvalidArgumentError as InvalidArgumentError,
     InvalidArgumentTypeError as InvalidArgumentTypeError,
@@ -53,5 +54,6 @@ __all__ = [
     'FanOutTimeoutError',
     'UnpicklableError',
     'ServiceAttributeError',
+    'Boto3UnavailableError',
     '__version__',
 ]

@@ -132,6 +132,18 @@ class NotConnectedError(MangroveError, RuntimeError):
     """A region connection used before the pool's ``connect()``."""
 
 
+class Boto3UnavailableError(MangroveError, ImportError):
+    """The boto3 extra used where it cannot work: Python older than 3.9, or
+    boto3 not installed (``pip install 'boto-mangrove[boto3]'``).
+
+    :ivar python_version: this interpreter's version (``'2.7.18'``).
+    """
+
+    def __init__(self, message='', python_version=None, **fields):
+        super(Boto3UnavailableError, self).__init__(message, **fields)
+        self.python_version = python_version
+
+
 class UnpicklableError(MangroveError):
     """Stands in for a fan-out's error that could not be pickled or copied.
 

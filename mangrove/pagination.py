@@ -31,6 +31,7 @@ import numbers
 import six
 
 from mangrove._interpreters import keyword_names
+from mangrove.boto3backend import is_client
 from mangrove.exceptions import InvalidArgumentError, wrong_type, wrong_value
 from mangrove.methodcall import split_options
 
@@ -204,6 +205,13 @@ def all_pages(method, args=(), kwargs=None, max_pages=None, label=None):
         pages += 1
 
 
+def client_pages(*args, **kwargs):
+    """:func:`mangrove.clientpages.client_pages`, imported on first use
+    (it is Python 3 only)."""
+    from mangrove.clientpages import client_pages as pages
+    return pages(*args, **kwargs)
+
+
 def _name(method):
     return getattr(method, '__name__', repr(method))
 
@@ -227,6 +235,11 @@ class Paginating(object):
         :param max_pages: at most this many pages per region; a region with
             more keeps its next page's token on its result, and a warning is
             logged: nothing is dropped silently.
+        :param search: for boto3 clients, a JMESPath expression: each
+            region's result is the list of its matches across the pages,
+            as boto3's ``PageIterator.search`` yields them (see
+            :mod:`mangrove.clientpages`; boto3 clients follow their pages
+            with boto3's paginator).
         :param regions: only these regions; ``max_workers``, ``timeout``,
             ``on_result`` (and a multi-service pool's ``services``) as for
             ``map``; a boto keyword of one of these names goes in
@@ -234,9 +247,10 @@ class Paginating(object):
         :rtype: :class:`~mangrove.fanout.RegionResults`
         """
         options, kwargs = split_options(
-            kwargs, ('max_pages',) + self._fanout_options)
+            kwargs, ('max_pages', 'search') + self._fanout_options)
         pages = Pages(method_name, args, kwargs,
-                      options.pop('max_pages', None))
+                      options.pop('max_pages', None),
+                      options.pop('search', None))
         return self.map(pages, **options)
 
 
@@ -248,11 +262,13 @@ class Pages(object):
     :param args: its positional arguments.
     :param kwargs: its keyword arguments.
     :param max_pages: at most this many pages per region.
+    :param search: a JMESPath expression, for boto3 clients.
     """
 
-    __slots__ = ('name', 'args', 'kwargs', 'max_pages')
+    __slots__ = ('name', 'args', 'kwargs', 'max_pages', 'search')
 
-    def __init__(self, method_name, args=(), kwargs=None, max_pages=None):
+    def __init__(self, method_name, args=(), kwargs=None, max_pages=None,
+                 search=None):
         if not isinstance(method_name, six.string_types):
             raise wrong_type('method_name',
                              "a string such as 'get_all_reservations'",
@@ -261,17 +277,31 @@ class Pages(object):
         self.args = tuple(args)
         self.kwargs = dict(kwargs or {})
         self.max_pages = check_max_pages(max_pages)
+        self.search = None
+        if search is not None:
+            from mangrove.clientpages import check_search
+            self.search = check_search(search)
 
     def __call__(self, proxy):
+        conn = getattr(proxy, 'connection', proxy)
+        if is_client(conn):
+            return client_pages(conn, self.name, self.args, self.kwargs,
+                                self.max_pages, self.search)
+        if self.search is not None:
+            raise InvalidArgumentError(
+                'search (JMESPath) is for boto3 clients; %s is a classic '
+                'boto connection' % type(conn).__name__, value=self.search)
         label = '%s %s' % (getattr(proxy, 'region_name', ''), self.name)
         return all_pages(getattr(proxy, self.name), self.args, self.kwargs,
                          self.max_pages, label=label.strip())
 
     def __getstate__(self):
-        return (self.name, self.args, self.kwargs, self.max_pages)
+        return (self.name, self.args, self.kwargs, self.max_pages,
+                self.search)
 
     def __setstate__(self, state):
-        self.name, self.args, self.kwargs, self.max_pages = state
+        (self.name, self.args, self.kwargs, self.max_pages,
+         self.search) = state
 
     def __repr__(self):
         return '<Pages %s%s>' % (self.name, '' if self.max_pages is None
