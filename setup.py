@@ -80,6 +80,8 @@ setup(
     extras_require={
         # The demo starts a local AWS emulator; it needs Python 3.7+.
         'demo': ['moto[server]==4.2.14; python_version >= "3.7"'],
+        # Pools of boto3 clients (mangrove.clientpool); boto3 needs 3.9+.
+        'boto3': ['boto3>=1.28; python_version >= "3.9"'],
     },
     entry_points={'console_scripts': ['mangrove = mangrove.cli:main']},
     classifiers=[

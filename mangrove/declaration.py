@@ -31,7 +31,12 @@ from mangrove.optin import ENABLED
 from mangrove.regions import ALL, region_key, region_keys
 
 #: The keys a service's options may have.
-OPTION_KEYS = ('regions', 'default_region', 'endpoint_url', 'partition')
+OPTION_KEYS = ('regions', 'default_region', 'endpoint_url', 'partition',
+               'backend')
+
+#: What ``backend`` may name: classic boto (the default), or boto3 clients
+#: (:mod:`mangrove.clientpool`, Python 3.9+).
+BACKENDS = ('boto', 'boto3')
 
 _EXPECTED_NAME = "a non-empty string such as 'ec2'"
 _EXPECTED_SERVICE = ("a service name or a dict of exactly one service name "
@@ -43,7 +48,7 @@ _EXPECTED_SERVICES = ("a non-empty dict of service name to options such as "
 class Declaration(collections.namedtuple(
         'Declaration',
         ['service', 'regions', 'default_region', 'endpoint_url',
-         'partition'])):
+         'partition', 'backend'])):
     """One service's validated declaration.
 
     :ivar service: the service name as declared.
@@ -51,9 +56,17 @@ class Declaration(collections.namedtuple(
     :ivar default_region: a region key or None.
     :ivar endpoint_url: a URL template or None.
     :ivar partition: ``'aws'``, ``'aws-cn'``, ``'aws-us-gov'`` or None.
+    :ivar backend: ``'boto'``, ``'boto3'``, or None for the pool's own.
     """
 
     __slots__ = ()
+
+    def __new__(cls, service, regions=None, default_region=None,
+                endpoint_url=None, partition=None, backend=None):
+        # backend came last: declarations made without it stay valid.
+        return super(Declaration, cls).__new__(
+            cls, service, regions, default_region, endpoint_url, partition,
+            backend)
 
 
 def check_bool(name, value):
@@ -100,6 +113,16 @@ def parse_regions(value, what='regions'):
     if value == ENABLED:
         return ENABLED
     return region_keys(value, what)
+
+
+def parse_backend(value):
+    """A backend name (``'boto'``, ``'boto3'``), checked, or None."""
+    if value is None or value in BACKENDS:
+        return value
+    if not isinstance(value, six.string_types):
+        raise wrong_type('backend', "'boto', 'boto3' or None", value)
+    raise not_one_of(InvalidArgumentError, 'unknown backend %r' % (value,),
+                     value, BACKENDS, 'backends')
 
 
 def parse_default(value):
@@ -182,7 +205,8 @@ def parse_options(owner, service, options):
             regions=parse_regions(options.get('regions')),
             default_region=parse_default(options.get('default_region')),
             endpoint_url=parse_endpoint_url(options.get('endpoint_url')),
-            partition=parse_partition(options.get('partition')))
+            partition=parse_partition(options.get('partition')),
+            backend=parse_backend(options.get('backend')))
     except MangroveError as exc:
         raise rephrase(exc, where, InvalidDeclarationError)
 
