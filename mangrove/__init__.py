@@ -28,8 +28,9 @@ logging.getLogger(__name__).addHandler(logging.NullHandler())
 boto_repairs.install()
 
 from mangrove.exceptions import (  # noqa: E402
-    Boto3UnavailableError, FanOutError, FanOutTimeoutError, InvalidArgumentError,
-    InvalidArgumentTypeError, InvalidDeclarationError, InvalidServiceError,
+    Boto3UnavailableError, FanOutError, FanOutTimeoutError,
+    InvalidArgumentError, InvalidArgumentTypeError, InvalidDeclarationError,
+    InvalidServiceError,
     MangroveError, NoDefaultRegionError, NotConnectedError,
     PoolAttributeError, RegionAttributeError, RegionNotEnabledError,
     RegionNotInPoolError,

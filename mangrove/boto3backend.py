@@ -130,6 +130,7 @@ class Boto3Backend(object):
     def __init__(self):
         self._lock = ForkSafeLock()
         self._meta = None           # (process token, botocore session)
+        self._partition_list = None  # (botocore session, partitions)
         self._sessions = {}         # (process token, profile) -> session
         self._specs = {}
         self._client_locks = weakref.WeakKeyDictionary()
@@ -148,8 +149,13 @@ class Boto3Backend(object):
         return meta[1]
 
     def _partitions(self):
-        data = self._botocore().get_data('endpoints')
-        return [_Partition(p) for p in data['partitions']]
+        session = self._botocore()
+        partitions = self._partition_list
+        if partitions is None or partitions[0] is not session:
+            data = session.get_data('endpoints')
+            partitions = self._partition_list = (
+                session, [_Partition(p) for p in data['partitions']])
+        return partitions[1]
 
     def service_names(self):
         """Every service boto3 knows, by its boto3 name, sorted.
@@ -217,6 +223,10 @@ class Boto3Backend(object):
             endpoint = part.global_endpoint(spec.endpoint_prefix)
             if endpoint is not None:
                 names.append(endpoint[0])
+            elif spec.endpoint_prefix not in part.services:
+                # Newer services are in botocore's endpoint rules alone,
+                # which resolve any region of the partition.
+                names.extend(sorted(part.regions))
             else:
                 names.extend(session.get_available_regions(
                     spec.name, part.name))
@@ -254,6 +264,21 @@ class Boto3Backend(object):
         """The client class of ``spec`` once one client was built, else
         None (the class is built with the first client)."""
         return clientclasses.client_class(self._botocore(), spec.name)
+
+    def method_names(self, spec):
+        """The public methods of ``spec``'s clients (its operations, and
+        ``get_paginator`` and the like), known without building a client.
+
+        :rtype: frozenset of str
+        """
+        from botocore import xform_name
+        from botocore.client import BaseClient
+        model = self._botocore().get_service_model(spec.name)
+        names = set(xform_name(op) for op in model.operation_names)
+        names.update(name for name in dir(BaseClient)
+                     if not name.startswith('_') and
+                     callable(getattr(BaseClient, name)))
+        return frozenset(names)
 
     # -- clients ---------------------------------------------------------
 

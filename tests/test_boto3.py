@@ -15,7 +15,8 @@ import threading
 
 import pytest
 
-from mangrove.exceptions import Boto3UnavailableError, MangroveError
+from mangrove.exceptions import (
+    Boto3UnavailableError, MangroveError, UnknownMethodError)
 
 NEW_ENOUGH = sys.version_info >= (3, 9)
 needs_boto3 = pytest.mark.skipif(
@@ -135,8 +136,8 @@ def test_call_results_keyed_as_for_boto_2(kw):
                       connect=True, **kw)
     ec2.regions['us-east-1'].create_security_group(GroupName='web',
                                                    Description='web')
-    results = ec2.call('describe_security_groups', regions=['us_east_1',
-                                                           'eu-west-1'])
+    results = ec2.call('describe_security_groups',
+                       regions=['us_east_1', 'eu-west-1'])
     names = dict((key, sorted(g['GroupName'] for g in value[
         'SecurityGroups'])) for key, value in results.items())
     assert names == {'us_east_1': ['default', 'web'],
@@ -309,6 +310,9 @@ def test_clients_are_built_lazily_inside_the_fan_out(kw):
     pool = Recording(connect=True, regions=['us-east-1', 'eu-west-1',
                                             'ap-south-1'], **kw)
     assert [p.state for p in pool.regions.values()] == ['closed'] * 3
+    with pytest.raises(UnknownMethodError) as caught:
+        pool.call('list_queue')
+    assert caught.value.suggestions[0] == 'list_queues'
     assert pool.call('list_queues').ok
     assert sorted(built_in) == ['ap-south-1', 'eu-west-1', 'us-east-1']
     me = threading.current_thread().name
@@ -342,7 +346,8 @@ def test_connect_that_fails_leaves_the_pool_as_it_was(kw):
     with pytest.raises(ValueError):
         pool.connect()
     assert not pool.connected
-    assert [p.state for p in pool.regions.values()] == ['closed'] * 2
+    assert [pool.region_proxy(key).state for key in pool.regions] == \
+        ['closed'] * 2
 
 
 @needs_boto3
