@@ -42,15 +42,13 @@ from mangrove.exceptions import (
     InvalidServiceError, UnknownMethodError, not_one_of, rephrase)
 from mangrove.methodcall import MethodCall, split_options
 from mangrove.proxy import region_connection
+from mangrove.registry import get_service
 from mangrove.servicepool import ServicePool
 
 log = logging.getLogger(__name__)
 
-__all__ = ['ClientPool', 'client_pool', 'BACKENDS', 'pool_class',
+__all__ = ['ClientPool', 'client_pool', 'pool_class', 'service_spec',
            'keywords_for']
-
-#: The backends a declaration names: classic boto, boto3.
-BACKENDS = ('boto', 'boto3')
 
 # A pool's own arguments, which are no client keyword.
 _GENERIC = frozenset(['endpoint_url', 'partition', 'credential_source',
@@ -200,6 +198,17 @@ def client_pool(service, **kwargs):
         name, options = service, None
     decl = declaration.parse_options('client_pool', name, options)
     return ClientPool.from_declaration(decl, **kwargs)
+
+
+def service_spec(backend, name):
+    """The spec of service ``name`` as a backend knows it (``'boto'``:
+    mangrove's registry; ``'boto3'``: every service boto3 knows).
+
+    :raises InvalidServiceError: the backend knows no such service.
+    """
+    if backend == 'boto3':
+        return boto3_backend.service(name)
+    return get_service(name)
 
 
 def pool_class(backend):

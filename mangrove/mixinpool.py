@@ -29,7 +29,7 @@ from mangrove.registry import get_service
 from mangrove.credentials import LiveCredentials
 from mangrove.optin import NotEnabledAware
 from mangrove.pagination import Paginating
-from mangrove.servicepool import ServicePool
+from mangrove.clientpool import keywords_for, pool_class, service_spec
 
 
 def _attribute_name(name):
@@ -71,16 +71,27 @@ class ServiceMixinPool(LiveCredentials, Paginating):
         (``'aws'`` by default, ``'all'`` for every one).
     :param credential_source: a callable returning credentials, for every
         service (see :meth:`ServicePool.update_credentials`).
-    :param connect_kwargs: passed to boto for every service and region.
+    :param backend: ``'boto3'`` for boto3 clients in every service that
+        names no backend of its own (``{'sqs': {'backend': 'boto'}}``), or
+        ``'boto'`` (the default): one pool may mix both.
+    :param connect_kwargs: passed to boto for every service and region
+        (classic boto's transport keywords to classic pools, boto3's, such
+        as ``config``, to boto3 pools).
     """
 
     #: The services: ``{name: options}`` (see :mod:`mangrove.declaration`).
     services = None
 
+    #: The backend of services that name none: ``'boto'`` or ``'boto3'``.
+    backend = None
+
     def __init__(self, connect=False, regions=None, aws_access_key_id=None,
                  aws_secret_access_key=None, endpoint_url=None,
-                 partition=None, credential_source=None, **connect_kwargs):
+                 partition=None, credential_source=None, backend=None,
+                 **connect_kwargs):
         check_bool('connect', connect)
+        self._backend = declaration.parse_backend(
+            backend or type(self).backend)
         decls = declaration.services_declaration(type(self))
         self._common = dict(connect_kwargs,
                             aws_access_key_id=aws_access_key_id,
@@ -106,11 +117,12 @@ class ServiceMixinPool(LiveCredentials, Paginating):
 
     def _make_pool(self, decl, use_override=True):
         """The one way a member pool is built: from its declaration."""
+        backend = decl.backend or self._backend
         try:
-            get_service(decl.service)
+            service_spec(backend, decl.service)
         except InvalidServiceError as exc:
             raise rephrase(exc, '%s.services' % type(self).__name__)
-        options = dict(self._common)
+        options = keywords_for(backend, self._common)
         if use_override and self._regions_override is not None:
             options['regions'] = self._regions_override
         for key in ('endpoint_url', 'partition'):
@@ -118,7 +130,7 @@ class ServiceMixinPool(LiveCredentials, Paginating):
             if getattr(decl, key) is not None:
                 options.pop(key)
         try:
-            return ServicePool.from_declaration(decl, **options)
+            return pool_class(backend).from_declaration(decl, **options)
         except (InvalidArgumentError, InvalidArgumentTypeError) as exc:
             # The member pool's message names ServicePool; say which class
             # declared the service.
@@ -165,7 +177,8 @@ class ServiceMixinPool(LiveCredentials, Paginating):
         return self
 
     def add_service(self, name, regions=None, default_region=None,
-                    connect=None, endpoint_url=None, partition=None):
+                    connect=None, endpoint_url=None, partition=None,
+                    backend=None):
         """Add a service to the pool.
 
         :param name: a service name or alias (``'sns'``, ``'lambda'``);
@@ -175,19 +188,22 @@ class ServiceMixinPool(LiveCredentials, Paginating):
         :param default_region: its default region.
         :param connect: connect it now; None follows the pool (connected if
             the pool's ``connect()`` has run).
+        :param backend: ``'boto'`` or ``'boto3'``; None for the pool's.
         :return: the service's pool (the existing one if already there).
         :rtype: :class:`ServicePool`
         """
         if connect is not None:
             check_bool('connect', connect)
-        spec = get_service(name)
+        spec = service_spec(
+            declaration.parse_backend(backend) or self._backend, name)
         attr = _attribute_name(name)
         existing = self._find(spec.name, self.services)
         if existing is not None:
             return self.services[existing]
         decl = declaration.parse_options(type(self), name, {
             'regions': regions, 'default_region': default_region,
-            'endpoint_url': endpoint_url, 'partition': partition})
+            'endpoint_url': endpoint_url, 'partition': partition,
+            'backend': backend})
         pool = self._make_pool(decl, use_override=regions is None)
         while True:
             if (self._connected if connect is None else connect) and \
@@ -394,12 +410,13 @@ class ServiceMixinPool(LiveCredentials, Paginating):
         # credentials it last gave instead (in each service's settings).
         common = dict(self._common, credential_source=None)
         return {'services': self.services, 'connected': self._connected,
-                'common': common,
+                'common': common, 'backend': self._backend,
                 'regions_override': self._regions_override}
 
     def __setstate__(self, state):
         self._lock = ForkSafeLock()
         self._common = state['common']
+        self._backend = state.get('backend')
         self._regions_override = state['regions_override']
         self._connected = state['connected']
         self._set_services(state['services'])

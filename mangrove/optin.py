@@ -55,19 +55,43 @@ def enabled_regions(backend, kwargs, partition, endpoint_url=None):
     """
     partitions = catalog.PARTITIONS if partition == catalog.ALL_PARTITIONS \
         else (partition or catalog.DEFAULT_PARTITION,)
-    spec = get_service('ec2')
+    # A boto3 backend knows EC2 by its own spec.
+    spec = getattr(backend, 'service', get_service)('ec2')
     names = []
     for name in partitions:
         conn = backend.connect(spec, _ASK_IN[name], kwargs,
                                endpoint_url=endpoint_url)
         try:
-            answered = [info.name for info in conn.get_all_regions()]
+            answered = _region_names(conn)
         finally:
             conn.close()
         # A real partition lists only its own; an emulator may list all.
         names.extend(r for r in answered if catalog.partition_of(r) == name)
     log.debug('enabled regions (%s): %s', partition, ', '.join(names))
     return names
+
+
+def _region_names(conn):
+    """The regions EC2's ``DescribeRegions`` lists, through a boto
+    connection or a boto3 client."""
+    if hasattr(conn, 'describe_regions'):
+        return [r['RegionName'] for r in conn.describe_regions()['Regions']]
+    return [info.name for info in conn.get_all_regions()]
+
+
+def _error_fields(error):
+    """``(code, status, message)`` of a boto error or a botocore
+    ``ClientError``."""
+    response = getattr(error, 'response', None)
+    if isinstance(response, dict) and 'Error' in response:
+        details = response.get('Error') or {}
+        return (details.get('Code'),
+                (response.get('ResponseMetadata') or {}).get(
+                    'HTTPStatusCode'), details.get('Message'))
+    return (getattr(error, 'error_code', None),
+            getattr(error, 'status', None),
+            getattr(error, 'error_message', None) or
+            getattr(error, 'message', None))
 
 
 def not_enabled_error(error, region_name):
@@ -77,12 +101,10 @@ def not_enabled_error(error, region_name):
     :param error: an exception a call to ``region_name`` raised.
     :param region_name: the region (dash form).
     """
-    code = getattr(error, 'error_code', None)
+    code, status, message = _error_fields(error)
     if code not in NOT_ENABLED_CODES or not catalog.needs_opt_in(region_name):
         return None
-    status = getattr(error, 'status', None)
-    message = getattr(error, 'error_message', None) or \
-        getattr(error, 'message', None) or ''
+    message = message or ''
     fresh = RegionNotEnabledError(
         '%s is not enabled for these credentials: AWS answered %s %s (%s); '
         "enable the region for the account, or use regions='enabled'"
