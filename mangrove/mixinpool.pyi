@@ -18,12 +18,15 @@ _OnResult = Callable[[Any, Any, Optional[BaseException]], Any]
 class ServiceMixinPool(_PoolMethods):
     # Declared as {name: options}; on an instance, name -> ServicePool.
     services: Mapping[str, Any]
+    # 'boto' or 'boto3': the backend of services that name none.
+    backend: Optional[str]
     def __init__(self, connect: bool = ..., regions: _Regions = ...,
                  aws_access_key_id: Optional[str] = ...,
                  aws_secret_access_key: Optional[str] = ...,
                  endpoint_url: Optional[str] = ...,
                  partition: Optional[str] = ...,
                  credential_source: Optional[_Source] = ...,
+                 backend: Optional[str] = ...,
                  **connect_kwargs: Any) -> None: ...
     # Each service is an attribute: mixin_pool.ec2, mixin_pool.s3.
     def __getattr__(self, name: str) -> ServicePool: ...
@@ -38,7 +41,8 @@ class ServiceMixinPool(_PoolMethods):
                     default_region: Optional[str] = ...,
                     connect: Optional[bool] = ...,
                     endpoint_url: Optional[str] = ...,
-                    partition: Optional[str] = ...) -> ServicePool: ...
+                    partition: Optional[str] = ...,
+                    backend: Optional[str] = ...) -> ServicePool: ...
     def map(self, func: Callable[[RegionProxy], Any],
             services: Optional[Iterable[str]] = ...,
             regions: Optional[Iterable[str]] = ...,

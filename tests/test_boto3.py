@@ -474,3 +474,79 @@ def test_a_forked_child_builds_clients_of_its_own(kw):
     assert report == "inherited True False ['parent']"
     # The parent's client goes on working.
     assert queue_names(pool.regions.us_east_1) == ['parent']
+
+
+# -- mixed multi-service pools -----------------------------------------------
+
+@needs_boto3
+def test_a_mixin_pool_mixes_boto3_and_classic_services(kw):
+    import boto.sqs.connection
+    from mangrove.pool import ServiceMixinPool
+
+    class MigratingPool(ServiceMixinPool):
+        # EC2 moved to boto3 already, SQS not yet.
+        services = {
+            'ec2': {'regions': ['us-east-1', 'eu-west-1'],
+                    'default_region': 'eu-west-1', 'backend': 'boto3'},
+            'sqs': {'regions': ['us-east-1', 'eu-west-1']},
+        }
+
+    pool = MigratingPool(connect=True, **kw)
+    assert repr(pool.ec2) == '<ClientPool EC2>'
+    assert repr(pool.sqs) == '<ServicePool SQS>'
+    assert isinstance(pool.sqs.regions.us_east_1.connection,
+                      boto.sqs.connection.SQSConnection)
+    pool.ec2.regions.default.create_security_group(GroupName='web',
+                                                   Description='web')
+    pool.sqs.regions.us_east_1.create_queue('jobs')
+
+    both = pool.map(lambda region: region.region_name)
+    assert sorted(both) == [('ec2', 'eu_west_1'), ('ec2', 'us_east_1'),
+                            ('sqs', 'eu_west_1'), ('sqs', 'us_east_1')]
+    groups = pool.call('describe_security_groups')
+    assert sorted(groups) == [('ec2', 'eu_west_1'), ('ec2', 'us_east_1')]
+    assert sorted(g['GroupName'] for g in groups[
+        ('ec2', 'eu-west-1')]['SecurityGroups']) == ['default', 'web']
+    queues = pool.call('get_all_queues')
+    assert [q.name for q in queues[('sqs', 'us_east_1')]] == ['jobs']
+    assert queues[('sqs', 'eu_west_1')] == []
+    group = pool.regions['us-east-1']
+    assert group.ec2.describe_security_groups()['SecurityGroups']
+    assert [q.name for q in group.sqs.get_all_queues()] == ['jobs']
+
+    # Pickled whole, each service keeps its backend.
+    again = pickle.loads(pickle.dumps(pool))
+    assert repr(again.ec2) == '<ClientPool EC2>'
+    assert again.call('get_all_queues')[('sqs', 'us_east_1')][0].name == \
+        'jobs'
+
+
+@needs_boto3
+def test_a_mixin_pool_of_boto3_clients_by_default(kw):
+    from mangrove.pool import ServiceMixinPool
+    from mangrove.exceptions import InvalidDeclarationError
+
+    class Clients(ServiceMixinPool):
+        backend = 'boto3'
+        services = {'dynamodb': {}, 'elbv2': {}, 'sqs': {'backend': 'boto'}}
+
+    pool = Clients(connect=True, regions=['us-east-1', 'eu-west-1'], **kw)
+    assert [repr(p) for p in pool.services.values()] == [
+        '<ClientPool DynamoDB>', '<ClientPool Elastic Load Balancing v2>',
+        '<ServicePool SQS>']
+    make_tables(pool.dynamodb.regions.eu_west_1, 3)
+    pages = pool.paginate('list_tables', Limit=2, services=['dynamodb'],
+                          search='TableNames[]')
+    assert dict(pages) == {('dynamodb', 'us_east_1'): [],
+                           ('dynamodb', 'eu_west_1'): [
+                               'table-00', 'table-01', 'table-02']}
+    eks = pool.add_service('eks')
+    assert repr(eks) == '<ClientPool EKS>' and eks.connected
+    assert pool.call('list_clusters', services=['eks']).ok
+
+    class Wrong(ServiceMixinPool):
+        services = {'ec2': {'backend': 'boto4'}}
+
+    with pytest.raises(InvalidDeclarationError) as caught:
+        Wrong()
+    assert 'boto3' in caught.value.valid

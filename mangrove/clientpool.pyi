@@ -1,0 +1,28 @@
+# Type information for mangrove.clientpool (PEP 561); tests/test_typing.py
+# checks it against the module.
+import logging
+from typing import Any, Dict, Mapping, Optional, Type, TypeVar, Union
+
+from mangrove.fanout import RegionResults
+from mangrove.registry import ServiceSpec
+from mangrove.servicepool import ServicePool
+
+log: logging.Logger
+
+_Pool = TypeVar('_Pool', bound=ClientPool)
+
+class ClientPool(ServicePool):
+    def connect(self: _Pool, lazily: bool = ...) -> _Pool: ...
+    def call(self, method_name: str, *args: Any,
+             **kwargs: Any) -> RegionResults: ...
+
+def session_keywords(session: Any) -> Dict[str, str]: ...
+def client_pool(service: Union[str, Mapping[str, Any]],
+                **kwargs: Any) -> ClientPool: ...
+def service_spec(backend: Optional[str], name: str) -> ServiceSpec: ...
+def pool_class(backend: Optional[str]) -> Type[ServicePool]: ...
+def keywords_for(backend: Optional[str],
+                 kwargs: Mapping[str, Any]) -> Dict[str, Any]: ...
+
+__all__ = ['ClientPool', 'client_pool', 'pool_class', 'service_spec',
+           'keywords_for']
