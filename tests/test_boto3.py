@@ -15,6 +15,7 @@ import threading
 
 import pytest
 
+from mangrove.pool import ServiceMixinPool
 from mangrove.exceptions import (
     Boto3UnavailableError, MangroveError, UnknownMethodError)
 
@@ -478,19 +479,18 @@ def test_a_forked_child_builds_clients_of_its_own(kw):
 
 # -- mixed multi-service pools -----------------------------------------------
 
+class MigratingPool(ServiceMixinPool):
+    # EC2 moved to boto3 already, SQS not yet.
+    services = {
+        'ec2': {'regions': ['us-east-1', 'eu-west-1'],
+                'default_region': 'eu-west-1', 'backend': 'boto3'},
+        'sqs': {'regions': ['us-east-1', 'eu-west-1']},
+    }
+
+
 @needs_boto3
 def test_a_mixin_pool_mixes_boto3_and_classic_services(kw):
     import boto.sqs.connection
-    from mangrove.pool import ServiceMixinPool
-
-    class MigratingPool(ServiceMixinPool):
-        # EC2 moved to boto3 already, SQS not yet.
-        services = {
-            'ec2': {'regions': ['us-east-1', 'eu-west-1'],
-                    'default_region': 'eu-west-1', 'backend': 'boto3'},
-            'sqs': {'regions': ['us-east-1', 'eu-west-1']},
-        }
-
     pool = MigratingPool(connect=True, **kw)
     assert repr(pool.ec2) == '<ClientPool EC2>'
     assert repr(pool.sqs) == '<ServicePool SQS>'
@@ -523,7 +523,6 @@ def test_a_mixin_pool_mixes_boto3_and_classic_services(kw):
 
 @needs_boto3
 def test_a_mixin_pool_of_boto3_clients_by_default(kw):
-    from mangrove.pool import ServiceMixinPool
     from mangrove.exceptions import InvalidDeclarationError
 
     class Clients(ServiceMixinPool):
