@@ -8,6 +8,7 @@ objects, datetimes) into data that :mod:`json` can write and that
 """
 from __future__ import absolute_import
 
+import base64
 import collections
 import datetime
 import re
@@ -20,7 +21,8 @@ from mangrove._interpreters import Mapping
 
 __all__ = ['to_data', 'is_secret']
 
-# Deeper than any boto result; a cycle not caught by identity stops here.
+# Deeper than any boto object graph; a cycle not caught by identity stops
+# here. Dicts and lists (boto3's results) do not count: only objects.
 _MAX_DEPTH = 8
 
 _CAMEL = re.compile(r'(?<=[a-z0-9])([A-Z])')
@@ -42,6 +44,19 @@ def _is_connection(value):
     connection = sys.modules.get('boto.connection')
     return connection is not None and isinstance(
         value, connection.AWSAuthConnection)
+
+
+def _is_stream(value):
+    """Whether ``value`` is a botocore ``StreamingBody``."""
+    return type(value).__module__ == 'botocore.response' and \
+        callable(getattr(value, 'read', None))
+
+
+def _bytes_data(value):
+    try:
+        return value.decode('utf-8')
+    except UnicodeDecodeError:
+        return base64.b64encode(value).decode('ascii')
 
 
 def _snake(name):
@@ -103,7 +118,9 @@ def to_data(value, _path=None, _depth=0):
     becomes its ``str()``). Lists,
     tuples and boto result sets become lists, sets sorted lists, mappings
     dicts with string keys, datetimes ISO 8601 strings, and anything else
-    its ``str()``.
+    its ``str()``. Bytes are text when they are UTF-8, else their base64
+    encoding (as the AWS CLI shows binary fields); a boto3 streaming body
+    (S3's ``get_object``) is read whole and shown the same way.
 
     :param value: what a boto method returned.
     :rtype: dict, list, str, int, float, bool or None
@@ -113,7 +130,9 @@ def to_data(value, _path=None, _depth=0):
     if isinstance(value, six.string_types):
         return value
     if isinstance(value, bytes):
-        return value.decode('utf-8', 'replace')
+        return _bytes_data(value)
+    if _is_stream(value):
+        return _bytes_data(value.read())
     if isinstance(value, (datetime.datetime, datetime.date, datetime.time)):
         return value.isoformat()
     if _is_connection(value):
@@ -125,12 +144,12 @@ def to_data(value, _path=None, _depth=0):
     try:
         if isinstance(value, Mapping):
             return collections.OrderedDict(
-                (six.text_type(k), to_data(v, path, _depth + 1))
+                (six.text_type(k), to_data(v, path, _depth))
                 for k, v in sorted(value.items(), key=lambda i: str(i[0])))
         if isinstance(value, (list, tuple)):
-            return [to_data(v, path, _depth + 1) for v in value]
+            return [to_data(v, path, _depth) for v in value]
         if isinstance(value, (set, frozenset)):
-            return [to_data(v, path, _depth + 1)
+            return [to_data(v, path, _depth)
                     for v in sorted(value, key=str)]
         return _object_data(value, path, _depth)
     finally:

@@ -16,7 +16,8 @@ from mangrove.exceptions import close_matches, did_you_mean
 from mangrove.optin import ENABLED
 
 __all__ = ['seconds', 'split_names', 'parse_value', 'parse_arguments',
-           'check_endpoint_url', 'check_call', 'method_of']
+           'check_endpoint_url', 'check_call', 'check_client_call',
+           'method_of']
 
 _KEYWORD_ARG = re.compile(r'^([A-Za-z_][A-Za-z0-9_]*)=(.*)$', re.S)
 _PLACEHOLDER = re.compile(r'{([^{}]*)}')
@@ -128,6 +129,20 @@ def check_call(method, name, args, kwargs):
     except TypeError as exc:
         raise UsageError('bad arguments for %s: %s; it takes %s'
                          % (name, exc, signature_text(name, method)))
+
+
+def check_client_call(args, max_pages):
+    """Refuse what a boto3 client cannot take: positional arguments and
+    ``--max-pages`` (boto3 counts items:
+    ``PaginationConfig='{"MaxItems": N}'``)."""
+    if args:
+        raise UsageError('boto3 operations take name=value arguments only, '
+                         'not %s' % ' '.join(repr(a) for a in args))
+    if max_pages is not None:
+        raise UsageError(
+            '--max-pages counts classic boto\'s pages; with --backend boto3 '
+            'pass PaginationConfig=\'{"MaxItems": N}\' (the result then '
+            'keeps its NextToken)')
 
 
 def method_of(pool, method_name):

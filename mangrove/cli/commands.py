@@ -11,8 +11,10 @@ import time
 
 from mangrove import declaration
 from mangrove.backend import boto_backend
+from mangrove.boto3backend import boto3_backend
 from mangrove.cli.arguments import (
-    check_call, method_of, parse_arguments, region_names)
+    check_call, check_client_call, method_of, parse_arguments, region_names)
+from mangrove.clientpool import service_spec
 from mangrove.cli.connect import address_of, connected_pool
 from mangrove.cli.errors import CommandError, UsageError
 from mangrove.cli.progress import Progress
@@ -21,7 +23,7 @@ from mangrove.exceptions import FanOutTimeoutError
 from mangrove.pagination import Pages, next_page
 from mangrove.plaindata import to_data
 from mangrove.regions import region_name
-from mangrove.registry import get_service, service_names
+from mangrove.registry import service_names
 from mangrove.tables import (
     error_data, error_text, format_errors, layout_results, summary_line)
 
@@ -32,23 +34,29 @@ _now = getattr(time, 'monotonic', time.time)
 
 def services(args):
     """``mangrove services``: the service names, one per line."""
-    print_lines(service_names())
+    if args.backend == 'boto3':
+        print_lines(boto3_backend.service_names())
+    else:
+        print_lines(service_names())
     return 0
 
 
 def regions(args):
     """``mangrove regions SERVICE``: its regions, one per line."""
-    spec = get_service(args.service)
+    spec = service_spec(args.backend, args.service)
     partition = declaration.parse_partition(args.partition)
-    print_lines(boto_backend.regions(spec, partition))
+    backend = boto3_backend if args.backend == 'boto3' else boto_backend
+    print_lines(backend.regions(spec, partition))
     return 0
 
 
 def call(args):
     """``mangrove call SERVICE METHOD ARG...``: one method in every region."""
     call_args, call_kwargs = parse_arguments(args.args)
+    if args.backend == 'boto3':
+        check_client_call(call_args, args.max_pages)
     pool = connected_pool(args.service, region_names(args.regions),
-                          args.partition, args.endpoint_url)
+                          args.partition, args.endpoint_url, args.backend)
     method = method_of(pool, args.method)
     check_call(method, args.method, call_args, call_kwargs)
 

@@ -6,7 +6,7 @@ from mangrove import declaration
 from mangrove.cli.arguments import check_endpoint_url
 from mangrove.cli.errors import CommandError
 from mangrove.exceptions import MangroveError
-from mangrove.registry import get_service
+from mangrove.clientpool import client_pool, service_spec
 from mangrove.tables import error_text
 
 __all__ = ['DEFAULT_PARTITION', 'NO_CREDENTIALS', 'connected_pool',
@@ -28,21 +28,26 @@ NO_CREDENTIALS = (
     'EC2 instance role')
 
 
-def connected_pool(service, regions=None, partition=None, endpoint_url=None):
-    """A connected helper pool of ``service`` (names checked).
+def connected_pool(service, regions=None, partition=None, endpoint_url=None,
+                   backend=None):
+    """A connected helper pool of ``service`` (names checked); with
+    ``backend='boto3'``, a :class:`~mangrove.clientpool.ClientPool`.
 
     :raises MangroveError: a name or value given is wrong.
     :raises UsageError: ``endpoint_url`` has an unknown placeholder.
     :raises CommandError: boto could not set up a connection.
     """
     from mangrove import services
-    spec = get_service(service)
+    spec = service_spec(backend, service)
     partition = declaration.parse_partition(partition)
     if regions is None and partition is None:
         partition = DEFAULT_PARTITION
-    cls = getattr(services, spec.class_name)
-    pool = cls(regions=regions, partition=partition,
-               endpoint_url=check_endpoint_url(endpoint_url))
+    options = dict(regions=regions, partition=partition,
+                   endpoint_url=check_endpoint_url(endpoint_url))
+    if backend == 'boto3':
+        pool = client_pool(spec.name, **options)
+    else:
+        pool = getattr(services, spec.class_name)(**options)
     try:
         return pool.connect()
     except MangroveError:
@@ -64,6 +69,9 @@ def address_of(pool, key):
     """
     try:
         connection = pool.regions[key].connection
+        meta = getattr(connection, 'meta', None)
+        if meta is not None:  # a boto3 client
+            return meta.endpoint_url
         where = '%s:%s' % (connection.host, connection.port)
     except (LookupError, AttributeError, MangroveError):
         return None

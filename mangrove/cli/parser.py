@@ -14,6 +14,7 @@ from mangrove.cli.connect import DEFAULT_PARTITION
 from mangrove.cli.errors import UsageError
 from mangrove.cli.shell import DEFAULT_SERVICES, shell
 from mangrove.cli.terminal import write
+from mangrove.declaration import BACKENDS
 
 __all__ = ['NO_COMMAND', 'build_parser']
 
@@ -63,6 +64,14 @@ def _connection_options(parser, regions_help):
              '{region} in it stands for the region name')
 
 
+def _backend_option(parser):
+    parser.add_argument(
+        '--backend', metavar='B', choices=BACKENDS, default='boto',
+        help="'boto' for classic boto (the default) or 'boto3' for boto3 "
+             "clients and every service boto3 knows (Python 3.9+, pip "
+             "install 'boto-mangrove[boto3]')")
+
+
 def _text(paragraph=None, examples=()):
     """Help text: a paragraph filled to 79 columns, then ``examples``
     (command lines) as they are."""
@@ -107,11 +116,14 @@ def build_parser():
                         help='show the version and exit')
     subparsers = parser.add_subparsers(dest='command', metavar='COMMAND')
 
-    _add(subparsers, 'services', 'list the services mangrove knows',
-         'List the services mangrove knows, one per line: the names '
-         '"call", "regions" and "shell --services" take.',
-         ['$ mangrove services',
-          '$ mangrove services | grep -i queue'], services)
+    sub = _add(subparsers, 'services', 'list the services mangrove knows',
+               'List the services mangrove knows, one per line: the names '
+               '"call", "regions" and "shell --services" take (with '
+               '--backend boto3, every service boto3 knows).',
+               ['$ mangrove services',
+                '$ mangrove services | grep -i queue',
+                '$ mangrove services --backend boto3'], services)
+    _backend_option(sub)
 
     sub = _add(subparsers, 'regions', "list a service's regions",
                "List a service's regions, one per line: every partition "
@@ -122,6 +134,7 @@ def build_parser():
     sub.add_argument('service', metavar='SERVICE', help='a service name')
     sub.add_argument('--partition', metavar='P',
                      help='only this partition: %s' % ', '.join(PARTITIONS))
+    _backend_option(sub)
 
     sub = _add(
         subparsers, 'call', 'call one boto method in every region at once',
@@ -147,7 +160,9 @@ def build_parser():
          '--json > deploy-key.json',
          '$ mangrove call s3 get_all_buckets --regions us-east-1 --json | '
          'jq .',
-         '$ mangrove call ec2 get_all_zones --timeout 10'], call)
+         '$ mangrove call ec2 get_all_zones --timeout 10',
+         '$ mangrove call ec2 describe_instances --backend boto3 --json'],
+        call)
     sub.add_argument('service', metavar='SERVICE', help='a service name')
     sub.add_argument('method', metavar='METHOD',
                      help='a method of its boto connection, such as '
@@ -170,6 +185,7 @@ def build_parser():
                      help="follow at most N pages of each region's listing "
                           '(default every page); a region with more says so '
                           'on stderr')
+    _backend_option(sub)
 
     sub = _add(
         subparsers, 'shell', 'a Python console with connected pools',
@@ -188,6 +204,7 @@ def build_parser():
                           % ','.join(DEFAULT_SERVICES))
     _connection_options(sub, 'the regions of every pool (default every '
                              'region of the partition)')
+    _backend_option(sub)
     sub.add_argument('--plain', action='store_true',
                      help='the standard Python console even when IPython '
                           'is installed')

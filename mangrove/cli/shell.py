@@ -17,7 +17,7 @@ from mangrove.cli.connect import connected_pool
 from mangrove.cli.errors import message
 from mangrove.cli.terminal import isatty, write
 from mangrove.exceptions import MangroveError
-from mangrove.registry import get_service
+from mangrove.clientpool import service_spec
 
 __all__ = ['DEFAULT_SERVICES', 'shell']
 
@@ -35,9 +35,11 @@ _now = getattr(time, 'monotonic', time.time)
 # A first thing to try in the shell, for the services most people start with.
 _EXAMPLE_CALLS = (('ec2', 'get_all_instances'), ('s3', 'get_all_buckets'),
                   ('sqs', 'get_all_queues'))
+_CLIENT_EXAMPLE_CALLS = (('ec2', 'describe_instances'),
+                         ('s3', 'list_buckets'), ('sqs', 'list_queues'))
 
 
-def _banner(pools):
+def _banner(pools, backend=None):
     lines = ['mangrove %s shell (Python %s); names defined:' % (
         mangrove.__version__, sys.version.split()[0])]
     width = max(len(name) for name in list(pools) + ['mangrove'])
@@ -45,7 +47,9 @@ def _banner(pools):
         lines.append('  %s  %r' % (name.ljust(width), pool))
     lines.append('  %s  the mangrove package' % 'mangrove'.ljust(width))
     first = list(pools)[0]
-    for name, method in _EXAMPLE_CALLS:
+    examples = _CLIENT_EXAMPLE_CALLS if backend == 'boto3' else \
+        _EXAMPLE_CALLS
+    for name, method in examples:
         if name in pools:
             lines.append("Try: %s.call('%s'), %s.regions.<TAB>, help(%s)"
                          % (name, method, name, name))
@@ -113,15 +117,15 @@ def shell(args):
     regions = region_names(args.regions)
     pools = collections.OrderedDict()
     for name in names:
-        spec = get_service(name)
-        if spec.name not in pools:
-            pools[spec.name] = connected_pool(spec.name, regions,
-                                              args.partition,
-                                              args.endpoint_url)
+        spec = service_spec(args.backend, name)
+        attr = spec.name.replace('-', '_')
+        if attr not in pools:
+            pools[attr] = connected_pool(spec.name, regions, args.partition,
+                                         args.endpoint_url, args.backend)
     namespace = {'mangrove': mangrove, '__name__': '__console__',
                  '__doc__': None}
     namespace.update(pools)
-    banner = _banner(pools)
+    banner = _banner(pools, args.backend)
     interactive = isatty(sys.stdin)
     try:
         status = _interact(namespace, banner, interactive, args.plain)
