@@ -39,7 +39,8 @@ from mangrove.registry import SERVICES, ServiceSpec
 log = logging.getLogger(__name__)
 
 __all__ = ['MINIMUM_PYTHON', 'CLIENT_KEYWORDS', 'Boto3Backend',
-           'boto3_backend', 'require_boto3', 'is_client']
+           'boto3_backend', 'require_boto3', 'is_client',
+           'check_client_keywords']
 
 #: The oldest Python the boto3 extra runs on.
 MINIMUM_PYTHON = (3, 9)

@@ -323,7 +323,11 @@ def test_clients_are_built_lazily_inside_the_fan_out(kw):
     classes = set(type(p.connection) for p in pool.regions.values())
     assert len(classes) == 1
 
+    # close() closes each client's sockets (botocore's own close()).
+    used = pool.region_proxy('us-east-1').connection
+    assert used._endpoint.http_session._manager.pools
     pool.close()
+    assert not used._endpoint.http_session._manager.pools
     built_in.clear()
     pool.connect()
     assert [p.state for p in pool.regions.values()] == ['built'] * 3

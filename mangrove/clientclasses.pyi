@@ -1,0 +1,11 @@
+# Type information for mangrove.clientclasses (PEP 561); tests/test_typing.py
+# checks it against the module.
+import logging
+from typing import Any, ContextManager, Optional
+
+log: logging.Logger
+
+def sharing() -> ContextManager[None]: ...
+def client_class(session: Any, service_name: str) -> Optional[type]: ...
+
+__all__ = ['sharing']
