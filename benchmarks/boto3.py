@@ -100,22 +100,33 @@ def timed(func, *args):
     return time.time() - start
 
 
-def lookup_overhead(pool):
-    """Extra nanoseconds of a method lookup through the pool over a dict of
-    clients, for three spellings."""
-    clients = {'us_east_1': pool.regions.us_east_1.connection}
+def lookup_overhead(pool, attribute):
+    """Extra nanoseconds of reading ``attribute`` of a region through the
+    pool over a dict of its connections, for three spellings."""
+    conns = {'us_east_1': pool.regions.us_east_1.connection}
     regions = pool.regions
-    direct = lambda: clients['us_east_1'].describe_instances  # noqa: E731
-    cases = [lambda: regions['us_east_1'].describe_instances,
-             lambda: regions['us-east-1'].describe_instances,
-             lambda: regions.us_east_1.describe_instances]
+    cases = [lambda: getattr(regions['us_east_1'], attribute),
+             lambda: getattr(regions['us-east-1'], attribute),
+             lambda: getattr(regions.us_east_1, attribute)]
     n = 100000
     extra = []
     for case in cases:
-        plain = min(timeit.repeat(direct, number=n, repeat=5)) / n
+        plain = min(timeit.repeat(lambda: getattr(conns['us_east_1'],
+                                                  attribute),
+                                  number=n, repeat=5)) / n
         pooled = min(timeit.repeat(case, number=n, repeat=5)) / n
         extra.append((pooled - plain) * 1e9)
     return extra
+
+
+def classic_pool():
+    """A boto 2 pool of one region, for the same lookups, or None without
+    boto."""
+    try:
+        from mangrove.services import Ec2Pool
+        return Ec2Pool(connect=True, regions=['us-east-1'], **KEYS)
+    except ImportError:
+        return None
 
 
 def main():
@@ -147,7 +158,10 @@ def main():
                                              config))
             pool = answered_by_mangrove(boto3.Session(**KEYS), ['us-east-1'],
                                         config)
-            extra = lookup_overhead(pool)
+            extra = lookup_overhead(pool, 'describe_instances')
+            classic = classic_pool()
+            classic_extra = None if classic is None else \
+                lookup_overhead(classic, 'get_all_instances')
     print('Python %s, boto3 %s, %d EC2 regions, %d rounds, round trips '
           '%d-%d ms' % (sys.version.split()[0], boto3.__version__,
                         len(regions), args.rounds,
@@ -164,9 +178,12 @@ def main():
         print('  (boto-session-manager is not installed here)')
     print('  (the slowest region\'s round trip alone: %.0f ms; goal for '
           'mangrove: <= 0.50x)' % (slowest * 1000))
-    print('Lookup overhead over a dict of clients (goal < 2000 ns): '
-          "regions['us_east_1'] %.0f ns, regions['us-east-1'] %.0f ns, "
-          'regions.us_east_1 %.0f ns' % tuple(extra))
+    print('Lookup overhead over a dict of connections (goal < 2000 ns), '
+          "regions['us_east_1'] / ['us-east-1'] / .us_east_1:")
+    print('  boto3 clients:         +%.0f / +%.0f / +%.0f ns' % tuple(extra))
+    if classic_extra is not None:
+        print('  boto 2 (same run):     +%.0f / +%.0f / +%.0f ns'
+              % tuple(classic_extra))
 
 
 if __name__ == '__main__':
