@@ -11,7 +11,6 @@ be read in its parent; an error that cannot travel is replaced by an
 """
 from __future__ import absolute_import
 
-import collections
 import pickle
 import re
 import traceback
@@ -19,88 +18,15 @@ import traceback
 import six
 
 from mangrove._interpreters import Mapping
+from mangrove.callstats import CallStats, FanOutStats
 from mangrove.exceptions import (
-    MAX_NAMES, FanOutError, MangroveError, RegionAttributeError,
+    MAX_NAMES, FanOutError, RegionAttributeError,
     RegionNotInPoolError, UnpicklableError, error_text, name_list,
     wrong_type)
-from mangrove.regions import region_key
+from mangrove.resultkeys import (
+    KeyedDict as _KeyedDict, format_key, hashable as _hashable, normal_key)
 
-
-def format_key(key):
-    """How mangrove writes a result key in messages.
-
-    ``'us_east_1'`` stays as it is; a mixin pool's ``('ec2', 'us_east_1')``
-    becomes ``ec2/us_east_1``.
-
-    :param key: a task key.
-    :rtype: str
-    """
-    if isinstance(key, tuple):
-        return '/'.join('%s' % (part,) for part in key)
-    return '%s' % (key,)
-
-
-def _region_form(name):
-    try:
-        return region_key(name)
-    except MangroveError:
-        return name
-
-
-def normal_key(key):
-    """The key a result is stored under, for a key written either way.
-
-    A region name becomes its key (``'us-east-1'`` -> ``'us_east_1'``); in
-    a ``(service, region)`` pair the service is written as a pool's
-    attribute (``'cognito-identity'`` -> ``'cognito_identity'``) and the
-    region as a key. Anything else is returned as it is.
-    """
-    if isinstance(key, six.string_types):
-        return _region_form(key)
-    if isinstance(key, tuple) and len(key) == 2 and all(
-            isinstance(part, six.string_types) for part in key):
-        return (key[0].strip().lower().replace('-', '_'),
-                _region_form(key[1]))
-    return key
-
-
-def _hashable(key):
-    try:
-        hash(key)
-    except TypeError:
-        return False
-    return True
-
-
-class _KeyedDict(collections.OrderedDict):
-    """An ordered dict of result keys that finds a key in either spelling."""
-
-    def __missing__(self, key):
-        other = normal_key(key)
-        if other is not key and other != key and \
-                collections.OrderedDict.__contains__(self, other):
-            return self[other]
-        raise KeyError(key)
-
-    def __contains__(self, key):
-        if not _hashable(key):
-            return False
-        return collections.OrderedDict.__contains__(self, key) or \
-            collections.OrderedDict.__contains__(self, normal_key(key))
-
-    def stored(self, key):
-        """The key as stored, for a key that is ``in`` the dict."""
-        if collections.OrderedDict.__contains__(self, key):
-            return key
-        return normal_key(key)
-
-    def get(self, key, default=None):
-        if not _hashable(key):
-            return default
-        try:
-            return self[key]
-        except KeyError:
-            return default
+__all__ = ['RegionResults', 'format_key', 'normal_key']
 
 
 def _portable(error):
@@ -200,6 +126,9 @@ class RegionResults(Mapping):
     :param tracebacks: key -> traceback of each failed task (``None`` for a
         timeout, which has none).
     :type tracebacks: mapping or list of pairs
+    :param stats: key -> :class:`~mangrove.callstats.CallStats` of each
+        task, failed or not.
+    :type stats: mapping or list of pairs
 
     :ivar errors: key -> exception of each task that failed or timed out, in
         task order (an :class:`~collections.OrderedDict`).
@@ -207,12 +136,17 @@ class RegionResults(Mapping):
         apart from the exception because Python 2 exceptions carry none
         (re-raise one with ``six.reraise``); ``None`` in results that were
         copied or unpickled.
+    :ivar stats: a :class:`~mangrove.callstats.FanOutStats`: key ->
+        :class:`~mangrove.callstats.CallStats` (requests, throttled answers,
+        retries, seconds backing off and queued, elapsed) of every key,
+        failed or not, with their totals (``results.stats.throttled``).
     """
 
-    def __init__(self, results=(), errors=(), tracebacks=()):
+    def __init__(self, results=(), errors=(), tracebacks=(), stats=()):
         self._results = _KeyedDict(results)
         self.errors = _KeyedDict(errors)
         self.tracebacks = _KeyedDict(tracebacks)
+        self.stats = FanOutStats(stats)
         # Traceback text of errors that arrived without their traceback.
         self._texts = {}
 
@@ -363,12 +297,16 @@ class RegionResults(Mapping):
                        for key, error in self.errors.items()],
             'texts': dict((key, self.format_error(key))
                           for key in self.errors),
+            'stats': [(key, stats.as_dict())
+                      for key, stats in self.stats.items()],
         }
 
     def __setstate__(self, state):
         errors = [(row[0], _arrived(*row[1:])) for row in state['errors']]
         self.__init__(state['results'], errors,
-                      [(key, None) for key, _ in errors])
+                      [(key, None) for key, _ in errors],
+                      [(key, CallStats(**figures))
+                       for key, figures in state.get('stats', ())])
         self._texts = dict(state['texts'])
 
     def _glimpse(self):
