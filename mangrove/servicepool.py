@@ -19,7 +19,8 @@ from __future__ import absolute_import
 import functools
 import logging
 
-from mangrove import credentials, declaration, fanout, lifecycle
+from mangrove import (
+    credentials, declaration, fanout, lifecycle, throttling)
 from mangrove.backend import boto_backend
 from mangrove.exceptions import (
     InvalidArgumentError, UnknownRegionError, name_list, wrong_type)
@@ -218,7 +219,9 @@ class ServicePool(ServiceRegions, LiveCredentials, Paginating):
                 'does not know that region' % (self._label(), region_name))
         log.debug('%s: connected %s to %s', self._label(), region_name,
                   getattr(conn, 'host', None))
-        return conn
+        # Its requests take slots of their endpoint's concurrency limit and
+        # retry throttling errors, whoever sends them.
+        return throttling.govern(conn, self._spec.name, region_name)
 
     def connect(self):
         """Build a connection for every region of the pool.

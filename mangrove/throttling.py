@@ -1,0 +1,348 @@
+# -*- coding: utf-8 -*-
+"""
+Throttling absorbed: a request AWS throttles is sent again after an
+exponential backoff with full jitter, within a budget of attempts and
+seconds, and its endpoint's concurrency limit backs off
+(:mod:`mangrove.limits`).
+
+Where: every boto connection a pool builds sends each request through its
+``_mexe`` (boto's request loop, also what S3's and the JSON services'
+``make_request`` end in). :func:`govern` puts an endpoint's limit around
+it and hands boto a ``retry_handler``, which boto calls with each answer
+before its own handling. So the same retries serve ``pool.call()``, a
+function given to ``pool.map()`` and a region used directly, and each
+fan-out task's requests are counted in its
+:class:`~mangrove.callstats.CallStats`.
+
+What: an answer is a throttling error when its status is 429 or its AWS
+error code is one of :data:`THROTTLING_CODES` (EC2's
+``RequestLimitExceeded``, ``Throttling``, ``ThrottlingException``, S3's
+``SlowDown``, ``TooManyRequestsException``...), whatever its status (EC2
+and S3 throttle with a 503). Nothing else is retried by mangrove: other
+errors, 503s included, reach boto's own handling unchanged, and boto's
+``num_retries`` keeps its meaning (its retries of 5xx answers and broken
+connections), since a throttling error mangrove retries does not count
+against it. When the budget runs out, the last throttling error is handled
+by boto as if mangrove were not there: the caller gets boto's exception
+naming the throttling code.
+"""
+from __future__ import absolute_import
+
+import logging
+import math
+import numbers
+import random
+import re
+import time
+import weakref
+
+import six
+
+from mangrove import limits
+from mangrove.callstats import current
+from mangrove.exceptions import wrong_type, wrong_value
+from mangrove.waits import now
+
+__all__ = ['RetryPolicy', 'THROTTLING_CODES', 'default_retry',
+           'set_default_retry', 'check_retry', 'is_throttling',
+           'throttling_code', 'govern']
+
+log = logging.getLogger(__name__)
+
+#: The AWS error codes that mean "slow down", across the services boto
+#: speaks to (the throttling codes of the AWS SDKs' retry rules). Quota
+#: errors such as ``LimitExceededException`` are not among them: retrying
+#: does not lift a quota.
+THROTTLING_CODES = frozenset([
+    'Throttling', 'ThrottlingException', 'ThrottledException',
+    'RequestThrottledException', 'TooManyRequestsException',
+    'ProvisionedThroughputExceededException', 'RequestLimitExceeded',
+    'BandwidthLimitExceeded', 'RequestThrottled', 'SlowDown',
+    'PriorRequestNotComplete', 'EC2ThrottledException',
+])
+
+
+def _positive(name, value, allow_zero=False):
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise wrong_type(name, 'a number of seconds (int or float)', value)
+    if not (value >= 0 if allow_zero else value > 0) or math.isinf(value):
+        raise wrong_value(name, 'a finite number of seconds, %s' % (
+            '0 or more' if allow_zero else 'more than 0'), value)
+    return float(value)
+
+
+class RetryPolicy(object):
+    """How a throttled request is retried: exponential backoff with full
+    jitter (each wait a random length between 0 and ``base * 2 ** n``,
+    ``n`` the retry's number from 0, at most ``cap``), within a budget.
+
+    :param attempts: sends of one request at most, the first included
+        (``1``: mangrove never retries).
+    :type attempts: int
+    :param seconds: no retry is made whose wait would end more than this
+        many seconds after the request was first sent.
+    :type seconds: int or float
+    :param base: the longest first wait, in seconds.
+    :type base: int or float
+    :param cap: the longest of any wait, in seconds.
+    :type cap: int or float
+    :raises InvalidArgumentTypeError: an argument has the wrong type.
+    :raises InvalidArgumentError: an argument is out of range.
+    """
+
+    def __init__(self, attempts=8, seconds=60.0, base=0.1, cap=10.0):
+        if isinstance(attempts, bool) or not isinstance(
+                attempts, six.integer_types):
+            raise wrong_type('attempts', 'a positive int', attempts)
+        if attempts < 1:
+            raise wrong_value('attempts', 'a positive int (1: no retries)',
+                              attempts)
+        self.attempts = attempts
+        self.seconds = _positive('seconds', seconds)
+        self.base = _positive('base', base, allow_zero=True)
+        self.cap = _positive('cap', cap, allow_zero=True)
+
+    def delay(self, retry):
+        """A wait before retry number ``retry`` (0 for the first).
+
+        :rtype: float
+        """
+        return random.uniform(0, min(self.cap, self.base * 2 ** min(
+            retry, 62)))
+
+    def __eq__(self, other):
+        if not isinstance(other, RetryPolicy):
+            return NotImplemented
+        return vars(self) == vars(other)
+
+    def __ne__(self, other):
+        equal = self.__eq__(other)
+        return equal if equal is NotImplemented else not equal
+
+    __hash__ = None
+
+    def __repr__(self):
+        return 'RetryPolicy(attempts=%d, seconds=%g, base=%g, cap=%g)' % (
+            self.attempts, self.seconds, self.base, self.cap)
+
+
+_default = [RetryPolicy()]
+
+
+def default_retry():
+    """The policy of requests made with no other (outside a fan-out, or in
+    one given no ``retry``).
+
+    :rtype: RetryPolicy
+    """
+    return _default[0]
+
+
+def set_default_retry(policy):
+    """Set the process's default :class:`RetryPolicy`
+    (``RetryPolicy(attempts=1)`` turns mangrove's retries off).
+
+    :raises InvalidArgumentTypeError: ``policy`` is no :class:`RetryPolicy`.
+    """
+    if not isinstance(policy, RetryPolicy):
+        raise wrong_type('policy', 'a RetryPolicy', policy)
+    _default[0] = policy
+
+
+def check_retry(retry):
+    """Check a ``retry`` argument: a :class:`RetryPolicy` or None.
+
+    :raises InvalidArgumentTypeError: it is neither.
+    """
+    if retry is not None and not isinstance(retry, RetryPolicy):
+        raise wrong_type('retry', 'a RetryPolicy or None', retry)
+
+
+def _plain_code(code):
+    """``'com.amazonaws.dynamodb.v20120810#ThrottlingException'`` and
+    ``'ThrottlingException:http://...'`` are ``'ThrottlingException'``."""
+    if isinstance(code, bytes):
+        code = code.decode('utf-8', 'replace')
+    return code.rsplit('#', 1)[-1].split(':', 1)[0].strip()
+
+
+def is_throttling(status, code):
+    """Whether an answer with this HTTP status and AWS error code is a
+    throttling error.
+
+    :param status: the HTTP status (or None).
+    :param code: the AWS error code (or None), in any of its written forms.
+    :rtype: bool
+    """
+    return status == 429 or (bool(code) and
+                             _plain_code(code) in THROTTLING_CODES)
+
+
+def throttling_code(error):
+    """The throttling code of an exception boto raised, or None when it is
+    no throttling error.
+
+    :param error: an exception, such as ``EC2ResponseError``.
+    :rtype: str or None
+    """
+    status = getattr(error, 'status', None)
+    code = getattr(error, 'error_code', None)
+    if not isinstance(code, (six.string_types, bytes)):
+        code = None
+    if not is_throttling(status, code):
+        return None
+    return _plain_code(code) if code else 'HTTP %s' % status
+
+
+_XML_CODE = re.compile(br'<Code>\s*([^<\s]+)\s*</Code>')
+_JSON_TYPE = re.compile(br'"__type"\s*:\s*"([^"]+)"')
+
+
+def _answer_code(response):
+    """The AWS error code of an error answer. Its body is read through
+    boto's response, which keeps it for the caller's own read."""
+    header = response.getheader('x-amzn-ErrorType')
+    if header:
+        return header
+    if not hasattr(response, '_cached_response'):
+        return None  # not boto's response: its body is the caller's alone
+    body = response.read()
+    if isinstance(body, six.text_type):
+        body = body.encode('utf-8')
+    match = _XML_CODE.search(body) or _JSON_TYPE.search(body)
+    return match.group(1) if match else None
+
+
+def _throttled(response):
+    """The throttling code of an answer, or None."""
+    status = getattr(response, 'status', 200)
+    if status < 400:
+        return None
+    code = _answer_code(response)
+    if not is_throttling(status, code):
+        return None
+    return _plain_code(code) if code else 'HTTP %s' % status
+
+
+def _transports(conn):
+    # A boto Layer2 (DynamoDB, Glacier) sends through its layer1.
+    for obj in (conn, getattr(conn, 'layer1', None)):
+        if obj is not None and callable(getattr(type(obj), '_mexe', None)):
+            yield obj
+
+
+def govern(conn, service, region):
+    """Send every request of a boto connection under its endpoint's limit
+    and retry its throttling errors. Returns ``conn``.
+
+    Objects that are not boto connections are returned unchanged.
+
+    :param conn: a boto connection, as a pool builds it.
+    :param service: the service's name (``'ec2'``).
+    :param region: the region's name (``'us-east-1'``).
+    """
+    for transport in _transports(conn):
+        if not isinstance(vars(transport).get('_mexe'), _Governed):
+            transport._mexe = _Governed(transport, service, region)
+    return conn
+
+
+class _Governed(object):
+    """Stands for a boto connection's ``_mexe``. It holds the connection
+    weakly: a connection must not hold itself, or only the cyclic collector
+    could free its sockets."""
+
+    __slots__ = ('transport', 'service', 'region', '__weakref__')
+
+    def __init__(self, transport, service, region):
+        self.transport = weakref.ref(transport)
+        self.service = service
+        self.region = region
+
+    def __call__(self, request, sender=None, override_num_retries=None,
+                 retry_handler=None):
+        transport = self.transport()
+        stats, policy = current()
+        endpoint = limits.endpoint(_account(transport), self.service,
+                                   self.region)
+        attempt = _Attempts(endpoint, policy or _default[0], stats,
+                            retry_handler, self)
+        attempt.acquire()
+        try:
+            return type(transport)._mexe(transport, request, sender,
+                                         override_num_retries,
+                                         attempt.handle)
+        finally:
+            attempt.release()
+
+
+def _account(transport):
+    try:
+        return transport.aws_access_key_id
+    except Exception:  # a connection without a provider: anonymous
+        return None
+
+
+class _Attempts(object):
+    """One request's sends: its slot of the endpoint's limit, and the
+    retries of its throttling errors within the policy's budget."""
+
+    def __init__(self, endpoint, policy, stats, chained, governed):
+        self.endpoint = endpoint
+        self.policy = policy
+        self.stats = stats
+        self.chained = chained
+        self.governed = governed
+        self.ticket = None
+        self.retries = 0
+        self.started = now()
+
+    def acquire(self):
+        began = now()
+        self.ticket = self.endpoint.acquire()
+        if self.stats is not None:
+            self.stats.queued += now() - began
+
+    def release(self):
+        if self.ticket is not None:
+            self.ticket = None
+            self.endpoint.release()
+
+    def handle(self, response, i, next_sleep):
+        """boto's ``retry_handler``: None lets boto go on as usual; a
+        ``(message, i, sleep)`` makes it send the request again."""
+        code = _throttled(response)
+        self.endpoint.answered(self.ticket, code is not None)
+        stats = self.stats
+        if stats is not None:
+            stats.requests += 1
+            stats.throttled += code is not None
+        delay = None if code is None else self._delay()
+        if delay is None:
+            if self.chained is not None:
+                return self.chained(response, i, next_sleep)
+            return None
+        # The slot is given back while backing off: the endpoint's halved
+        # limit then holds this request too.
+        self.release()
+        time.sleep(delay)
+        self.acquire()
+        self.retries += 1
+        if stats is not None:
+            stats.retries += 1
+            stats.backoff += delay
+        message = '%s/%s throttled (%s); retry %d after %.3fs' % (
+            self.governed.service, self.governed.region, code, self.retries,
+            delay)
+        log.debug(message)
+        return message, i, 0
+
+    def _delay(self):
+        """The wait before the next retry, or None when the budget is
+        spent."""
+        if self.retries + 1 >= self.policy.attempts:
+            return None
+        delay = self.policy.delay(self.retries)
+        if now() + delay - self.started > self.policy.seconds:
+            return None
+        return delay
