@@ -6,7 +6,16 @@ Run one callable per region at once and gather every outcome apart.
 ``(key, callable)`` tasks on threads, waits for them (up to an optional
 timeout), and returns a :class:`~mangrove.results.RegionResults` holding
 each task's result or its exception. One task failing or overrunning the
-timeout never loses another's result.
+timeout never loses another's result. :func:`iter_fan_out` is its
+streaming form: it yields each task's outcome as it finishes, for
+inventories too large to hold.
+
+By default every task of a fan-out runs at once (up to
+:data:`DEFAULT_MAX_WORKERS` threads), so a fan-out over every region takes
+about as long as its slowest region; what keeps a wide fan-out from
+flooding one endpoint is that endpoint's concurrency limit
+(:mod:`mangrove.limits`), which holds across fan-outs, and throttling
+errors are retried with backoff (:mod:`mangrove.throttling`).
 
 Each call starts its own worker threads, which end with it. Threads shared
 between calls would be cheaper by a few thread starts, but one caller's slow
@@ -25,48 +34,41 @@ timeout too long for the platform's lock waits must not overflow them.
 """
 from __future__ import absolute_import
 
-import collections
 import logging
 import math
 import numbers
-import sys
-import threading
-import time
 
 import six
 
 from mangrove._interpreters import Mapping
+from mangrove.callstats import CallStats
 from mangrove.exceptions import (
     FanOutTimeoutError, InvalidArgumentError, wrong_type, wrong_value)
 from mangrove.results import RegionResults, format_key
+from mangrove.taskrun import Outcome, Reporter, TaskRun
+from mangrove.throttling import check_retry
+from mangrove.waits import now
 
-
-__all__ = ['fan_out', 'RegionResults', 'format_key', 'DEFAULT_MAX_WORKERS']
+__all__ = ['fan_out', 'iter_fan_out', 'Outcome', 'RegionResults',
+           'format_key', 'DEFAULT_MAX_WORKERS']
 
 logger = logging.getLogger(__name__)
 
-#: Threads used when ``max_workers`` is not given (fewer for fewer tasks).
-DEFAULT_MAX_WORKERS = 32
-
-# Python 2.7 has no monotonic clock.
-_now = getattr(time, 'monotonic', time.time)
-
-# The longest single wait of the calling thread: short, so that Ctrl-C is
-# seen at once on Python 2.7 and no timeout, however long, reaches a lock
-# wait that would overflow; long enough to cost nothing while it waits.
-_SLICE = 0.25
-
-# How long past the timeout a fan-out waits for on_result to take the last
-# reports (the timed-out tasks) before it returns without them.
-_REPORT_GRACE = 0.2
+#: Threads used when ``max_workers`` is not given (fewer for fewer tasks):
+#: enough for every task of a fan-out over all regions of ten services at
+#: once. Concurrency per endpoint is bounded apart, by
+#: :mod:`mangrove.limits`.
+DEFAULT_MAX_WORKERS = 512
 
 
-def fan_out(tasks, max_workers=None, timeout=None, on_result=None):
+def fan_out(tasks, max_workers=None, timeout=None, on_result=None,
+            retry=None):
     """Run every task at once on threads and gather each outcome apart.
 
     Each callable is called with no arguments. A task that raises is
     recorded in :attr:`RegionResults.errors` with its traceback; the others
-    are unaffected.
+    are unaffected. What each task cost (requests, throttling errors
+    retried, seconds backing off) is in :attr:`RegionResults.stats`.
 
     With a ``timeout``, the call returns once that many seconds have passed
     since it started, whatever the tasks (or ``on_result``) are doing. Every
@@ -89,7 +91,7 @@ def fan_out(tasks, max_workers=None, timeout=None, on_result=None):
         ``'us_east_1'`` or tuples such as ``('ec2', 'us_east_1')``.
     :type tasks: list of tuple
     :param max_workers: at most this many tasks run at once; by default
-        ``min(32, len(tasks))``.
+        ``min(DEFAULT_MAX_WORKERS, len(tasks))``, every task at once.
     :type max_workers: int or None
     :param timeout: seconds, from the start of the call, after which the
         call returns and unfinished tasks count as timed out; ``None`` waits
@@ -110,6 +112,10 @@ def fan_out(tasks, max_workers=None, timeout=None, on_result=None):
         :mod:`concurrent.futures` does for done callbacks: results already
         paid for are never thrown away because of a progress display.
     :type on_result: callable or None
+    :param retry: how the tasks' requests retry throttling errors; by
+        default the process's policy
+        (:func:`mangrove.throttling.default_retry`).
+    :type retry: :class:`~mangrove.throttling.RetryPolicy` or None
     :rtype: RegionResults
     :raises InvalidArgumentTypeError: an argument has the wrong type.
     :raises InvalidArgumentError: an argument has an unusable value, or two
@@ -121,64 +127,157 @@ def fan_out(tasks, max_workers=None, timeout=None, on_result=None):
     if on_result is not None and not callable(on_result):
         raise wrong_type('on_result', 'a callable taking (key, result, '
                          'error) or None', on_result)
+    check_retry(retry)
     if not tasks:
         return RegionResults()
 
-    deadline = None if timeout is None else _now() + timeout
+    deadline = None if timeout is None else now() + timeout
     workers = min(max_workers or DEFAULT_MAX_WORKERS, len(tasks))
-    run = _Run(tasks)
+    run = TaskRun(iter([(index, key, func) for index, (key, func)
+                        in enumerate(tasks)]), workers, retry)
     outcomes = _Outcomes(tasks, on_result)
-    threads = _start_workers(run, workers)
     finished = False
     try:
         while outcomes.missing:
             batch = run.wait(deadline)
-            for index, outcome in batch:
-                outcomes.record(index, outcome)
-            if not batch and deadline is not None and _now() >= deadline:
+            for outcome in batch:
+                outcomes.record(outcome)
+            if not batch and deadline is not None and now() >= deadline:
                 break
         # Only a timeout leaves tasks unreported. Those not started yet
         # never will; the rest are reported in task order.
-        started, late = run.stop()
-        for index, outcome in late:
+        running, late = run.stop()
+        for outcome in late:
             # Finished between the deadline and now: keep the result.
-            outcomes.record(index, outcome)
+            outcomes.record(outcome)
         for index in sorted(outcomes.missing):
-            outcomes.record(index, (False, _timeout_error(
-                tasks[index][0], timeout, workers, index >= started), None))
+            outcomes.record(_timed_out(index, tasks[index][0], timeout,
+                                       workers, index not in running))
         finished = True
     finally:
         # On a timeout or an interrupt, some threads may be stuck in a
         # callable: they are left to finish on their own. Idle ones exit.
         run.stop()
         outcomes.close(deadline, interrupted=not finished)
-    if all(run.done):
-        for thread in threads:
-            thread.join()  # each has returned from its last task
+    if run.idle:
+        run.join()  # each worker has returned from its last task
     else:
         logger.debug('fan-out timed out after %ss; given up on: %s', timeout,
-                     ', '.join(format_key(key) for (key, _), done
-                               in zip(tasks, run.done) if not done))
+                     ', '.join(format_key(tasks[index][0])
+                               for index in sorted(run.running)))
     return outcomes.results()
+
+
+def iter_fan_out(tasks, max_workers=None, timeout=None, retry=None):
+    """Run tasks at once on threads and yield each outcome as it finishes.
+
+    The streaming form of :func:`fan_out`, for fan-outs too large to hold
+    (an inventory of every account, service and region): ``tasks`` may be
+    any iterable, a generator included, and is read only as workers free
+    up; each task's :class:`~mangrove.taskrun.Outcome` is yielded as soon
+    as it finishes, and dropped by the fan-out once yielded. Memory is
+    needed for the tasks in flight and for at most ``max_workers`` outcomes
+    the loop has not taken yet (workers wait while that many are waiting),
+    never for every result::
+
+        for outcome in iter_fan_out((key, task) for key, task in inventory):
+            if outcome.error is None:
+                write(outcome.key, outcome.result)
+
+    Each outcome is ``(key, result, error, traceback, stats, index)``:
+    ``error`` is None on success, ``stats`` the task's
+    :class:`~mangrove.callstats.CallStats`, ``index`` its place among the
+    tasks. Keys are not checked for being distinct (that would mean holding
+    them all). With a ``timeout``, the tasks still running when it strikes
+    are yielded with a :class:`~mangrove.exceptions.FanOutTimeoutError`,
+    then every task not started (the rest of ``tasks`` is read for that).
+    Leaving the loop early (``break``, an exception) starts no further task
+    and gives up on those running, as a timeout does.
+
+    :param tasks: ``(key, callable)`` pairs; an item that is not one raises
+        :class:`~mangrove.exceptions.InvalidArgumentTypeError` from the
+        loop when it is reached.
+    :type tasks: iterable of tuple
+    :param max_workers: at most this many tasks run at once (default
+        :data:`DEFAULT_MAX_WORKERS`; threads start only as tasks need them).
+    :type max_workers: int or None
+    :param timeout: seconds from the first step of the loop.
+    :type timeout: int, float or None
+    :param retry: as for :func:`fan_out`.
+    :type retry: :class:`~mangrove.throttling.RetryPolicy` or None
+    :returns: an iterator of :class:`~mangrove.taskrun.Outcome`.
+    :raises InvalidArgumentTypeError: an argument has the wrong type.
+    :raises InvalidArgumentError: an argument has an unusable value.
+    """
+    if isinstance(tasks, (six.string_types, bytes, Mapping)) or not hasattr(
+            tasks, '__iter__'):
+        raise wrong_type('tasks', 'an iterable of (key, callable) pairs',
+                         tasks)
+    _check_max_workers(max_workers)
+    timeout = _checked_timeout(timeout)
+    check_retry(retry)
+    return _stream(_checked_stream(tasks), max_workers or DEFAULT_MAX_WORKERS,
+                   timeout, retry)
+
+
+def _stream(source, workers, timeout, retry):
+    deadline = None if timeout is None else now() + timeout
+    run = TaskRun(source, workers, retry, backlog=workers)
+    try:
+        timed_out = False
+        while not (timed_out or run.drained):
+            batch = run.wait(deadline)
+            for outcome in batch:
+                yield outcome
+            if run.source_error is not None:
+                run.stop()
+                run.raise_source_error()
+            timed_out = not batch and deadline is not None and \
+                now() >= deadline
+        if not timed_out:
+            return
+        running, late = run.stop()
+        for outcome in late:
+            yield outcome
+        for index in sorted(running):
+            yield _timed_out(index, running[index], timeout, workers, False)
+        for index, key, _ in source:
+            yield _timed_out(index, key, timeout, workers, True)
+    finally:
+        run.stop()
+
+
+def _checked_stream(tasks):
+    """``(index, key, callable)`` of each task, checked as it is read."""
+    for index, task in enumerate(tasks):
+        if isinstance(task, list):
+            task = tuple(task)
+        if not (isinstance(task, tuple) and len(task) == 2
+                and callable(task[1])):
+            raise wrong_type('each task', 'a (key, callable) pair', task)
+        try:
+            hash(task[0])
+        except TypeError:
+            raise wrong_type('task keys', 'hashable (a string or a tuple)',
+                             task[0])
+        yield index, task[0], task[1]
 
 
 class _Outcomes(object):
     """Each task's outcome as the calling thread learns it, reported to
-    ``on_result`` (if any) through a :class:`_Reporter`."""
+    ``on_result`` (if any) through a :class:`~mangrove.taskrun.Reporter`."""
 
     def __init__(self, tasks, on_result):
         self.tasks = tasks
         self.outcomes = [None] * len(tasks)
         self.missing = set(range(len(tasks)))
-        self.reporter = None if on_result is None else _Reporter(on_result)
+        self.reporter = None if on_result is None else Reporter(on_result)
 
-    def record(self, index, outcome):
-        self.outcomes[index] = outcome
-        self.missing.discard(index)
+    def record(self, outcome):
+        self.outcomes[outcome.index] = outcome
+        self.missing.discard(outcome.index)
         if self.reporter is not None:
-            ok, value, _ = outcome
-            self.reporter.put(self.tasks[index][0], value if ok else None,
-                              None if ok else value)
+            self.reporter.put(outcome.key, outcome.result, outcome.error)
 
     def close(self, deadline, interrupted):
         if self.reporter is not None:
@@ -186,167 +285,17 @@ class _Outcomes(object):
 
     def results(self):
         results, errors, tracebacks = [], [], []
-        for (key, _), (ok, value, tb) in zip(self.tasks, self.outcomes):
-            if ok:
-                results.append((key, value))
+        for outcome in self.outcomes:
+            if outcome.error is None:
+                results.append((outcome.key, outcome.result))
             else:
-                errors.append((key, value))
-                tracebacks.append((key, tb))
-        return RegionResults(results, errors, tracebacks)
+                errors.append((outcome.key, outcome.error))
+                tracebacks.append((outcome.key, outcome.traceback))
+        return RegionResults(results, errors, tracebacks,
+                             [(o.key, o.stats) for o in self.outcomes])
 
 
-class _Run(object):
-    """One fan-out's tasks, handed out to its workers in order, and their
-    outcomes handed back to the calling thread."""
-
-    def __init__(self, tasks):
-        self.tasks = tasks
-        self.cond = threading.Condition(threading.Lock())
-        self.next = 0          # the index of the next task to start
-        self.stopped = False   # no task starts any more
-        self.finished = []     # (index, outcome) not yet seen by the caller
-        self.done = [False] * len(tasks)
-
-    def take(self):
-        """The next task's index for a worker, or None when there is none."""
-        with self.cond:
-            if self.stopped or self.next == len(self.tasks):
-                return None
-            self.next += 1
-            return self.next - 1
-
-    def finish(self, index, outcome):
-        with self.cond:
-            self.done[index] = True
-            if not self.stopped:
-                self.finished.append((index, outcome))
-                self.cond.notify()
-
-    def wait(self, deadline):
-        """The outcomes finished since the last call, waiting for one until
-        ``deadline`` (None: for ever) in short, interruptible slices."""
-        with self.cond:
-            while not self.finished:
-                wait = _SLICE
-                if deadline is not None:
-                    wait = min(wait, deadline - _now())
-                    if wait <= 0:
-                        break
-                self.cond.wait(wait)
-            batch, self.finished = self.finished, []
-            return batch
-
-    def stop(self):
-        """Start no more tasks; ``(tasks started, outcomes not yet seen)``."""
-        with self.cond:
-            self.stopped = True
-            late, self.finished = self.finished, []
-            return self.next, late
-
-
-def _start_workers(run, count):
-    threads = []
-    for number in range(count):
-        thread = threading.Thread(
-            target=_work, args=(run,),
-            name='mangrove-fanout_%d' % number)
-        # A task given up on must not keep the interpreter from exiting.
-        thread.daemon = True
-        thread.start()
-        threads.append(thread)
-    return threads
-
-
-def _work(run):
-    while True:
-        index = run.take()
-        if index is None:
-            return
-        run.finish(index, _call(run.tasks[index][1]))
-
-
-def _call(func):
-    # The traceback is taken here, in the worker, because Python 2
-    # exceptions carry none. BaseException too, as concurrent.futures does:
-    # a task's SystemExit must become that task's error, not end the
-    # caller's whole fan-out.
-    try:
-        return True, func(), None
-    except BaseException:
-        _, error, tb = sys.exc_info()
-        return False, error, tb
-
-
-class _Reporter(object):
-    """Calls ``on_result`` one report at a time on a thread of its own, so
-    that a slow callback never holds the fan-out past its timeout."""
-
-    def __init__(self, on_result):
-        self.on_result = on_result
-        self.cond = threading.Condition(threading.Lock())
-        self.queue = collections.deque()
-        self.busy = False
-        self.closed = False
-        self.dropped = False
-        self.thread = threading.Thread(target=self._loop,
-                                       name='mangrove-fanout-report')
-        self.thread.daemon = True
-        self.thread.start()
-
-    def put(self, key, result, error):
-        with self.cond:
-            self.queue.append((key, result, error))
-            self.cond.notify_all()
-
-    def _loop(self):
-        while True:
-            with self.cond:
-                while not self.queue and not self.closed:
-                    self.cond.wait(_SLICE)
-                if not self.queue or self.dropped:
-                    return
-                key, result, error = self.queue.popleft()
-                self.busy = True
-            try:
-                self.on_result(key, result, error)
-            except Exception:
-                logger.exception(
-                    'on_result raised for %s; the fan-out carries on',
-                    format_key(key))
-            finally:
-                with self.cond:
-                    self.busy = False
-                    self.cond.notify_all()
-
-    def close(self, deadline, interrupted=False):
-        """Wait until every report is taken (or until a moment after
-        ``deadline``, if any); drop the rest. After an interrupt, drop them
-        now."""
-        with self.cond:
-            self.closed = True
-            self.cond.notify_all()
-            if interrupted:
-                self.dropped = True
-                return
-            limit = None if deadline is None else max(
-                deadline, _now()) + _REPORT_GRACE
-            while self.queue or self.busy:
-                wait = _SLICE
-                if limit is not None:
-                    wait = min(wait, limit - _now())
-                    if wait <= 0:
-                        break
-                self.cond.wait(wait)
-            if self.queue or self.busy:
-                self.dropped = True
-                logger.warning(
-                    'on_result was still busy at the fan-out timeout; %d '
-                    'report(s) dropped', len(self.queue))
-                return
-        self.thread.join()
-
-
-def _timeout_error(key, timeout, workers, never_started):
+def _timed_out(index, key, timeout, workers, never_started):
     message = '%s did not finish within the fan-out timeout of %ss' % (
         format_key(key), _format_seconds(timeout))
     if never_started:
@@ -354,7 +303,7 @@ def _timeout_error(key, timeout, workers, never_started):
                     'raise max_workers)' % workers)
     error = FanOutTimeoutError(message)
     error.key, error.timeout = key, timeout
-    return error
+    return Outcome(key, None, error, None, CallStats(), index)
 
 
 def _checked_tasks(tasks):

@@ -1,13 +1,16 @@
 # Type information for mangrove.fanout (PEP 561); tests/test_typing.py
 # checks it against the module.
 import logging
-from typing import (Any, Callable, Hashable, Iterable, List, Optional, Tuple,
-                    Union)
+from typing import (Any, Callable, Hashable, Iterable, Iterator, List,
+                    Optional, Tuple, Union)
 
 from mangrove.results import (RegionResults as RegionResults,
                               format_key as format_key)
+from mangrove.taskrun import Outcome as Outcome
+from mangrove.throttling import RetryPolicy
 
-__all__ = ['fan_out', 'RegionResults', 'format_key', 'DEFAULT_MAX_WORKERS']
+__all__ = ['fan_out', 'iter_fan_out', 'Outcome', 'RegionResults',
+           'format_key', 'DEFAULT_MAX_WORKERS']
 
 logger: logging.Logger
 DEFAULT_MAX_WORKERS: int
@@ -16,7 +19,12 @@ DEFAULT_MAX_WORKERS: int
 # a (service, region key) pair.
 _Key = Union[str, Tuple[str, str]]
 _OnResult = Callable[[Any, Any, Optional[BaseException]], Any]
+_Task = Tuple[Hashable, Callable[[], Any]]
 
-def fan_out(tasks: Iterable[Tuple[Hashable, Callable[[], Any]]],
+def fan_out(tasks: Iterable[_Task],
             max_workers: Optional[int] = ..., timeout: Optional[float] = ...,
-            on_result: Optional[_OnResult] = ...) -> RegionResults: ...
+            on_result: Optional[_OnResult] = ...,
+            retry: Optional[RetryPolicy] = ...) -> RegionResults: ...
+def iter_fan_out(tasks: Iterable[_Task], max_workers: Optional[int] = ...,
+                 timeout: Optional[float] = ...,
+                 retry: Optional[RetryPolicy] = ...) -> Iterator[Outcome]: ...

@@ -248,13 +248,14 @@ def test_on_result_raising_is_logged_and_loses_no_result(caplog):
     assert all(r.exc_info[0] is ZeroDivisionError for r in logged)
 
 
-def test_no_tasks_give_empty_results_without_a_thread(monkeypatch):
-    def no_threads(*args, **kwargs):
-        raise AssertionError('threads were started for no tasks')
-
-    monkeypatch.setattr(fanout, '_start_workers', no_threads)
+def test_no_tasks_give_empty_results_without_a_thread():
+    before = set(threading.enumerate())
 
     results = fan_out([])
+
+    assert not [thread for thread in threading.enumerate()
+                if thread not in before and
+                thread.name.startswith('mangrove-fanout')]
 
     assert isinstance(results, RegionResults)
     assert len(results) == 0 and results.ok
@@ -315,21 +316,31 @@ def test_by_default_every_task_runs_at_once():
     assert state['peak'] == 6
 
 
-def test_default_bound_is_32_workers(monkeypatch):
-    made = []
-    real = fanout._start_workers
+def test_by_default_ten_services_times_34_regions_run_at_once():
+    # 340 calls: a multi-service fan-out over every commercial region. The
+    # endpoint limits, not the thread count, bound what one endpoint gets.
+    assert fanout.DEFAULT_MAX_WORKERS >= 340
+    tasks, state = _bounded_tasks(count=340, limit=340)
 
-    def recording(run, count):
-        made.append(count)
-        return real(run, count)
+    results = fan_out(tasks)
 
-    monkeypatch.setattr(fanout, '_start_workers', recording)
+    assert results.ok and len(results) == 340
+    assert state['peak'] == 340
 
-    fan_out([('t%d' % i, returning(i)) for i in range(40)])
-    fan_out([('t%d' % i, returning(i)) for i in range(3)])
-    fan_out([('t%d' % i, returning(i)) for i in range(3)], max_workers=8)
 
-    assert made == [32, 3, 3]
+def test_no_more_threads_start_than_tasks_need():
+    names = set()
+    lock = threading.Lock()
+
+    def task():
+        with lock:
+            names.add(threading.current_thread().name)
+        return True
+
+    fan_out([('t%d' % i, task) for i in range(3)], max_workers=8)
+
+    assert 1 <= len(names) <= 3
+    assert all(name.startswith('mangrove-fanout_') for name in names)
 
 
 def test_eight_concurrent_callers_each_get_complete_results():

@@ -1,0 +1,244 @@
+# -*- coding: utf-8 -*-
+"""
+One fan-out's run on threads: tasks handed out to worker threads as they
+free up, outcomes handed back to the calling thread as they finish.
+
+Tasks are taken from their source one at a time, when a worker is free, so
+a fan-out over a generator of a hundred thousand tasks holds only the tasks
+in flight. With a ``backlog``, workers also wait while that many outcomes
+are finished but not yet taken by the caller, so a slow consumer of a
+stream holds memory for a bounded number of results.
+
+Each task runs under :func:`mangrove.callstats.recording`, so the requests
+it makes through a pool's connections are counted in its
+:class:`~mangrove.callstats.CallStats` and retried under the fan-out's
+retry policy.
+"""
+from __future__ import absolute_import
+
+import collections
+import logging
+import sys
+import threading
+
+import six
+
+from mangrove.callstats import CallStats, recording
+from mangrove.resultkeys import format_key
+from mangrove.waits import now, wait_until
+
+__all__ = ['Outcome', 'TaskRun', 'Reporter']
+
+logger = logging.getLogger('mangrove.fanout')
+
+#: One task's outcome: its ``key``, its ``result`` (None when it failed),
+#: its ``error`` (None when it succeeded), the ``traceback`` of the error
+#: and the task's :class:`~mangrove.callstats.CallStats`. ``index`` is its
+#: place among the tasks.
+Outcome = collections.namedtuple(
+    'Outcome', 'key result error traceback stats index')
+
+
+class TaskRun(object):
+    """Hands ``(index, key, callable)`` items of ``source`` out to worker
+    threads, and their :class:`Outcome` back to the calling thread.
+
+    :param source: an iterator of ``(index, key, callable)``.
+    :param workers: how many worker threads at most.
+    :param retry: the retry policy the tasks' requests run under.
+    :param backlog: workers take no task while this many outcomes wait for
+        the caller; None: no bound.
+    """
+
+    def __init__(self, source, workers, retry=None, backlog=None):
+        self.source = source
+        self.retry = retry
+        self.backlog = backlog
+        self.cond = threading.Condition(threading.Lock())
+        self.stopped = False      # no task starts any more
+        self.exhausted = False    # the source has no more tasks
+        self.source_error = None  # exc_info of a source that raised
+        self.running = {}         # index -> key, of the tasks in flight
+        self.finished = collections.deque()  # outcomes the caller has not
+        # Workers start as tasks need them: a stream of unknown length
+        # starts no more threads than it has tasks in flight.
+        self.workers = workers
+        self.threads = []
+        with self.cond:
+            self._thread()
+
+    def _thread(self):
+        """Start one more worker (under the lock)."""
+        thread = threading.Thread(target=self._work, name='mangrove-fanout_%d'
+                                  % len(self.threads))
+        # A task given up on must not keep the interpreter from exiting.
+        thread.daemon = True
+        thread.start()
+        self.threads.append(thread)
+
+    @property
+    def idle(self):
+        """No task is in flight and none will start."""
+        with self.cond:
+            return not self.running and (self.stopped or self.exhausted)
+
+    @property
+    def drained(self):
+        """Every task ran and the caller has taken every outcome."""
+        with self.cond:
+            return self.exhausted and not self.running and \
+                not self.finished
+
+    def _take(self):
+        """The next task for a worker, or None when there is none."""
+        with self.cond:
+            if self.backlog is not None:
+                wait_until(self.cond, lambda: self.stopped or
+                           len(self.finished) < self.backlog)
+            if self.stopped or self.exhausted:
+                return None
+            try:
+                task = next(self.source, None)
+            except BaseException:
+                self.source_error = sys.exc_info()
+                task = None
+            if task is None:
+                self.exhausted = True
+                self.cond.notify_all()
+                return None
+            self.running[task[0]] = task[1]
+            if len(self.running) >= len(self.threads) and \
+                    len(self.threads) < self.workers:
+                self._thread()  # every worker is busy: one more may help
+            return task
+
+    def _work(self):
+        while True:
+            task = self._take()
+            if task is None:
+                return
+            index, key, func = task
+            outcome = _call(index, key, func, self.retry)
+            with self.cond:
+                del self.running[index]
+                if not self.stopped:
+                    self.finished.append(outcome)
+                self.cond.notify_all()
+
+    def wait(self, deadline):
+        """The outcomes finished since the last call, waiting for one until
+        ``deadline`` (None: for ever) or until nothing is left to run."""
+        with self.cond:
+            wait_until(self.cond, lambda: self.finished or self.stopped or (
+                self.exhausted and not self.running), deadline)
+            batch = list(self.finished)
+            self.finished.clear()
+            self.cond.notify_all()
+            return batch
+
+    def stop(self):
+        """Start no more tasks; return ``(keys in flight by index,
+        outcomes not yet taken)``."""
+        with self.cond:
+            self.stopped = True
+            late = list(self.finished)
+            self.finished.clear()
+            self.cond.notify_all()
+            return dict(self.running), late
+
+    def raise_source_error(self):
+        """Raise what the task source raised, if it did."""
+        if self.source_error is not None:
+            error, self.source_error = self.source_error, None
+            six.reraise(*error)
+
+    def join(self):
+        """Wait for the worker threads, once :attr:`idle`."""
+        with self.cond:
+            threads = list(self.threads)
+        for thread in threads:
+            thread.join()
+
+
+def _call(index, key, func, retry):
+    # The traceback is taken here, in the worker, because Python 2
+    # exceptions carry none. BaseException too, as concurrent.futures does:
+    # a task's SystemExit must become that task's error, not end the
+    # caller's whole fan-out.
+    stats = CallStats()
+    started = now()
+    try:
+        with recording(stats, retry):
+            result = func()
+    except BaseException:
+        _, error, tb = sys.exc_info()
+        stats.elapsed = now() - started
+        return Outcome(key, None, error, tb, stats, index)
+    stats.elapsed = now() - started
+    return Outcome(key, result, None, None, stats, index)
+
+
+class Reporter(object):
+    """Calls ``on_result`` one report at a time on a thread of its own, so
+    that a slow callback never holds the fan-out past its timeout."""
+
+    # How long past the timeout a fan-out waits for on_result to take the
+    # last reports (the timed-out tasks) before it returns without them.
+    GRACE = 0.2
+
+    def __init__(self, on_result):
+        self.on_result = on_result
+        self.cond = threading.Condition(threading.Lock())
+        self.queue = collections.deque()
+        self.busy = False
+        self.closed = False
+        self.dropped = False
+        self.thread = threading.Thread(target=self._loop,
+                                       name='mangrove-fanout-report')
+        self.thread.daemon = True
+        self.thread.start()
+
+    def put(self, key, result, error):
+        with self.cond:
+            self.queue.append((key, result, error))
+            self.cond.notify_all()
+
+    def _loop(self):
+        while True:
+            with self.cond:
+                wait_until(self.cond, lambda: self.queue or self.closed)
+                if not self.queue or self.dropped:
+                    return
+                key, result, error = self.queue.popleft()
+                self.busy = True
+            try:
+                self.on_result(key, result, error)
+            except Exception:
+                logger.exception(
+                    'on_result raised for %s; the fan-out carries on',
+                    format_key(key))
+            finally:
+                with self.cond:
+                    self.busy = False
+                    self.cond.notify_all()
+
+    def close(self, deadline, interrupted=False):
+        """Wait until every report is taken (or until a moment after
+        ``deadline``, if any); drop the rest. After an interrupt, drop them
+        now."""
+        with self.cond:
+            self.closed = True
+            self.cond.notify_all()
+            if interrupted:
+                self.dropped = True
+                return
+            limit = None if deadline is None else max(
+                deadline, now()) + self.GRACE
+            if not wait_until(self.cond,
+                              lambda: not (self.queue or self.busy), limit):
+                self.dropped = True
+                logger.warning(
+                    'on_result was still busy at the fan-out timeout; %d '
+                    'report(s) dropped', len(self.queue))
+                return
+        self.thread.join()
