@@ -17,6 +17,7 @@ from six.moves.urllib.parse import parse_qs, urlsplit
 from mangrove.testing import LOOPBACK
 
 from .names import credential_scope, region_of_host
+from .throttle import access_key, throttling_answer
 
 
 def _header_pairs(message):
@@ -148,6 +149,12 @@ class _ProxyHandler(BaseHTTPServer.BaseHTTPRequestHandler):
         region = region_of_host(host)
         authorization = self.headers.get('Authorization')
         behaviour = proxy._behaviour(region)
+        throttle = proxy.throttle.get(region, proxy.throttle.get('*'))
+        endpoint = (access_key(authorization, self.path, body), host)
+        throttled = None
+        if throttle is not None and throttle.enter(endpoint):
+            throttled = throttling_answer(
+                host, self.headers.get('Content-Type'), throttle.status)
         proxy._record({
             'host': host,
             'method': self.command,
@@ -159,7 +166,18 @@ class _ProxyHandler(BaseHTTPServer.BaseHTTPRequestHandler):
             'scope': credential_scope(authorization),
             'latency': behaviour[0],
             'fault': behaviour[1],
+            'throttled': throttled[3] if throttled else None,
         })
+        if throttled is not None:
+            self._answer(*throttled[:3])
+            return
+        try:
+            self._respond(proxy, behaviour, host, body, dechunked)
+        finally:
+            if throttle is not None:
+                throttle.leave(endpoint)
+
+    def _respond(self, proxy, behaviour, host, body, dechunked):
         latency, fault = behaviour
         if fault not in _FAULTS:
             raise ValueError('unknown fault %r' % (fault,))
@@ -334,6 +352,12 @@ class LoopbackProxy(object):
         UnrecognizedClientException``, other services ``403
         InvalidClientTokenId``).
     :type faults: dict or None
+    :param throttle: region -> a :class:`bed.throttle.Throttle`: the
+        region's requests are answered with their service's throttling
+        error (EC2 ``RequestLimitExceeded``, S3 ``SlowDown``, ...) when
+        too many of one endpoint (access key and host) are in flight or
+        too fast.
+    :type throttle: dict or None
     :param port: the port to listen on; a free one when None.
     :type port: int or None
     :param max_stall: upper bound in seconds of a stall.
@@ -350,16 +374,18 @@ class LoopbackProxy(object):
     ``authorization``, ``security_token`` (the ``X-Amz-Security-Token``
     header, or Signature Version 2's ``SecurityToken`` parameter),
     ``region``, ``scope`` (see :func:`credential_scope`),
-    and the ``latency`` and ``fault`` that were applied.
+    the ``latency`` and ``fault`` that were applied, and ``throttled``, the
+    throttling error code it was answered with (None: not throttled).
     """
 
     upstream_host = LOOPBACK
 
     def __init__(self, upstream, latency=None, faults=None, port=None,
-                 max_stall=60.0, upstream_timeout=60.0):
+                 max_stall=60.0, upstream_timeout=60.0, throttle=None):
         self.upstream_port = int(getattr(upstream, 'port', upstream))
         self.latency = dict(latency or {})
         self.faults = dict(faults or {})
+        self.throttle = dict(throttle or {})
         self.answers = {}
         self.port = port
         self.max_stall = max_stall
