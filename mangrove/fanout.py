@@ -184,9 +184,9 @@ def iter_fan_out(tasks, max_workers=None, timeout=None, retry=None):
             if outcome.error is None:
                 write(outcome.key, outcome.result)
 
-    Each outcome is ``(key, result, error, traceback, stats, index)``:
+    Each outcome is ``(key, result, error, traceback, stats, position)``:
     ``error`` is None on success, ``stats`` the task's
-    :class:`~mangrove.callstats.CallStats`, ``index`` its place among the
+    :class:`~mangrove.callstats.CallStats`, ``position`` its place among the
     tasks. Keys are not checked for being distinct (that would mean holding
     them all). With a ``timeout``, the tasks still running when it strikes
     are yielded with a :class:`~mangrove.exceptions.FanOutTimeoutError`,
@@ -274,8 +274,8 @@ class _Outcomes(object):
         self.reporter = None if on_result is None else Reporter(on_result)
 
     def record(self, outcome):
-        self.outcomes[outcome.index] = outcome
-        self.missing.discard(outcome.index)
+        self.outcomes[outcome.position] = outcome
+        self.missing.discard(outcome.position)
         if self.reporter is not None:
             self.reporter.put(outcome.key, outcome.result, outcome.error)
 

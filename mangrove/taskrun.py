@@ -33,10 +33,10 @@ logger = logging.getLogger('mangrove.fanout')
 
 #: One task's outcome: its ``key``, its ``result`` (None when it failed),
 #: its ``error`` (None when it succeeded), the ``traceback`` of the error
-#: and the task's :class:`~mangrove.callstats.CallStats`. ``index`` is its
+#: and the task's :class:`~mangrove.callstats.CallStats`. ``position`` is its
 #: place among the tasks.
 Outcome = collections.namedtuple(
-    'Outcome', 'key result error traceback stats index')
+    'Outcome', 'key result error traceback stats position')
 
 
 class TaskRun(object):

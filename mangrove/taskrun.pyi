@@ -19,7 +19,7 @@ class Outcome(NamedTuple):
     error: Optional[BaseException]
     traceback: Optional[TracebackType]
     stats: CallStats
-    index: int
+    position: int
 
 class TaskRun:
     source: Iterator[Tuple[int, Any, Callable[[], Any]]]

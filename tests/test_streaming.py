@@ -48,7 +48,7 @@ def test_outcomes_arrive_as_each_finishes_not_in_task_order():
 
     assert (first.key, first.result, first.error) == ('fast', 'fast', None)
     assert [(o.key, o.result) for o in rest] == [('slow', 'slow')]
-    assert first.index == 1 and rest[0].index == 0
+    assert first.position == 1 and rest[0].position == 0
 
 
 def test_each_key_yields_its_error_apart():
