@@ -225,7 +225,7 @@ class ServiceMixinPool(LiveCredentials, Paginating):
             return pool
 
     def map(self, func, services=None, regions=None, max_workers=None,
-            timeout=None, on_result=None):
+            timeout=None, on_result=None, retry=None):
         """Run ``func(region_proxy)`` for every region of every service at
         once; results are keyed by ``(service, region_key)``.
 
@@ -237,10 +237,30 @@ class ServiceMixinPool(LiveCredentials, Paginating):
         :param timeout: seconds after which the call returns.
         :param on_result: called as ``on_result((service, region_key),
             result, error)`` as each task finishes.
+        :param retry: how throttling errors are retried (a
+            :class:`~mangrove.throttling.RetryPolicy`).
         :rtype: :class:`~mangrove.fanout.RegionResults`
         :raises RegionNotInPoolError: a region of ``regions`` that none of
             the services has (with a did-you-mean).
         """
+        return fanout.fan_out(self._tasks(func, services, regions),
+                              max_workers=max_workers, timeout=timeout,
+                              on_result=on_result, retry=retry)
+
+    def iter_map(self, func, services=None, regions=None, max_workers=None,
+                 timeout=None, retry=None):
+        """``map``, yielding each ``(service, region_key)``'s
+        :class:`~mangrove.taskrun.Outcome` as it finishes (see
+        :func:`~mangrove.fanout.iter_fan_out`).
+
+        :rtype: iterator of :class:`~mangrove.taskrun.Outcome`
+        """
+        return fanout.iter_fan_out(self._tasks(func, services, regions),
+                                   max_workers=max_workers, timeout=timeout,
+                                   retry=retry)
+
+    def _tasks(self, func, services, regions):
+        """((service, region key), callable) pairs for a fan-out."""
         if not callable(func):
             raise wrong_type('func', 'callable', func)
         names = region_list(regions)
@@ -259,8 +279,7 @@ class ServiceMixinPool(LiveCredentials, Paginating):
                     seen.add(proxy.region_key)
                     tasks.append(((attr, proxy.region_key),
                                   functools.partial(func, proxy)))
-        return fanout.fan_out(tasks, max_workers=max_workers,
-                              timeout=timeout, on_result=on_result)
+        return tasks
 
     def call(self, method_name, *args, **kwargs):
         """Call one boto method in every region of the services that have

@@ -1,13 +1,15 @@
 # Type information for mangrove.mixinpool (PEP 561); tests/test_typing.py
 # checks it against the module.
 from types import TracebackType
-from typing import (Any, Callable, Iterable, Mapping, Optional, Type, TypeVar,
-                    Union)
+from typing import (Any, Callable, Iterable, Iterator, Mapping, Optional,
+                    Type, TypeVar, Union)
 
 from mangrove.fanout import RegionResults
 from mangrove.proxy import RegionProxy
 from mangrove.regiongroups import RegionGroup, RegionGroups
 from mangrove.servicepool import ServicePool, _PoolMethods
+from mangrove.taskrun import Outcome
+from mangrove.throttling import RetryPolicy
 
 _Mixin = TypeVar('_Mixin', bound=ServiceMixinPool)
 _Regions = Union[str, Iterable[str], None]
@@ -47,7 +49,14 @@ class ServiceMixinPool(_PoolMethods):
             services: Optional[Iterable[str]] = ...,
             regions: Optional[Iterable[str]] = ...,
             max_workers: Optional[int] = ..., timeout: Optional[float] = ...,
-            on_result: Optional[_OnResult] = ...) -> RegionResults: ...
+            on_result: Optional[_OnResult] = ...,
+            retry: Optional[RetryPolicy] = ...) -> RegionResults: ...
+    def iter_map(self, func: Callable[[RegionProxy], Any],
+                 services: Optional[Iterable[str]] = ...,
+                 regions: Optional[Iterable[str]] = ...,
+                 max_workers: Optional[int] = ...,
+                 timeout: Optional[float] = ...,
+                 retry: Optional[RetryPolicy] = ...) -> Iterator[Outcome]: ...
     def call(self, method_name: str, *args: Any,
              **kwargs: Any) -> RegionResults: ...
     @property

@@ -221,7 +221,8 @@ class Paginating(object):
     :class:`Pages` through the pool's ``map``."""
 
     #: The keywords ``paginate`` keeps for ``map``, as ``map`` names them.
-    _fanout_options = ('regions', 'max_workers', 'timeout', 'on_result')
+    _fanout_options = ('regions', 'max_workers', 'timeout', 'on_result',
+                       'retry')
 
     def paginate(self, method_name, *args, **kwargs):
         """Call one boto listing method in every region at once, following

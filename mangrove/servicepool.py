@@ -289,26 +289,38 @@ class ServicePool(ServiceRegions, LiveCredentials, Paginating):
     # -- fan-out --------------------------------------------------------------
 
     def map(self, func, regions=None, max_workers=None, timeout=None,
-            on_result=None):
+            on_result=None, retry=None):
         """Run ``func(region_proxy)`` for every region at once.
 
         :param func: called with each region's
             :class:`~mangrove.proxy.RegionProxy`.
         :param regions: only these regions (either form); default all.
-        :param max_workers: at most this many threads (default
-            ``min(32, number of regions)``).
+        :param max_workers: at most this many threads (default: every
+            region at once, up to ``fanout.DEFAULT_MAX_WORKERS``).
         :param timeout: seconds after which the call returns; regions still
             running are reported as :class:`FanOutTimeoutError`.
         :param on_result: called as ``on_result(region_key, result, error)``
             as each region finishes, for progress reporting.
+        :param retry: how throttling errors are retried (a
+            :class:`~mangrove.throttling.RetryPolicy`; default the
+            process's).
         :rtype: :class:`~mangrove.fanout.RegionResults`
         """
-        if not callable(func):
-            raise wrong_type('func', 'callable, such as lambda region: '
-                             'region.get_all_instances()', func)
         return fanout.fan_out(self._tasks(func, regions),
                               max_workers=max_workers, timeout=timeout,
-                              on_result=on_result)
+                              on_result=on_result, retry=retry)
+
+    def iter_map(self, func, regions=None, max_workers=None, timeout=None,
+                 retry=None):
+        """``map``, yielding each region's
+        :class:`~mangrove.taskrun.Outcome` as it finishes (see
+        :func:`~mangrove.fanout.iter_fan_out`).
+
+        :rtype: iterator of :class:`~mangrove.taskrun.Outcome`
+        """
+        return fanout.iter_fan_out(self._tasks(func, regions),
+                                   max_workers=max_workers, timeout=timeout,
+                                   retry=retry)
 
     def call(self, method_name, *args, **kwargs):
         """Call one boto method with these arguments in every region at once.
@@ -340,6 +352,9 @@ class ServicePool(ServiceRegions, LiveCredentials, Paginating):
 
     def _tasks(self, func, regions=None):
         """(key, callable) pairs for a fan-out, in the pool's order."""
+        if not callable(func):
+            raise wrong_type('func', 'callable, such as lambda region: '
+                             'region.get_all_instances()', func)
         if not self._conns.connected:
             raise self._conns.not_connected()
         func = NotEnabledAware(func)

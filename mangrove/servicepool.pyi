@@ -2,13 +2,15 @@
 # checks it against the module.
 import logging
 from types import TracebackType
-from typing import (Any, Callable, Iterable, List, Mapping, Optional, Type,
-                    TypeVar, Union)
+from typing import (Any, Callable, Iterable, Iterator, List, Mapping,
+                    Optional, Type, TypeVar, Union)
 
 from mangrove.declaration import Declaration
 from mangrove.fanout import RegionResults
 from mangrove.mapping import RegionMapping
 from mangrove.proxy import RegionProxy
+from mangrove.taskrun import Outcome
+from mangrove.throttling import RetryPolicy
 
 log: logging.Logger
 
@@ -62,7 +64,13 @@ class ServicePool(_PoolMethods):
     def map(self, func: Callable[[RegionProxy], Any],
             regions: Optional[Iterable[str]] = ...,
             max_workers: Optional[int] = ..., timeout: Optional[float] = ...,
-            on_result: Optional[_OnResult] = ...) -> RegionResults: ...
+            on_result: Optional[_OnResult] = ...,
+            retry: Optional[RetryPolicy] = ...) -> RegionResults: ...
+    def iter_map(self, func: Callable[[RegionProxy], Any],
+                 regions: Optional[Iterable[str]] = ...,
+                 max_workers: Optional[int] = ...,
+                 timeout: Optional[float] = ...,
+                 retry: Optional[RetryPolicy] = ...) -> Iterator[Outcome]: ...
     @property
     def regions(self) -> RegionMapping: ...
     @property

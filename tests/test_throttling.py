@@ -296,3 +296,34 @@ def test_the_throttling_codes_are_recognised_in_every_written_form():
     assert not throttling.is_throttling(503, 'ServiceUnavailable')
     assert not throttling.is_throttling(400, 'LimitExceededException')
     assert not throttling.is_throttling(500, None)
+
+
+def test_a_pools_call_and_map_take_a_retry_policy(proxy, via_proxy):
+    proxy.throttle['us-east-1'] = Throttle(max_in_flight=0)
+    pool = Ec2Pool(connect=True, regions=REGIONS, **via_proxy)
+
+    results = pool.call('get_all_zones', retry=RetryPolicy(attempts=3,
+                                                            base=0.001))
+
+    assert results.failed == ['us_east_1']
+    assert results.stats['us_east_1'].requests == 3
+    with pytest.raises(InvalidArgumentTypeError):
+        pool.map(len, retry=5)
+
+
+def test_a_mixin_pool_streams_and_retries(proxy, via_proxy):
+    from workers import Ec2SqsPool
+    proxy.throttle['eu-west-1'] = Throttle(first=1)
+    pool = Ec2SqsPool(connect=True, **via_proxy)
+
+    outcomes = dict((o.key, o) for o in pool.iter_map(
+        lambda region: region.host, retry=FAST))
+
+    assert sorted(outcomes) == sorted(
+        (service, region.replace('-', '_'))
+        for service in ('ec2', 'sqs') for region in REGIONS)
+    assert all(o.error is None for o in outcomes.values())
+    # Reading a host sends nothing: no request was made, none throttled.
+    assert sum(o.stats.requests for o in outcomes.values()) == 0
+    results = pool.call('get_all_zones', services=['ec2'], retry=FAST)
+    assert results.ok and results.stats.retries == 1
