@@ -235,6 +235,7 @@ def _stream(source, workers, timeout, retry):
             timed_out = not batch and deadline is not None and \
                 now() >= deadline
         if not timed_out:
+            run.join()  # each worker has returned from its last task
             return
         running, late = run.stop()
         for outcome in late:

@@ -124,6 +124,9 @@ class TaskRun(object):
                 if not self.stopped:
                     self.finished.append(outcome)
                 self.cond.notify_all()
+            # A stream's caller drops each result once it has it: a worker
+            # waiting for its next task must not keep its last one alive.
+            del task, func, outcome
 
     def wait(self, deadline):
         """The outcomes finished since the last call, waiting for one until

@@ -302,8 +302,9 @@ def test_a_pools_call_and_map_take_a_retry_policy(proxy, via_proxy):
     proxy.throttle['us-east-1'] = Throttle(max_in_flight=0)
     pool = Ec2Pool(connect=True, regions=REGIONS, **via_proxy)
 
-    results = pool.call('get_all_zones', retry=RetryPolicy(attempts=3,
-                                                            base=0.001))
+    budget = RetryPolicy(attempts=3, base=0.001)
+
+    results = pool.call('get_all_zones', retry=budget)
 
     assert results.failed == ['us_east_1']
     assert results.stats['us_east_1'].requests == 3
