@@ -20,6 +20,7 @@ from mangrove.cli.errors import CommandError, UsageError
 from mangrove.cli.progress import Progress
 from mangrove.cli.terminal import print_lines, terminal_width, write
 from mangrove.exceptions import FanOutTimeoutError
+from mangrove.results import RegionResults
 from mangrove.pagination import Pages, next_page
 from mangrove.plaindata import to_data
 from mangrove.regions import region_name
@@ -60,14 +61,14 @@ def call(args):
     method = method_of(pool, args.method)
     check_call(method, args.method, call_args, call_kwargs)
 
+    # Every page of each region's listing: never a first page alone.
+    pages = Pages(args.method, call_args, call_kwargs, args.max_pages)
+    if args.jsonl:
+        return _call_jsonl(args, pool, pages)
     started = _now()
     progress = Progress(pool.regions, sys.stderr).start()
     try:
-        # Every page of each region's listing: never a first page alone.
-        results = pool.map(Pages(args.method, call_args, call_kwargs,
-                                 args.max_pages),
-                           timeout=args.timeout,
-                           on_result=progress)
+        results = pool.map(pages, timeout=args.timeout, on_result=progress)
     finally:
         progress.stop()
     seconds = _now() - started
@@ -82,11 +83,43 @@ def call(args):
             sys.stdout.flush()
             print_lines([_secrets_note(layout.secrets)], sys.stderr)
     _more_pages_note(results, args.max_pages)
+    return _failures(args, pool, results, len(results) + len(results.errors))
+
+
+def _call_jsonl(args, pool, pages):
+    """``--jsonl``: one JSON object per line, ``{"region": ..., "result":
+    ...}`` or ``{"region": ..., "error": {...}}``, written and flushed as
+    each region answers; only the regions that failed are kept."""
+    errors, more, count = [], [], 0
+    progress = Progress(pool.regions, sys.stderr).start()
+    try:
+        for outcome in pool.iter_map(pages, timeout=args.timeout):
+            count += 1
+            progress(outcome.key, outcome.result, outcome.error)
+            line = collections.OrderedDict(
+                [('region', region_name(outcome.key))])
+            if outcome.error is None:
+                line['result'] = to_data(outcome.result)
+                if args.max_pages is not None:
+                    more.append((outcome.key, outcome.result))
+            else:
+                line['error'] = error_data(outcome.error)
+                errors.append((outcome.key, outcome.error))
+            write(sys.stdout, json.dumps(line, separators=(',', ':')) + '\n')
+            sys.stdout.flush()
+    finally:
+        progress.stop()
+    _more_pages_note(RegionResults(more), args.max_pages)
+    return _failures(args, pool, RegionResults((), errors), count)
+
+
+def _failures(args, pool, results, count):
+    """Say on stderr which regions failed; the exit status."""
     if results.errors:
         sys.stdout.flush()
         where = dict((key, address_of(pool, key)) for key in results.errors)
         print_lines(['mangrove: %d of %d regions failed:' % (
-            len(results.errors), len(results) + len(results.errors))] +
+            len(results.errors), count)] +
             ['  ' + line for line in format_errors(results, where)],
             sys.stderr)
     # A region still running after --timeout keeps its thread, which the

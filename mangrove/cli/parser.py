@@ -161,7 +161,8 @@ def build_parser():
          '$ mangrove call s3 get_all_buckets --regions us-east-1 --json | '
          'jq .',
          '$ mangrove call ec2 get_all_zones --timeout 10',
-         '$ mangrove call ec2 describe_instances --backend boto3 --json'],
+         '$ mangrove call ec2 describe_instances --backend boto3 --json',
+         '$ mangrove call ec2 get_all_instances --jsonl | jq -c .region'],
         call)
     sub.add_argument('service', metavar='SERVICE', help='a service name')
     sub.add_argument('method', metavar='METHOD',
@@ -172,9 +173,15 @@ def build_parser():
     _connection_options(sub, 'only these regions (either form: us-east-1, '
                              'us_east_1); default every region of the '
                              'partition')
-    sub.add_argument('--json', action='store_true',
-                     help='print one JSON object keyed by region, failed '
-                          'regions under "errors"')
+    output = sub.add_mutually_exclusive_group()
+    output.add_argument('--json', action='store_true',
+                        help='print one JSON object keyed by region, failed '
+                             'regions under "errors"')
+    output.add_argument('--jsonl', action='store_true',
+                        help='print one JSON object per line as each region '
+                             'answers: {"region": ..., "result": ...} or '
+                             '{"region": ..., "error": {...}}; memory for '
+                             'the regions in flight only')
     sub.add_argument('--hide-empty', action='store_true',
                      help='leave out the regions that returned nothing '
                           '(the summary line still counts them)')
