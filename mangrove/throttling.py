@@ -259,6 +259,12 @@ class _Governed(object):
         self.service = service
         self.region = region
 
+    def __reduce__(self):
+        # boto connections pickle (boto's objects hold theirs): a copy is
+        # governed as its original. Pickle has the connection in its memo
+        # before its attributes, so this refers to the copy being made.
+        return _Governed, (self.transport(), self.service, self.region)
+
     def __call__(self, request, sender=None, override_num_retries=None,
                  retry_handler=None):
         transport = self.transport()

@@ -328,3 +328,17 @@ def test_a_mixin_pool_streams_and_retries(proxy, via_proxy):
     assert sum(o.stats.requests for o in outcomes.values()) == 0
     results = pool.call('get_all_zones', services=['ec2'], retry=FAST)
     assert results.ok and results.stats.retries == 1
+
+
+def test_a_pickled_connection_is_governed_as_its_original(proxy, via_proxy):
+    import pickle
+
+    proxy.throttle['us-east-1'] = Throttle(first=1)
+    pool = Ec2Pool(connect=True, regions=['us-east-1'], **via_proxy)
+    conn = pool.regions.us_east_1.connection
+    for protocol in (0, pickle.HIGHEST_PROTOCOL):
+        clone = pickle.loads(pickle.dumps(conn, protocol))
+        assert type(clone) is type(conn)
+        assert clone.get_all_zones()
+    assert throttled_answers(proxy, 'us-east-1') == ['RequestLimitExceeded']
+    assert len(requests_to(proxy, 'us-east-1')) == 3
