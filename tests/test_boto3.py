@@ -553,3 +553,38 @@ def test_a_mixin_pool_of_boto3_clients_by_default(kw):
     with pytest.raises(InvalidDeclarationError) as caught:
         Wrong()
     assert 'boto3' in caught.value.valid
+
+
+# -- enabled regions, regions not enabled, timeouts ---------------------------
+
+@needs_boto3
+def test_enabled_regions_and_regions_not_enabled(kw, moto_server):
+    from botocore.config import Config
+    from bed.proxy import LoopbackProxy
+    from mangrove.clientpool import client_pool
+    from mangrove.exceptions import (
+        FanOutTimeoutError, RegionNotEnabledError)
+    enabled = client_pool('ec2', regions='enabled', **kw)
+    assert 'us_east_1' in enabled.regions and len(enabled.regions) > 16
+
+    with LoopbackProxy(moto_server.port, faults={
+            'af-south-1': 'not-enabled', 'eu-west-1': 'stall'}) as proxy:
+        config = Config(retries={'max_attempts': 1}, proxies={
+            'http': 'http://127.0.0.1:%d' % proxy.port})
+        sqs = client_pool('sqs', regions=['us-east-1', 'af-south-1',
+                                          'eu-west-1'], connect=True,
+                          use_ssl=False, config=config,
+                          aws_access_key_id='testing',
+                          aws_secret_access_key=SECRET)
+        try:
+            results = sqs.call('list_queues', timeout=2)
+        finally:
+            proxy.release()
+    assert list(results) == ['us_east_1']
+    assert isinstance(results.errors['af_south_1'], RegionNotEnabledError)
+    assert results.errors['af_south_1'].error_code == \
+        'UnrecognizedClientException'
+    assert isinstance(results.errors['eu_west_1'], FanOutTimeoutError)
+    # Requests went through the proxy under AWS's own host names.
+    assert set(r['region'] for r in proxy.records) >= set(
+        ['us-east-1', 'af-south-1', 'eu-west-1'])
