@@ -10,8 +10,8 @@ below (15 ms to 300 ms, a plausible view from one place). One run measures,
 interleaved:
 
 - the slowest region's call on its own;
-- a fan-out of ``get_all_instances`` across all regions at once (default
-  ``max_workers``, and for more than 32 regions a thread per region too);
+- a fan-out of ``get_all_instances`` across all regions at once, with
+  default settings (a thread per region);
 - a sequential loop over the same regions.
 
 Goal: the fan-out costs at most 1.05x the slowest single region's call.
@@ -34,6 +34,7 @@ from mangrove.testing import MotoServer  # noqa: E402
 
 from bed.proxy import LoopbackProxy  # noqa: E402
 from common import median  # noqa: E402
+from fanout_scale import services_by_regions, throttled_runs  # noqa: E402
 
 #: Round trip per region from one place (us-east-1), in seconds.
 ROUND_TRIPS = {
@@ -60,7 +61,7 @@ def timed(func):
     return time.time() - start
 
 
-def measure(pool, names, rounds, workers=None):
+def measure(pool, names, rounds):
     """Median seconds of (slowest region alone, fan-out, sequential loop)."""
     slowest = max(names, key=lambda n: ROUND_TRIPS[n])
     single, fan, loop = [], [], []
@@ -68,8 +69,7 @@ def measure(pool, names, rounds, workers=None):
         single.append(timed(
             lambda: pool.regions[slowest].get_all_instances()))
         fan.append(timed(lambda: pool.map(
-            lambda region: region.get_all_instances(),
-            max_workers=workers).raise_for_errors()))
+            lambda region: region.get_all_instances()).raise_for_errors()))
         loop.append(timed(lambda: [
             pool.regions[n].get_all_instances() for n in names]))
     return slowest, median(single), median(fan), median(loop)
@@ -106,20 +106,16 @@ def main():
                 proxy.latency.update(
                     dict((n, ROUND_TRIPS[n]) for n in names))
                 slowest, s, f, loop = measure(pool, names, args.rounds)
-                wide = measure(pool, names, args.rounds, len(names))[2] \
-                    if len(names) > 32 else None
                 pool.close()
                 print('%s (%d):' % (label, len(names)))
                 print('  slowest region alone (%s): %.0f ms'
                       % (slowest, s * 1000))
                 print('  fan-out of one call:       %.0f ms = %.3fx the '
                       'slowest region (goal <= 1.05x)' % (f * 1000, f / s))
-                if wide is not None:
-                    print('  the same, a thread per region (max_workers=%d): '
-                          '%.0f ms = %.3fx'
-                          % (len(names), wide * 1000, wide / s))
                 print('  sequential loop:           %.0f ms = %.1fx the '
                       'fan-out' % (loop * 1000, loop / f))
+            services_by_regions(proxy, ROUND_TRIPS, args.rounds)
+            throttled_runs(proxy)
 
 
 if __name__ == '__main__':
