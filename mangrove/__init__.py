@@ -28,14 +28,15 @@ logging.getLogger(__name__).addHandler(logging.NullHandler())
 boto_repairs.install()
 
 from mangrove.exceptions import (  # noqa: E402
-    Boto3UnavailableError, FanOutError, FanOutTimeoutError,
-    InvalidArgumentError, InvalidArgumentTypeError, InvalidDeclarationError,
-    InvalidServiceError,
+    AccountAttributeError, AssumeRoleError, Boto3UnavailableError,
+    FanOutError, FanOutTimeoutError, InvalidArgumentError,
+    InvalidArgumentTypeError, InvalidDeclarationError, InvalidServiceError,
     MangroveError, NoDefaultRegionError, NotConnectedError,
     PoolAttributeError, RegionAttributeError, RegionNotEnabledError,
-    RegionNotInPoolError,
-    ServiceAttributeError, UnknownMethodError, UnknownRegionError,
-    UnpicklableError)
+    OrganizationsError, RegionNotInPoolError,
+    ServiceAttributeError, UnknownAccountError, UnknownMethodError,
+    UnknownRegionError, UnpicklableError)
+from mangrove.accounts import AccountPool  # noqa: E402
 from mangrove.fanout import RegionResults  # noqa: E402
 from mangrove.mapping import RegionMapping  # noqa: E402
 from mangrove.pool import ServiceMixinPool, ServicePool  # noqa: E402
@@ -47,7 +48,7 @@ __version__ = '1.1.0'
 __all__ = [
     # The pools, and what they hand out.
     'ServicePool', 'ServiceMixinPool', 'RegionMapping', 'RegionProxy',
-    'RegionResults', 'RegionGroups', 'RegionGroup',
+    'RegionResults', 'RegionGroups', 'RegionGroup', 'AccountPool',
     # Every error.
     'MangroveError', 'InvalidArgumentError', 'InvalidArgumentTypeError',
     'InvalidServiceError', 'UnknownRegionError', 'UnknownMethodError',
@@ -56,5 +57,7 @@ __all__ = [
     'NotConnectedError', 'RegionNotEnabledError', 'FanOutError',
     'FanOutTimeoutError', 'UnpicklableError', 'ServiceAttributeError',
     'Boto3UnavailableError',
+    'UnknownAccountError', 'AccountAttributeError', 'AssumeRoleError',
+    'OrganizationsError',
     '__version__',
 ]

@@ -1,7 +1,12 @@
 # Type information for mangrove (PEP 561); tests/test_typing.py checks it
 # against the package.
+from mangrove.accounts import AccountPool as AccountPool
 from mangrove.exceptions import (
     Boto3UnavailableError as Boto3UnavailableError,
+    AccountAttributeError as AccountAttributeError,
+    AssumeRoleError as AssumeRoleError,
+    OrganizationsError as OrganizationsError,
+    UnknownAccountError as UnknownAccountError,
     FanOutError as FanOutError, FanOutTimeoutError as FanOutTimeoutError,
     InvalidArgumentError as InvalidArgumentError,
     InvalidArgumentTypeError as InvalidArgumentTypeError,
@@ -37,6 +42,7 @@ __all__ = [
     'RegionResults',
     'RegionGroups',
     'RegionGroup',
+    'AccountPool',
     'MangroveError',
     'InvalidArgumentError',
     'InvalidArgumentTypeError',
@@ -55,5 +61,9 @@ __all__ = [
     'UnpicklableError',
     'ServiceAttributeError',
     'Boto3UnavailableError',
+    'UnknownAccountError',
+    'AccountAttributeError',
+    'AssumeRoleError',
+    'OrganizationsError',
     '__version__',
 ]

@@ -23,7 +23,6 @@ import copy
 import datetime
 import logging
 import numbers
-import threading
 import time
 
 import six
@@ -177,7 +176,9 @@ class CredentialHolder(object):
         :func:`from_source_value`), called now if ``credentials`` is None,
         and again whenever the current ones are less than ``margin``
         seconds from their expiry.
-    :param margin: seconds before expiry at which ``source`` is called.
+    :param margin: seconds before expiry at which ``source`` is called;
+        a source with a ``refresh_margin`` attribute says it itself (read
+        at each request, so a change takes effect at once).
     """
 
     def __init__(self, label, credentials=None, source=None,
@@ -185,7 +186,9 @@ class CredentialHolder(object):
         self._label = label
         self._margin = margin
         self._lock = ForkSafeLock()
-        self._refreshing = threading.Lock()
+        # Fork-safe too: a child forked during a refresh must not inherit
+        # the lock held by a thread it does not have.
+        self._refreshing = ForkSafeLock()
         self._state = (0, None)
         self._source = None
         self.set(credentials, source)
@@ -223,6 +226,12 @@ class CredentialHolder(object):
         """The credential source, or None."""
         return self._source
 
+    @property
+    def margin(self):
+        """Seconds before expiry at which the source is asked: its own
+        ``refresh_margin`` if it has one, else the holder's."""
+        return getattr(self._source, 'refresh_margin', self._margin)
+
     def current(self):
         """``(generation, credentials)``, asking the source first when the
         credentials are about to expire.
@@ -236,7 +245,7 @@ class CredentialHolder(object):
         expiry = state[1].expiry
         source = self._source
         if source is None or expiry is None or \
-                time.time() < expiry - self._margin:
+                time.time() < expiry - self.margin:
             return state
         expired = time.time() >= expiry
         if not self._refreshing.acquire(expired):

@@ -124,6 +124,49 @@ class RegionAttributeError(RegionNotInPoolError, AttributeError):
     """
 
 
+class UnknownAccountError(MangroveError, KeyError):
+    """An account looked up in an account pool that does not hold it."""
+
+
+class AccountAttributeError(UnknownAccountError, AttributeError):
+    """An account name read as an attribute of ``fleet.accounts`` that the
+    pool lacks (an :class:`AttributeError` too, for ``hasattr``)."""
+
+
+class AssumeRoleError(MangroveError):
+    """A role that could not be assumed in an account: no trust, no role,
+    a suspended account, STS unreachable.
+
+    :ivar account: the account id, also ``value``.
+    :ivar role_arn: the role asked for.
+    :ivar error_code: AWS's error code (``'AccessDenied'``), or None.
+    :ivar status: the HTTP status AWS answered, or None.
+    """
+
+    def __init__(self, message='', account=None, role_arn=None,
+                 error_code=None, status=None, **fields):
+        fields.setdefault('value', account)
+        super(AssumeRoleError, self).__init__(message, **fields)
+        self.account = account
+        self.role_arn = role_arn
+        self.error_code = error_code
+        self.status = status
+
+
+class OrganizationsError(MangroveError):
+    """AWS Organizations refused or failed a request (listing accounts).
+
+    :ivar error_code: AWS's error code
+        (``'AWSOrganizationsNotInUseException'``), or None.
+    :ivar status: the HTTP status, or None.
+    """
+
+    def __init__(self, message='', error_code=None, status=None, **fields):
+        super(OrganizationsError, self).__init__(message, **fields)
+        self.error_code = error_code
+        self.status = status
+
+
 class NoDefaultRegionError(MangroveError, LookupError):
     """``regions.default`` read on a pool that has no default region."""
 

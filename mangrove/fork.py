@@ -41,6 +41,16 @@ class ForkSafeLock(object):
     def __exit__(self, *exc_info):
         self._lock.release()
 
+    def acquire(self, blocking=True):
+        """Take the lock (``blocking=False``: only if free); True if taken."""
+        if self._pid != process_token():
+            self._reset()
+        return self._lock.acquire(blocking)
+
+    def release(self):
+        """Release the lock taken by :meth:`acquire`."""
+        self._lock.release()
+
 
 if hasattr(os, 'register_at_fork'):
     # Counted by the interpreter at each fork: reading it costs a third of

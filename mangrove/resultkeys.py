@@ -41,16 +41,17 @@ def normal_key(key):
     """The key a result is stored under, for a key written either way.
 
     A region name becomes its key (``'us-east-1'`` -> ``'us_east_1'``); in
-    a ``(service, region)`` pair the service is written as a pool's
-    attribute (``'cognito-identity'`` -> ``'cognito_identity'``) and the
-    region as a key. Anything else is returned as it is.
+    a tuple such as ``(service, region)`` or ``(account, service, region)``
+    the region, last, is written as a key and the parts before it as a
+    pool's attributes (``'cognito-identity'`` -> ``'cognito_identity'``).
+    Anything else is returned as it is.
     """
     if isinstance(key, six.string_types):
         return _region_form(key)
-    if isinstance(key, tuple) and len(key) == 2 and all(
+    if isinstance(key, tuple) and len(key) >= 2 and all(
             isinstance(part, six.string_types) for part in key):
-        return (key[0].strip().lower().replace('-', '_'),
-                _region_form(key[1]))
+        return tuple(part.strip().lower().replace('-', '_')
+                     for part in key[:-1]) + (_region_form(key[-1]),)
     return key
 
 

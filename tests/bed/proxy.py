@@ -191,6 +191,9 @@ class _ProxyHandler(BaseHTTPServer.BaseHTTPRequestHandler):
                                      'injected by the mangrove test bed'))
             return
         answer = proxy.answers.get(_action(self.path, body))
+        if callable(answer):
+            # Asked per request: it may answer some requests and not others.
+            answer = answer(lambda name: _parameter(self.path, body, name))
         if answer is not None:
             status, content_type, payload = answer
             self._answer(status, [('Content-Type', content_type)], payload)
@@ -368,7 +371,9 @@ class LoopbackProxy(object):
     Attributes: ``port``, ``upstream_port``, ``latency``, ``faults`` (both
     may be changed while the proxy runs), ``answers`` (a query action such
     as ``'DescribeRegions'`` -> ``(status, content_type, body)`` the proxy
-    answers itself, for what the emulator cannot be made to say) and
+    answers itself, for what the emulator cannot be made to say; or a
+    callable taking ``param(name)``, which reads one of the request's
+    parameters, and returning such a triple, or None to forward it) and
     ``records``, a list with one
     dict per request received: ``host``, ``method``, ``path``,
     ``authorization``, ``security_token`` (the ``X-Amz-Security-Token``

@@ -1,0 +1,128 @@
+# -*- coding: utf-8 -*-
+"""
+The fan-out of an account pool: every account x region (x service) at once,
+each account's role assumed inside it.
+
+The tasks are given to :func:`mangrove.fanout.fan_out` one account after
+another for each region, so the first wave of threads reaches every account
+and the roles are assumed in parallel, one round trip each; the results are
+then put back in account order. An account whose role cannot be assumed
+fails once: its tasks wait for the one assumption, and its error is kept
+under the account id alone, with its traceback (and reported once to
+``on_result``); every other account's results are kept.
+"""
+from __future__ import absolute_import
+
+import sys
+
+from mangrove.exceptions import AssumeRoleError
+from mangrove.fanout import fan_out
+from mangrove.results import RegionResults
+
+__all__ = ['Attempt', 'run', 'DEFAULT_MAX_WORKERS']
+
+#: Threads of an account pool's fan-out when ``max_workers`` is not given:
+#: one per task up to this many. The tasks wait on the network, so the
+#: fan-out costs about one account's assume-role-and-call chain.
+DEFAULT_MAX_WORKERS = 256
+
+
+class Attempt(object):
+    """One fan-out's try at an account's role: after a failure, the
+    account's other tasks get the same error without asking STS again."""
+
+    __slots__ = ('error', 'traceback')
+
+    def __init__(self):
+        self.error = None
+        self.traceback = None
+
+    def failed(self, error):
+        self.error, self.traceback = error, sys.exc_info()[2]
+
+
+class _Task(object):
+    """``task()`` runs ``func`` on one account's region proxy."""
+
+    __slots__ = ('fleet', 'account', 'attempt', 'where', 'func')
+
+    def __init__(self, fleet, account, attempt, where, func):
+        self.fleet, self.account, self.attempt = fleet, account, attempt
+        self.where, self.func = where, func
+
+    def __call__(self):
+        pool = self.fleet._pool_of(self.account, self.attempt)
+        if len(self.where) == 1:
+            proxy = pool.region_proxy(self.where[0])
+        else:
+            proxy = pool.services[self.where[0]].region_proxy(self.where[1])
+        return self.func(proxy)
+
+
+def _account_error(key, error):
+    """Whether ``error`` of task ``key`` is its account's role failing."""
+    return isinstance(error, AssumeRoleError) and error.account == key[0]
+
+
+class _Reports(object):
+    """``on_result`` as the caller sees it: an account's failed role once,
+    keyed by the account id. Called from the fan-out's one reporting
+    thread, so it needs no lock."""
+
+    def __init__(self, on_result):
+        self.on_result = on_result
+        self.reported = set()
+
+    def __call__(self, key, result, error):
+        if _account_error(key, error):
+            if key[0] in self.reported:
+                return None
+            self.reported.add(key[0])
+            return self.on_result(key[0], None, error)
+        return self.on_result(key, result, error)
+
+
+def run(fleet, func, accounts, plan, max_workers=None, timeout=None,
+        on_result=None):
+    """Fan ``func`` out over ``accounts`` x ``plan``.
+
+    :param fleet: the account pool (its ``_pool_of(account, attempt)``).
+    :param func: called with each region's proxy.
+    :param accounts: account ids, in the pool's order.
+    :param plan: what to ask in each account: ``(region_key,)`` or
+        ``(service, region_key)`` tuples, in order.
+    :rtype: :class:`~mangrove.results.RegionResults`
+    """
+    attempts = dict((account, Attempt()) for account in accounts)
+    order = [(account,) + where for account in accounts for where in plan]
+    tasks = [((account,) + where,
+              _Task(fleet, account, attempts[account], where, func))
+             for where in plan for account in accounts]
+    if max_workers is None:
+        max_workers = max(1, min(len(tasks), DEFAULT_MAX_WORKERS))
+    raw = fan_out(tasks, max_workers=max_workers, timeout=timeout,
+                  on_result=None if on_result is None else _Reports(on_result))
+    return _in_account_order(raw, order, attempts)
+
+
+def _in_account_order(raw, order, attempts):
+    results, errors, tracebacks = [], [], []
+    failed = set()
+    for key in order:
+        account = key[0]
+        if key in raw:
+            results.append((key, raw[key]))
+            continue
+        error = raw.errors.get(key)
+        if error is None:
+            continue
+        if not _account_error(key, error):
+            errors.append((key, error))
+            tracebacks.append((key, raw.tracebacks.get(key)))
+        elif account not in failed:
+            failed.add(account)
+            attempt = attempts[account]
+            first = attempt.error is error and attempt.traceback
+            errors.append((account, error))
+            tracebacks.append((account, first or raw.tracebacks.get(key)))
+    return RegionResults(results, errors, tracebacks)

@@ -1,0 +1,412 @@
+# -*- coding: utf-8 -*-
+"""
+:class:`AccountPool`: the pool you already use, in every account at once.
+
+An account pool holds, per account, a pool of one kind (a helper such as
+:class:`~mangrove.services.Ec2Pool`, a
+:class:`~mangrove.servicepool.ServicePool` or
+:class:`~mangrove.mixinpool.ServiceMixinPool` subclass) built with the same
+options, whose credentials come from STS ``AssumeRole`` in that account
+(:mod:`mangrove.assumerole`) and are replaced before they expire. The
+accounts are a list, or every active account of the caller's organization
+(:mod:`mangrove.organizations`).
+"""
+from __future__ import absolute_import
+
+import logging
+
+import six
+
+from mangrove import accountfanout
+from mangrove.accountmapping import AccountMapping, account_slots
+from mangrove.assumerole import (
+    DEFAULT_SESSION_NAME, RoleSettings, caller_account)
+from mangrove.credentials import REFRESH_MARGIN
+from mangrove.exceptions import (
+    InvalidArgumentError, InvalidServiceError, UnknownMethodError,
+    not_one_of, wrong_type)
+from mangrove.methodcall import FAN_OUT_OPTIONS, MethodCall, split_options
+from mangrove.mixinpool import ServiceMixinPool
+from mangrove.optin import ENABLED, NotEnabledAware
+from mangrove.pagination import Paginating
+from mangrove.registry import get_service
+from mangrove.regions import region_list, unknown_region
+from mangrove.exceptions import RegionNotInPoolError
+from mangrove.servicepool import ServicePool
+
+__all__ = ['AccountPool', 'ORGANIZATION', 'CALLER_KEYWORDS']
+
+log = logging.getLogger(__name__)
+
+#: The word for "every active account of the caller's organization".
+ORGANIZATION = 'organization'
+
+#: The caller's own credentials: they reach STS and Organizations, never
+#: the accounts' pools, which sign with the roles' credentials.
+CALLER_KEYWORDS = ('aws_access_key_id', 'aws_secret_access_key',
+                   'security_token', 'profile_name')
+
+# Network settings that STS and Organizations share with the pools.
+_NETWORK_KEYWORDS = ('is_secure', 'proxy', 'proxy_port', 'proxy_user',
+                     'proxy_pass', 'validate_certs', 'debug')
+
+
+class AccountPool(Paginating):
+    """A pool of pools: one per account, each reached by assuming a role.
+
+    ::
+
+        from mangrove.accounts import AccountPool
+        from mangrove.services import Ec2Pool
+
+        fleet = AccountPool(Ec2Pool, ['111111111111', '222222222222'],
+                            role_name='Audit', regions=['us-east-1'])
+        fleet.accounts['111111111111'].regions.us_east_1.get_all_volumes()
+        results = fleet.call('get_all_volumes')   # every account x region
+        results['111111111111', 'us-east-1'], results.errors
+
+    Results are keyed ``(account, region)``, or ``(account, service,
+    region)`` for a :class:`~mangrove.mixinpool.ServiceMixinPool`, in
+    account order then the pool's order. An account whose role cannot be
+    assumed is one error, keyed by its id, naming the account and the role
+    (an :class:`~mangrove.exceptions.AssumeRoleError`).
+
+    :param pool_class: the pool to hold in every account: a
+        :class:`ServicePool` subclass (such as ``Ec2Pool``) or a
+        :class:`ServiceMixinPool` subclass.
+    :param accounts: account ids (``['111111111111', ...]``), a dict of
+        name -> id (the names become attributes of :attr:`accounts`), or
+        ``'organization'`` for every active account of the caller's AWS
+        Organization (asked now, with ``ListAccounts``).
+    :param role_name: the role to assume, the same name in every account.
+    :param role_arn: or an ARN template with ``{account}``.
+    :param session_name: the role session name.
+    :param external_id: the external id the roles' trust asks for.
+    :param duration: the temporary credentials' lifetime, in seconds.
+    :param refresh_margin: replace them this many seconds before they
+        expire (a property: may be changed at any time).
+    :param organizational_units: with ``'organization'``, only the
+        accounts inside these units (or roots), at any depth.
+    :param skip_accounts: account ids to leave out.
+    :param include_caller: whether the calling account is one of the
+        pool's accounts, reached with the caller's own credentials rather
+        than a role. By default it is not: an organization's management
+        account has no role for the others to assume.
+    :param sts_region: ask STS in this region (default the partition's
+        global endpoint).
+    :param page_size: accounts per page of Organizations listings.
+    :param pickle_credentials: let a pickle carry the temporary
+        credentials (by default an unpickled pool assumes the roles again).
+    :param pool_options: what every account's pool is built with
+        (``regions``, ``default_region``, ``partition``, ``endpoint_url``,
+        boto connection keywords); the caller's credentials
+        (``aws_access_key_id``, ``aws_secret_access_key``,
+        ``security_token``, ``profile_name``; else boto's own lookup) are
+        used for STS and Organizations only.
+    """
+
+    def __init__(self, pool_class, accounts, role_name=None, role_arn=None,
+                 session_name=DEFAULT_SESSION_NAME, external_id=None,
+                 duration=3600, refresh_margin=REFRESH_MARGIN,
+                 organizational_units=None, skip_accounts=None,
+                 include_caller=False, sts_region=None, page_size=None,
+                 pickle_credentials=False, **pool_options):
+        self._check_pool_class(pool_class)
+        if not isinstance(include_caller, bool):
+            raise wrong_type('include_caller', 'True or False',
+                             include_caller)
+        if 'credential_source' in pool_options or 'connect' in pool_options:
+            raise InvalidArgumentError(
+                'AccountPool gives every account\'s pool its credentials '
+                'and connects it on first use: no %s' % (
+                    'credential_source' if 'credential_source' in
+                    pool_options else 'connect'))
+        if pool_options.get('regions') == ENABLED:
+            raise InvalidArgumentError(
+                "regions='enabled' differs from account to account; name "
+                'the regions every account is asked in',
+                value=ENABLED, valid='a list of regions, or None')
+        self.pool_class = pool_class
+        caller = dict((k, pool_options.pop(k)) for k in CALLER_KEYWORDS
+                      if pool_options.get(k) is not None)
+        caller.update((k, pool_options[k]) for k in _NETWORK_KEYWORDS
+                      if pool_options.get(k) is not None)
+        self._options = pool_options
+        # Built unconnected, never used to connect: it checks the options
+        # now and says which regions (and services) each account has.
+        self._template = pool_class(**pool_options)
+        partition = pool_options.get('partition')
+        self.settings = RoleSettings(
+            role_name, role_arn, session_name, external_id, duration,
+            refresh_margin,
+            partition if partition in (None, 'aws', 'aws-cn', 'aws-us-gov')
+            else None, sts_region, pool_options.get('endpoint_url'),
+            caller, pickle_credentials)
+        self._caller = None
+        if include_caller or accounts == ORGANIZATION:
+            self._caller = caller_account(self.settings)
+        slots = account_slots(self, accounts, organizational_units,
+                              skip_accounts, include_caller, page_size)
+        self.accounts = AccountMapping(self, slots)
+
+    @staticmethod
+    def _check_pool_class(pool_class):
+        expected = ('a pool class: a ServicePool subclass such as Ec2Pool, '
+                    'or a ServiceMixinPool subclass')
+        if not isinstance(pool_class, type) or not issubclass(
+                pool_class, (ServicePool, ServiceMixinPool)) or \
+                pool_class in (ServicePool, ServiceMixinPool):
+            raise wrong_type('pool_class', expected, pool_class)
+
+    # -- what each account holds ---------------------------------------------
+
+    def _build(self, slot):
+        """A new connected pool for one account (assuming its role)."""
+        options = dict(self._options)
+        if slot.source is None:
+            # The caller's own account, with the caller's credentials.
+            options.update(self.settings.caller_kwargs)
+        else:
+            slot.source()  # raises AssumeRoleError, naming account and role
+            options['credential_source'] = slot.source
+        return self.pool_class(**options).connect()
+
+    def _pool_of(self, account, attempt=None):
+        """The account's pool, built (its role assumed) on first use; one
+        thread builds it while the account's other threads wait."""
+        slot = self.accounts.slot(account)
+        pool = slot.pool
+        if pool is not None:
+            return pool
+        with slot.lock:
+            if slot.pool is not None:
+                return slot.pool
+            if attempt is not None and attempt.error is not None:
+                raise attempt.error
+            try:
+                slot.pool = self._build(slot)
+            except Exception as exc:
+                if attempt is not None:
+                    attempt.failed(exc)
+                raise
+            log.debug('account %s: pool ready', account)
+            return slot.pool
+
+    @property
+    def refresh_margin(self):
+        """Seconds before expiry at which credentials are replaced; set it
+        to change that for every account at once."""
+        return self.settings.refresh_margin
+
+    @refresh_margin.setter
+    def refresh_margin(self, seconds):
+        self.settings.refresh_margin = seconds
+
+    @property
+    def caller_account(self):
+        """The calling account's id, when it was asked (with
+        ``include_caller`` or ``'organization'``), else None."""
+        return self._caller
+
+    # -- fan-out ---------------------------------------------------------------
+
+    _fanout_options = Paginating._fanout_options + ('accounts', 'services')
+
+    def map(self, func, accounts=None, regions=None, services=None,
+            max_workers=None, timeout=None, on_result=None):
+        """Run ``func(region_proxy)`` in every region of every account at
+        once; each account's role is assumed inside the fan-out.
+
+        :param func: called with each region's proxy, as a pool's ``map``
+            calls it.
+        :param accounts: only these accounts (ids or names).
+        :param regions: only these regions (either form).
+        :param services: only these services (a multi-service pool).
+        :param max_workers: at most this many threads (default one per
+            task, up to 256).
+        :param timeout: seconds after which the call returns.
+        :param on_result: called as ``on_result(key, result, error)`` as
+            each task finishes; an account whose role failed is reported
+            once, as ``on_result(account, None, error)``.
+        :rtype: :class:`~mangrove.results.RegionResults`
+        """
+        if not callable(func):
+            raise wrong_type('func', 'callable, such as lambda region: '
+                             'region.get_all_instances()', func)
+        ids = self.accounts.resolve_list(accounts)
+        plan = self._plan(regions, services)
+        return accountfanout.run(self, NotEnabledAware(func), ids, plan,
+                                 max_workers, timeout, on_result)
+
+    def call(self, method_name, *args, **kwargs):
+        """Call one boto method in every region of every account at once.
+
+        ``fleet.call('get_all_volumes', accounts=[...], regions=[...])``:
+        ``map``'s keywords shape the fan-out, the rest go to boto (one
+        named like them goes in ``call_kwargs={...}``).
+
+        :rtype: :class:`~mangrove.results.RegionResults`
+        :raises UnknownMethodError: the service has no such method; nothing
+            is sent.
+        """
+        options, kwargs = split_options(
+            kwargs, FAN_OUT_OPTIONS + ('accounts', 'services'))
+        method = MethodCall(method_name, args, kwargs)
+        having = self._services_with(method, options.get('services'))
+        if self._is_mixin():
+            options['services'] = having
+        return self.map(method, **options)
+
+    def map_accounts(self, func, accounts=None, max_workers=None,
+                     timeout=None, on_result=None):
+        """Run ``func(pool)`` once per account, every account at once, with
+        the account's pool; results are keyed by account id.
+
+        :rtype: :class:`~mangrove.results.RegionResults`
+        """
+        if not callable(func):
+            raise wrong_type('func', 'callable, such as lambda pool: '
+                             'pool.call(...)', func)
+        ids = self.accounts.resolve_list(accounts)
+
+        def task(account):
+            return lambda: func(self._pool_of(account))
+        from mangrove.fanout import fan_out
+        return fan_out([(account, task(account)) for account in ids],
+                       max_workers=max_workers or max(1, min(
+                           len(ids), accountfanout.DEFAULT_MAX_WORKERS)),
+                       timeout=timeout, on_result=on_result)
+
+    def _is_mixin(self):
+        return isinstance(self._template, ServiceMixinPool)
+
+    def _plan(self, regions, services):
+        """What to ask in each account: ``(region_key,)`` or ``(service,
+        region_key)`` tuples, in the pool's order."""
+        names = region_list(regions)
+        template = self._template
+        if not self._is_mixin():
+            if services is not None:
+                raise InvalidArgumentError(
+                    'services= narrows a multi-service pool; %s serves %s '
+                    'alone' % (self.pool_class.__name__,
+                               template.service_name), value=services)
+            if names is None:
+                return [(key,) for key in template.regions]
+            keys = []
+            for name in names:
+                key = template.region_proxy(name).region_key
+                if key not in keys:
+                    keys.append(key)
+            return [(key,) for key in keys]
+        plan = []
+        attrs = self._service_attrs(services)
+        for name in names or ():
+            if not any(name in template.services[a].regions for a in attrs):
+                raise unknown_region(
+                    RegionNotInPoolError, '%s: none of its services %s has '
+                    'region %r' % (self.pool_class.__name__,
+                                   ', '.join(attrs), name), name,
+                    [k for a in attrs for k in template.services[a].regions],
+                    'their regions')
+        for attr in attrs:
+            regions_of = template.services[attr].regions
+            keys = list(regions_of) if names is None else []
+            for name in names or ():
+                if name in regions_of:
+                    key = template.services[attr].region_proxy(
+                        name).region_key
+                    if key not in keys:
+                        keys.append(key)
+            plan.extend((attr, key) for key in keys)
+        return plan
+
+    def _service_attrs(self, services):
+        held = self._template.services
+        if services is None:
+            return list(held)
+        if isinstance(services, six.string_types) or not isinstance(
+                services, (list, tuple, set, frozenset)):
+            raise wrong_type('services', 'a list of service names or None',
+                             services)
+        attrs = []
+        for name in services:
+            attr = next((a for a, pool in held.items()
+                         if name in (a, pool.service_name)), None)
+            if attr is None:
+                try:
+                    wanted = get_service(name).name
+                except InvalidServiceError:
+                    wanted = None
+                attr = next((a for a, pool in held.items()
+                             if pool.service_name == wanted), None)
+            if attr is None:
+                raise not_one_of(
+                    InvalidServiceError, '%s has no service %r'
+                    % (self.pool_class.__name__, name), name, list(held),
+                    'its services')
+            if attr not in attrs:
+                attrs.append(attr)
+        return attrs
+
+    def _services_with(self, method, services):
+        """The services (None for a one-service pool) whose boto connection
+        has ``method``; an error if one asked for lacks it."""
+        if not self._is_mixin():
+            pools = [(None, self._template)]
+        else:
+            pools = [(a, self._template.services[a])
+                     for a in self._service_attrs(services)]
+        having, lacking = [], []
+        for attr, pool in pools:
+            cls = pool.backend.connection_class(get_service(
+                pool.service_name)) if pool.service_name else None
+            if cls is None or method.found_in(cls):
+                having.append(attr)
+            else:
+                lacking.append((attr, cls))
+        if lacking and (services is not None or not having or
+                        not self._is_mixin()):
+            names = set()
+            for _, cls in lacking:
+                names.update(n for n in dir(cls) if not n.startswith('_')
+                             and callable(getattr(cls, n, None)))
+            raise not_one_of(
+                UnknownMethodError, '%s: %s has no method %r' % (
+                    self.pool_class.__name__, ' or '.join(
+                        cls.__name__ for _, cls in lacking), method.name),
+                method.name, sorted(names), 'its methods')
+        return having if self._is_mixin() else None
+
+    # -- lifetime, display, pickling ---------------------------------------------
+
+    def close(self):
+        """Close every account's pool (the credentials are kept)."""
+        self.accounts.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self.close()
+
+    def __repr__(self):
+        count = len(self.accounts)
+        return '<AccountPool %s: %d account%s, role %s>' % (
+            self.pool_class.__name__, count, '' if count == 1 else 's',
+            self.settings.role)
+
+    def __getstate__(self):
+        # Settings, never sockets; temporary credentials only when asked
+        # (each account's source decides, from the settings).
+        return {'pool_class': self.pool_class, 'options': self._options,
+                'settings': self.settings, 'caller': self._caller,
+                'accounts': self.accounts.state()}
+
+    def __setstate__(self, state):
+        self.pool_class = state['pool_class']
+        self._options = state['options']
+        self._template = self.pool_class(**self._options)
+        self.settings = state['settings']
+        self._caller = state['caller']
+        self.accounts = AccountMapping.from_state(self, state['accounts'])

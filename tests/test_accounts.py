@@ -1,0 +1,260 @@
+# -*- coding: utf-8 -*-
+"""Account pools against the suite's moto server: each account's pool acts
+in its own account (moto keeps state per account for assumed-role
+credentials), results keyed by account, narrowing, a role that cannot be
+assumed failing alone and once, assumption inside the fan-out, pickling,
+input checks."""
+from __future__ import absolute_import
+
+import pickle
+
+import pytest
+
+from mangrove import ServiceMixinPool
+from mangrove.accounts import AccountPool
+from mangrove.exceptions import (
+    AccountAttributeError, AssumeRoleError, FanOutError,
+    InvalidArgumentError, InvalidArgumentTypeError, InvalidServiceError,
+    RegionNotInPoolError, UnknownAccountError, UnknownMethodError)
+from mangrove.services import Ec2Pool
+
+PROD, DEV, TEST = '111111111111', '222222222222', '333333333333'
+REFUSED = '444444444444'
+REGIONS = ['us-east-1', 'eu-west-1']
+
+
+class Inventory(ServiceMixinPool):
+    services = {'ec2': {}, 'sqs': {}}
+
+
+def through(proxy):
+    return dict(is_secure=False, proxy='127.0.0.1', proxy_port=proxy.port)
+
+
+def access_denied(account):
+    """A proxy answer: STS refuses AssumeRole of ``account``'s role."""
+    body = (u'<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied'
+            u'</Code><Message>User: arn:aws:iam::123456789012:user/ci is not '
+            u'authorized to perform: sts:AssumeRole on resource: %s'
+            u'</Message></Error><RequestId>bed</RequestId></ErrorResponse>')
+
+    def answer(param):
+        arn = param('RoleArn') or ''
+        if ':%s:' % account in arn:
+            return 403, 'text/xml', (body % arn).encode('utf-8')
+        return None
+    return answer
+
+
+def test_each_account_pool_acts_in_its_own_account():
+    fleet = AccountPool(Ec2Pool, {'prod': PROD, 'dev': DEV},
+                        role_name='Audit', regions=REGIONS)
+    fleet.accounts.prod.regions.us_east_1.create_security_group(
+        'prod-only', 'made in prod')
+    results = fleet.call('get_all_security_groups')
+    assert results.ok
+    assert list(results) == [(PROD, 'us_east_1'), (PROD, 'eu_west_1'),
+                             (DEV, 'us_east_1'), (DEV, 'eu_west_1')]
+    names = dict((key, sorted(g.name for g in groups))
+                 for key, groups in results.items())
+    assert 'prod-only' in names[PROD, 'us_east_1']
+    assert 'prod-only' not in names[DEV, 'us_east_1']
+    assert 'prod-only' not in names[PROD, 'eu_west_1']
+    for (account, _), groups in results.items():
+        assert set(g.owner_id for g in groups) == set([account])
+    # Either spelling of a region, as for any pool's results.
+    assert results[PROD, 'us-east-1'] is results[(PROD, 'us_east_1')]
+    # The caller's own account sees none of it.
+    caller = Ec2Pool(connect=True, regions=['us-east-1'])
+    assert 'prod-only' not in [
+        g.name for g in caller.regions.us_east_1.get_all_security_groups()]
+
+
+def test_a_multi_service_pool_in_every_account():
+    fleet = AccountPool(Inventory, [PROD, TEST], role_name='Audit',
+                        regions=['us-east-1'])
+    fleet.accounts[TEST].sqs.regions.us_east_1.create_queue('test-jobs')
+    queues = fleet.call('get_all_queues')
+    assert list(queues) == [(PROD, 'sqs', 'us_east_1'),
+                            (TEST, 'sqs', 'us_east_1')]
+    assert [q.name for q in queues[TEST, 'sqs', 'us-east-1']] == \
+        ['test-jobs']
+    assert queues[PROD, 'sqs', 'us_east_1'] == []
+    hosts = fleet.map(lambda region: region.host)
+    assert list(hosts) == [(PROD, 'ec2', 'us_east_1'),
+                           (PROD, 'sqs', 'us_east_1'),
+                           (TEST, 'ec2', 'us_east_1'),
+                           (TEST, 'sqs', 'us_east_1')]
+    only = fleet.map(lambda region: region.host, services=['sqs'],
+                     accounts=[TEST])
+    assert list(only) == [(TEST, 'sqs', 'us_east_1')]
+
+
+def test_narrowing_by_account_region_and_service():
+    fleet = AccountPool(Ec2Pool, {'prod': PROD, 'dev': DEV, 'test': TEST},
+                        role_name='Audit', regions=REGIONS)
+    results = fleet.call('get_all_zones', accounts=['dev', PROD],
+                         regions=['eu_west_1'])
+    # In the order asked for, as a pool's regions= keeps it.
+    assert list(results) == [(DEV, 'eu_west_1'), (PROD, 'eu_west_1')]
+    assert all(z.name.startswith('eu-west-1') for z in results[DEV,
+                                                               'eu-west-1'])
+    with pytest.raises(UnknownAccountError) as info:
+        fleet.call('get_all_zones', accounts=['111111111112'])
+    assert "'111111111112'" in str(info.value) and PROD in str(info.value)
+    assert isinstance(info.value, KeyError)
+    with pytest.raises(RegionNotInPoolError) as info:
+        fleet.call('get_all_zones', regions=['us-west-2'])
+    with pytest.raises(InvalidArgumentError):
+        fleet.call('get_all_zones', services=['ec2'])
+    with pytest.raises(UnknownMethodError) as info:
+        fleet.call('get_all_zone')
+    assert 'get_all_zones' in str(info.value)
+    mixed = AccountPool(Inventory, [PROD], role_name='Audit',
+                        regions=['us-east-1'])
+    with pytest.raises(InvalidServiceError) as info:
+        mixed.call('get_all_queues', services=['sns'])
+    assert 'sqs' in str(info.value)
+    # Nothing was assumed for the calls refused.
+    assert not mixed.accounts.assumed(PROD)
+
+
+def test_accounts_read_naturally_in_a_console():
+    fleet = AccountPool(Ec2Pool, {'Prod EU': PROD, 'dev': DEV},
+                        role_name='Audit', regions=['us-east-1'])
+    assert 'prod_eu' in dir(fleet.accounts)
+    assert fleet.accounts._ipython_key_completions_()[:2] == [PROD, DEV]
+    assert fleet.accounts.names == {'prod_eu': PROD, 'dev': DEV}
+    assert PROD in fleet.accounts and 'dev' in fleet.accounts
+    assert '999999999999' not in fleet.accounts
+    assert repr(fleet) == '<AccountPool Ec2Pool: 2 accounts, role Audit>'
+    assert repr(fleet.accounts) == (
+        '<AccountMapping 2 accounts: 111111111111 (Prod EU, not used yet), '
+        '222222222222 (dev, not used yet)>')
+    assert fleet.accounts.prod_eu is fleet.accounts[PROD]
+    assert '111111111111 (Prod EU, ready)' in repr(fleet.accounts)
+    assert fleet.accounts.role_arn('dev') == \
+        'arn:aws:iam::222222222222:role/Audit'
+    with pytest.raises(AccountAttributeError) as info:
+        fleet.accounts.prod_us
+    assert "did you mean 'prod_eu'" in str(info.value)
+    assert not hasattr(fleet.accounts, 'staging')
+
+
+def test_a_role_that_cannot_be_assumed_fails_once_and_alone(proxy):
+    proxy.answers['AssumeRole'] = access_denied(REFUSED)
+    fleet = AccountPool(Ec2Pool, [PROD, REFUSED, DEV], role_name='Audit',
+                        regions=REGIONS, **through(proxy))
+    reported = []
+    results = fleet.call('get_all_zones',
+                         on_result=lambda *a: reported.append(a))
+    assert list(results) == [(PROD, 'us_east_1'), (PROD, 'eu_west_1'),
+                             (DEV, 'us_east_1'), (DEV, 'eu_west_1')]
+    assert list(results.errors) == [REFUSED]
+    error = results.errors[REFUSED]
+    assert isinstance(error, AssumeRoleError)
+    assert error.account == REFUSED and error.error_code == 'AccessDenied'
+    assert error.role_arn == 'arn:aws:iam::444444444444:role/Audit'
+    assert str(error).startswith(
+        'account 444444444444: cannot assume role '
+        'arn:aws:iam::444444444444:role/Audit: AccessDenied (HTTP 403)')
+    assert 'AssumeRoleError' in results.format_error(REFUSED)
+    # One AssumeRole for the refused account, whatever its regions.
+    sent = [r for r in proxy.records if r['host'].startswith('sts.')]
+    assert len(sent) == 3
+    failures = [r for r in reported if r[2] is not None]
+    assert [(k, type(e).__name__) for k, _, e in failures] == \
+        [(REFUSED, 'AssumeRoleError')]
+    assert len(reported) == 5
+    with pytest.raises(FanOutError) as info:
+        results.raise_for_errors()
+    assert '444444444444: AssumeRoleError' in str(info.value)
+    # Reaching the account directly says the same.
+    with pytest.raises(AssumeRoleError):
+        fleet.accounts[REFUSED]
+    # Once the role can be assumed, the next fan-out has the account.
+    proxy.answers.pop('AssumeRole')
+    assert fleet.call('get_all_zones', accounts=[REFUSED]).ok
+
+
+def test_roles_are_assumed_inside_the_fan_out_at_once(proxy):
+    # Every AssumeRole is held at the proxy until all of them have
+    # arrived: proof that they are in flight together, not in sequence.
+    proxy.faults['us-east-1'] = 'stall'
+    accounts = ['1111111111%02d' % n for n in range(12)]
+    fleet = AccountPool(Ec2Pool, accounts, role_name='Audit',
+                        regions=['eu-west-1', 'eu-west-2'], **through(proxy))
+    import threading
+    done = []
+    worker = threading.Thread(target=lambda: done.append(
+        fleet.call('get_all_zones', timeout=60)))
+    worker.daemon = True
+    worker.start()
+    try:
+        proxy.wait_held(len(accounts), timeout=30)
+    finally:
+        proxy.release()
+        proxy.faults.clear()
+    worker.join(60)
+    assert done and done[0].ok and len(done[0]) == 24
+    assert len([r for r in proxy.records
+                if r['host'].startswith('sts.')]) == len(accounts)
+
+
+def test_an_account_pool_pickles_to_its_settings(proxy):
+    fleet = AccountPool(Ec2Pool, [PROD, DEV], role_name='Audit',
+                        regions=['us-east-1'], **through(proxy))
+    assert fleet.call('get_all_zones').ok
+    tokens = [fleet.accounts.slot(a).source.credentials.token
+              for a in fleet.accounts]
+    data = pickle.dumps(fleet)
+    for token in tokens:
+        assert token.encode('ascii') not in data
+    copy = pickle.loads(data)
+    assert list(copy.accounts) == [PROD, DEV]
+    assert not copy.accounts.assumed(PROD)
+    proxy.clear()
+    assert copy.call('get_all_zones').ok
+    assert len([r for r in proxy.records
+                if r['host'].startswith('sts.')]) == 2
+    # Asked for, the credentials travel and nothing is assumed again.
+    keeping = AccountPool(Ec2Pool, [PROD], role_name='Audit',
+                          regions=['us-east-1'], pickle_credentials=True,
+                          **through(proxy))
+    keeping.call('get_all_zones').raise_for_errors()
+    token = keeping.accounts.slot(PROD).source.credentials.token
+    data = pickle.dumps(keeping)
+    assert token.encode('ascii') in data
+    proxy.clear()
+    assert pickle.loads(data).call('get_all_zones').ok
+    assert not [r for r in proxy.records if r['host'].startswith('sts.')]
+
+
+@pytest.mark.parametrize('kwargs, error', [
+    (dict(pool_class=dict), InvalidArgumentTypeError),
+    (dict(pool_class=ServiceMixinPool), InvalidArgumentTypeError),
+    (dict(accounts=[111111111111]), InvalidArgumentTypeError),
+    (dict(accounts=['11111111111']), InvalidArgumentError),
+    (dict(accounts='111111111111'), InvalidArgumentTypeError),
+    (dict(role_name=None), InvalidArgumentError),
+    (dict(role_arn='arn:aws:iam::1:role/X'), InvalidArgumentError),
+    (dict(role_name=None, role_arn='arn:aws:iam::111:role/X'),
+     InvalidArgumentError),
+    (dict(session_name='a b'), InvalidArgumentError),
+    (dict(duration=0), InvalidArgumentTypeError),
+    (dict(refresh_margin=-1), InvalidArgumentError),
+    (dict(duration=900, refresh_margin=900), InvalidArgumentError),
+    (dict(regions='enabled'), InvalidArgumentError),
+    (dict(regions=['us-est-1']), InvalidArgumentError),
+    (dict(credential_source=dict), InvalidArgumentError),
+    (dict(skip_accounts='111111111111'), InvalidArgumentTypeError),
+    (dict(organizational_units=['ou-ab12-cdef3456']),
+     InvalidArgumentTypeError),
+])
+def test_bad_arguments_are_refused_with_what_is_valid(kwargs, error):
+    arguments = dict(pool_class=Ec2Pool, accounts=[PROD], role_name='Audit',
+                     regions=['us-east-1'])
+    arguments.update(kwargs)
+    with pytest.raises(error) as info:
+        AccountPool(**arguments)
+    assert str(info.value)
