@@ -208,7 +208,7 @@ class AccountPool(Paginating):
         ``include_caller`` or ``'organization'``), else None."""
         return self._caller
 
-    # -- fan-out ---------------------------------------------------------------
+    # -- fan-out -------------------------------------------------------------
 
     _fanout_options = Paginating._fanout_options + ('accounts', 'services')
 
@@ -378,7 +378,7 @@ class AccountPool(Paginating):
                 method.name, sorted(names), 'its methods')
         return having if self._is_mixin() else None
 
-    # -- lifetime, display, pickling ---------------------------------------------
+    # -- lifetime, display, pickling -----------------------------------------
 
     def close(self):
         """Close every account's pool (the credentials are kept)."""

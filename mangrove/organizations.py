@@ -39,10 +39,11 @@ ENDPOINTS = {
 }
 
 _TARGET = 'AWSOrganizationsV20161128'
-_PARENT_ID = re.compile(r'^(r-[0-9a-z]{4,32}|ou-[0-9a-z]{4,32}-[0-9a-z]{8,32})$')
+_PARENT_ID = re.compile(
+    r'^(r-[0-9a-z]{4,32}|ou-[0-9a-z]{4,32}-[0-9a-z]{8,32})$')
 _XML_CODE = re.compile(r'<Code>([^<]*)</Code>')
-_XML_MESSAGE = re.compile(r'<Message>(?:<!\[CDATA\[)?(.*?)(?:\]\]>)?</Message>',
-                          re.S)
+_XML_MESSAGE = re.compile(
+    r'<Message>(?:<!\[CDATA\[)?(.*?)(?:\]\]>)?</Message>', re.S)
 # Pages of a listing followed at most: a token answered forever is a fault.
 _MAX_PAGES = 10000
 
