@@ -75,7 +75,8 @@ class AccountPool(Paginating):
         :class:`ServicePool` subclass (such as ``Ec2Pool``) or a
         :class:`ServiceMixinPool` subclass.
     :param accounts: account ids (``['111111111111', ...]``), a dict of
-        name -> id (the names become attributes of :attr:`accounts`), or
+        name -> id in the order it iterates (the names become attributes
+        of :attr:`accounts`; on Python 2.7 an ``OrderedDict``), or
         ``'organization'`` for every active account of the caller's AWS
         Organization (asked now, with ``ListAccounts``).
     :param role_name: the role to assume, the same name in every account.

@@ -6,6 +6,7 @@ assumed failing alone and once, assumption inside the fan-out, pickling,
 input checks."""
 from __future__ import absolute_import
 
+import collections
 import pickle
 
 import pytest
@@ -25,6 +26,12 @@ REGIONS = ['us-east-1', 'eu-west-1']
 
 class Inventory(ServiceMixinPool):
     services = {'ec2': {}, 'sqs': {}}
+
+
+def named(**accounts):
+    """Accounts by name, in id order (a dict has no order on 2.7)."""
+    return collections.OrderedDict(sorted(accounts.items(),
+                                          key=lambda item: item[1]))
 
 
 def through(proxy):
@@ -47,7 +54,7 @@ def access_denied(account):
 
 
 def test_each_account_pool_acts_in_its_own_account():
-    fleet = AccountPool(Ec2Pool, {'prod': PROD, 'dev': DEV},
+    fleet = AccountPool(Ec2Pool, named(prod=PROD, dev=DEV),
                         role_name='Audit', regions=REGIONS)
     fleet.accounts.prod.regions.us_east_1.create_security_group(
         'prod-only', 'made in prod')
@@ -91,7 +98,7 @@ def test_a_multi_service_pool_in_every_account():
 
 
 def test_narrowing_by_account_region_and_service():
-    fleet = AccountPool(Ec2Pool, {'prod': PROD, 'dev': DEV, 'test': TEST},
+    fleet = AccountPool(Ec2Pool, named(prod=PROD, dev=DEV, test=TEST),
                         role_name='Audit', regions=REGIONS)
     results = fleet.call('get_all_zones', accounts=['dev', PROD],
                          regions=['eu_west_1'])
@@ -120,7 +127,8 @@ def test_narrowing_by_account_region_and_service():
 
 
 def test_accounts_read_naturally_in_a_console():
-    fleet = AccountPool(Ec2Pool, {'Prod EU': PROD, 'dev': DEV},
+    fleet = AccountPool(Ec2Pool, collections.OrderedDict(
+        [('Prod EU', PROD), ('dev', DEV)]),
                         role_name='Audit', regions=['us-east-1'])
     assert 'prod_eu' in dir(fleet.accounts)
     assert fleet.accounts._ipython_key_completions_()[:2] == [PROD, DEV]
