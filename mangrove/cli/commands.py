@@ -12,6 +12,7 @@ import time
 from mangrove import declaration
 from mangrove.backend import boto_backend
 from mangrove.boto3backend import boto3_backend
+from mangrove.cli.accounts import call_in_accounts
 from mangrove.cli.arguments import (
     check_call, check_client_call, method_of, parse_arguments, region_names)
 from mangrove.clientpool import service_spec
@@ -56,6 +57,8 @@ def call(args):
     call_args, call_kwargs = parse_arguments(args.args)
     if args.backend == 'boto3':
         check_client_call(call_args, args.max_pages)
+    if getattr(args, 'accounts', None) is not None:
+        return call_in_accounts(args, call_args, call_kwargs)
     pool = connected_pool(args.service, region_names(args.regions),
                           args.partition, args.endpoint_url, args.backend)
     method = method_of(pool, args.method)

@@ -8,6 +8,7 @@ import textwrap
 
 import mangrove
 from mangrove.catalog import PARTITIONS
+from mangrove.cli.accounts import add_account_options
 from mangrove.cli.arguments import pages, seconds
 from mangrove.cli.commands import call, demo, regions, services
 from mangrove.cli.connect import DEFAULT_PARTITION
@@ -162,8 +163,11 @@ def build_parser():
          'jq .',
          '$ mangrove call ec2 get_all_zones --timeout 10',
          '$ mangrove call ec2 describe_instances --backend boto3 --json',
-         '$ mangrove call ec2 get_all_instances --jsonl | jq -c .region'],
-        call)
+         '$ mangrove call ec2 get_all_instances --jsonl | jq -c .region',
+         '$ mangrove call ec2 get_all_volumes --accounts '
+         '111111111111,222222222222 --role-name Audit',
+         '$ mangrove call s3 get_all_buckets --accounts organization '
+         '--role-name OrganizationAccountAccessRole --json'], call)
     sub.add_argument('service', metavar='SERVICE', help='a service name')
     sub.add_argument('method', metavar='METHOD',
                      help='a method of its boto connection, such as '
@@ -193,6 +197,7 @@ def build_parser():
                           '(default every page); a region with more says so '
                           'on stderr')
     _backend_option(sub)
+    add_account_options(sub)
 
     sub = _add(
         subparsers, 'shell', 'a Python console with connected pools',

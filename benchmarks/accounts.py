@@ -1,0 +1,219 @@
+# -*- coding: utf-8 -*-
+"""
+Every account x region: mangrove's account pool, botocove and a boto 2 loop.
+
+    pip install 'botocove==1.7.4'        # Python 3.8+; brings boto3
+    python benchmarks/accounts.py [--accounts 50] [--rounds 3]
+
+A local moto server holds an organization of N member accounts; a loopback
+proxy in front of it delays each request by a round trip for its region
+(STS's global endpoint is in us-east-1). The same work is done, in turns,
+each round from fresh credentials: assume a role in every account, then
+describe the availability zones of 4 regions in each:
+
+- mangrove: ``AccountPool(Ec2Pool, ids, role_name=...).call(
+  'get_all_zones')``, every AssumeRole and call inside one fan-out;
+- botocove (boto3): the ``@cove`` decorator over the same ids and regions,
+  with its default of 20 threads, and with a thread per task;
+- a hand-written boto 2 loop: for each account, ``assume_role``, then each
+  region in turn;
+- one account's chain alone: its AssumeRole, then its slowest region's
+  call, as mangrove makes them.
+
+Goals: mangrove at most a third of botocove's wall time, and within 1.5x of
+the one account's chain. The emulator answers on this machine's cores, so
+its own time per request counts in every figure. Nothing leaves 127.0.0.1.
+Needs a Python 3 with moto[server] for the server (this one, or
+``MANGROVE_MOTO_PYTHON``).
+"""
+from __future__ import print_function
+
+import argparse
+import os
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+sys.path.insert(0, ROOT)
+sys.path.insert(0, os.path.join(ROOT, 'tests'))
+sys.path.insert(0, HERE)
+
+from mangrove.testing import MotoServer  # noqa: E402
+
+from bed.proxy import LoopbackProxy  # noqa: E402
+from common import median  # noqa: E402
+
+#: Round trip per region from one place (us-east-1), in seconds.
+ROUND_TRIPS = {'us-east-1': 0.015, 'eu-west-1': 0.080, 'sa-east-1': 0.120,
+               'ap-southeast-2': 0.210}
+REGIONS = list(ROUND_TRIPS)
+ROLE = 'OrganizationAccountAccessRole'
+
+
+def timed(func):
+    start = time.time()
+    result = func()
+    return time.time() - start, result
+
+
+def make_organization(count, keywords):
+    """The organization's member account ids (made in the emulator)."""
+    from mangrove.organizations import OrganizationsConnection
+    with OrganizationsConnection(**keywords) as conn:
+        conn.request('CreateOrganization', {'FeatureSet': 'ALL'})
+        return [conn.request('CreateAccount', {
+            'AccountName': 'member-%03d' % n,
+            'Email': 'member%03d@example.com' % n})[
+                'CreateAccountStatus']['AccountId'] for n in range(count)]
+
+
+def run_mangrove(accounts, keywords):
+    from mangrove.accounts import AccountPool
+    from mangrove.services import Ec2Pool
+    fleet = AccountPool(Ec2Pool, accounts, role_name=ROLE, regions=REGIONS,
+                        **keywords)
+    results = fleet.call('get_all_zones')
+    fleet.close()
+    results.raise_for_errors()
+    return len(results)
+
+
+def run_chain(account, keywords):
+    """One account: its role, then its slowest region's call."""
+    from mangrove.accounts import AccountPool
+    from mangrove.services import Ec2Pool
+    slowest = max(REGIONS, key=ROUND_TRIPS.get)
+    fleet = AccountPool(Ec2Pool, [account], role_name=ROLE,
+                        regions=[slowest], **keywords)
+    fleet.accounts[account].regions[slowest].get_all_zones()
+    fleet.close()
+    return 1
+
+
+def run_boto_loop(accounts, keywords):
+    import boto.ec2
+    import boto.sts
+    from boto.regioninfo import RegionInfo
+    caller = dict((k, v) for k, v in keywords.items()
+                  if k not in ('aws_access_key_id', 'aws_secret_access_key'))
+    sts = boto.sts.STSConnection(
+        aws_access_key_id=keywords['aws_access_key_id'],
+        aws_secret_access_key=keywords['aws_secret_access_key'],
+        region=RegionInfo(name='us-east-1', endpoint='sts.amazonaws.com'),
+        **caller)
+    count = 0
+    for account in accounts:
+        creds = sts.assume_role('arn:aws:iam::%s:role/%s' % (account, ROLE),
+                                'loop').credentials
+        for region in REGIONS:
+            conn = boto.ec2.connect_to_region(
+                region, aws_access_key_id=creds.access_key,
+                aws_secret_access_key=creds.secret_key,
+                security_token=creds.session_token, **caller)
+            conn.get_all_zones()
+            conn.close()
+            count += 1
+    return count
+
+
+def run_botocove(accounts, workers):
+    import boto3
+    from botocore.config import Config
+    from botocove import cove
+
+    config = Config(max_pool_connections=workers)
+
+    @cove(target_ids=accounts, rolename=ROLE, regions=REGIONS,
+          thread_workers=workers,
+          assuming_session=boto3.Session(region_name='us-east-1'))
+    def zones(session):
+        client = session.client('ec2', use_ssl=False, config=config)
+        return client.describe_availability_zones()['AvailabilityZones']
+
+    output = zones()
+    failed = output['Exceptions'] + output['FailedAssumeRole']
+    if failed:
+        raise RuntimeError('botocove failed: %r' % (failed[:3],))
+    return len(output['Results'])
+
+
+def botocove_environment(proxy_port):
+    """boto3 reads no boto config: the proxy and the plain-HTTP endpoints
+    of the clients botocove makes itself, through the environment."""
+    os.environ.update({
+        'HTTP_PROXY': 'http://127.0.0.1:%d' % proxy_port,
+        'AWS_ENDPOINT_URL_STS': 'http://sts.amazonaws.com',
+        'AWS_ENDPOINT_URL_ORGANIZATIONS':
+            'http://organizations.us-east-1.amazonaws.com',
+        'AWS_ACCESS_KEY_ID': 'testing', 'AWS_SECRET_ACCESS_KEY': 'testing',
+        'AWS_DEFAULT_REGION': 'us-east-1',
+    })
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
+    parser.add_argument('--accounts', type=int, default=50)
+    parser.add_argument('--rounds', type=int, default=3)
+    args = parser.parse_args()
+    # botocove draws a progress bar per run; tqdm reads this at import.
+    os.environ['TQDM_DISABLE'] = '1'
+    try:
+        import botocove  # noqa: F401
+    except ImportError:
+        botocove = None
+        print('botocove is not installed: its figures are left out '
+              "(pip install 'botocove==1.7.4', Python 3.8+)")
+
+    with MotoServer() as server, LoopbackProxy(server.port) as proxy:
+        keywords = dict(is_secure=False, proxy='127.0.0.1',
+                        proxy_port=proxy.port, aws_access_key_id='testing',
+                        aws_secret_access_key='testing')
+        accounts = make_organization(args.accounts, keywords)
+        if botocove is not None:
+            botocove_environment(proxy.port)
+        # moto makes each account's region on first use: not timed.
+        run_mangrove(accounts, keywords)
+        proxy.latency.update(ROUND_TRIPS)
+        tasks = len(accounts) * len(REGIONS)
+        runs = [('mangrove AccountPool fan-out',
+                 lambda: run_mangrove(accounts, keywords)),
+                ('one account alone (AssumeRole + %s)'
+                 % max(REGIONS, key=ROUND_TRIPS.get),
+                 lambda: run_chain(accounts[-1], keywords))]
+        if botocove is not None:
+            runs += [('botocove, 20 threads (its default)',
+                      lambda: run_botocove(accounts, 20)),
+                     ('botocove, a thread per task (%d)' % tasks,
+                      lambda: run_botocove(accounts, tasks))]
+        runs.append(('hand-written boto 2 loop',
+                     lambda: run_boto_loop(accounts, keywords)))
+        times = dict((label, []) for label, _ in runs)
+        for _ in range(args.rounds):
+            for label, func in runs:
+                seconds, _ = timed(func)
+                times[label].append(seconds)
+    report(args, times, tasks, botocove is not None)
+
+
+def report(args, times, tasks, with_botocove):
+    figures = dict((label, median(values)) for label, values in times.items())
+    ours = figures['mangrove AccountPool fan-out']
+    chain = [v for k, v in figures.items() if k.startswith('one account')][0]
+    print('Python %s, %d accounts x %d regions (%d tasks), %d rounds, round '
+          'trips %s ms' % (sys.version.split()[0], args.accounts,
+                           len(REGIONS), tasks, args.rounds, ', '.join(
+                               '%s %d' % (r, ROUND_TRIPS[r] * 1000)
+                               for r in REGIONS)))
+    for label, seconds in figures.items():
+        print('  %-44s %7.0f ms = %6.2fx mangrove'
+              % (label, seconds * 1000, seconds / ours))
+    print('mangrove / one account alone: %.2fx (goal <= 1.5x)'
+          % (ours / chain))
+    if with_botocove:
+        cove = figures['botocove, 20 threads (its default)']
+        print('mangrove / botocove: %.2fx (goal <= 0.33x)' % (ours / cove))
+
+
+if __name__ == '__main__':
+    main()

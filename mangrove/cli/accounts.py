@@ -1,0 +1,297 @@
+# -*- coding: utf-8 -*-
+"""
+``mangrove call ... --accounts``: one method in every region of several
+accounts, each reached by assuming a role.
+
+::
+
+    mangrove call ec2 get_all_volumes --accounts 111111111111,222222222222 \\
+        --role-name Audit
+    mangrove call ec2 get_all_volumes --accounts organization \\
+        --role-name OrganizationAccountAccessRole --skip-accounts 333333333333
+
+The table is grouped by account; ``--json`` prints one object keyed by
+account, then region name. An account whose role could not be assumed is
+under ``"errors"`` as one error (``{"error": "AssumeRoleError",
+"message": ..., "role": ...}``); a region that failed in an account that
+answered is under ``"errors"`` too, as ``{account: {region: error}}``. Exit
+status 1 when an account or a region failed. The roles' temporary
+credentials are never printed.
+"""
+from __future__ import absolute_import
+
+import collections
+import json
+import sys
+import time
+
+from mangrove import declaration
+from mangrove.accounts import ORGANIZATION, AccountPool
+from mangrove.cli.arguments import (
+    check_call, check_endpoint_url, method_of, region_names, seconds,
+    split_names)
+from mangrove.cli.connect import DEFAULT_PARTITION, NO_CREDENTIALS, \
+    connected_pool
+from mangrove.cli.errors import CommandError, UsageError
+from mangrove.cli.progress import Progress
+from mangrove.cli.terminal import print_lines, terminal_width, write
+from mangrove.exceptions import (
+    AssumeRoleError, FanOutTimeoutError, MangroveError, OrganizationsError)
+from mangrove.pagination import Pages, next_page
+from mangrove.plaindata import to_data
+from mangrove.regions import region_name
+from mangrove.registry import get_service
+from mangrove.results import RegionResults
+from mangrove.tables import (
+    error_data, error_text, format_errors, layout_results, summary_line)
+
+__all__ = ['add_account_options', 'call_in_accounts']
+
+_now = getattr(time, 'monotonic', time.time)
+
+
+def add_account_options(parser):
+    """The options of ``call`` that name accounts and how to reach them."""
+    group = parser.add_argument_group(
+        'accounts', 'call the method in every region of several accounts, '
+        'each reached by assuming a role with the credentials boto finds')
+    group.add_argument(
+        '--accounts', metavar='A1,A2',
+        help="account ids, or 'organization' for every active account of "
+             'your AWS Organization')
+    group.add_argument('--role-name', metavar='NAME',
+                       help='the role to assume, the same in every account')
+    group.add_argument('--role-arn', metavar='ARN',
+                       help='or a role ARN with {account} for the account '
+                            'id')
+    group.add_argument('--external-id', metavar='ID',
+                       help="the external id the roles' trust asks for")
+    group.add_argument('--session-name', metavar='NAME',
+                       help='the role session name (default mangrove)')
+    group.add_argument('--duration', metavar='S', type=seconds,
+                       help='seconds the credentials last (default 3600)')
+    group.add_argument('--skip-accounts', metavar='A1,A2',
+                       help='leave these accounts out')
+    group.add_argument('--organizational-units', metavar='OU1,OU2',
+                       help='with --accounts organization: only the accounts '
+                            'inside these units')
+    group.add_argument('--include-caller', action='store_true',
+                       help='with --accounts organization: include your own '
+                            'account, with your own credentials')
+
+
+def _role_options(args):
+    if not args.role_name and not args.role_arn:
+        raise UsageError('--accounts needs --role-name NAME or --role-arn '
+                         'ARN (the role to assume in each account)')
+    options = dict(role_name=args.role_name, role_arn=args.role_arn,
+                   external_id=args.external_id,
+                   organizational_units=split_names(
+                       args.organizational_units),
+                   skip_accounts=split_names(args.skip_accounts),
+                   include_caller=args.include_caller)
+    if args.session_name:
+        options['session_name'] = args.session_name
+    if args.duration:
+        options['duration'] = int(args.duration)
+    return options
+
+
+def account_pool(args):
+    """The :class:`~mangrove.accounts.AccountPool` the arguments name.
+
+    :raises UsageError: the role is missing.
+    :raises MangroveError: a name or value given is wrong.
+    :raises CommandError: the caller's organization or identity could not
+        be read, or boto found no credentials.
+    """
+    from mangrove import services
+    spec = get_service(args.service)
+    text = args.accounts.strip()
+    accounts = ORGANIZATION if text == ORGANIZATION else split_names(text)
+    regions = region_names(args.regions)
+    partition = declaration.parse_partition(args.partition)
+    if regions is None and partition is None:
+        partition = DEFAULT_PARTITION
+    try:
+        return AccountPool(
+            getattr(services, spec.class_name), accounts,
+            regions=regions, partition=partition,
+            endpoint_url=check_endpoint_url(args.endpoint_url),
+            **_role_options(args))
+    except (AssumeRoleError, OrganizationsError) as exc:
+        raise CommandError('cannot list the accounts: %s' % exc)
+    except MangroveError:
+        raise
+    except Exception as exc:
+        if type(exc).__name__ == 'NoAuthHandlerFound':
+            raise CommandError('cannot reach STS: %s' % NO_CREDENTIALS)
+        raise CommandError('cannot list the accounts: %s' % error_text(exc))
+
+
+class _Progress(object):
+    """The progress line, told of an account whose role failed as of each
+    of its regions."""
+
+    def __init__(self, keys, stream):
+        self.keys = list(keys)
+        self.line = Progress(self.keys, stream)
+
+    def __call__(self, key, result, error):
+        if isinstance(key, tuple):
+            return self.line(key, result, error)
+        for each in self.keys:
+            if each[0] == key:
+                self.line(each, None, error)
+        return None
+
+
+def call_in_accounts(args, call_args, call_kwargs):
+    """``mangrove call SERVICE METHOD ARG... --accounts ...``."""
+    _role_options(args)  # usage first, before any request
+    if getattr(args, 'backend', None) not in (None, 'boto'):
+        raise UsageError('--accounts calls classic boto pools; leave out '
+                         '--backend %s' % args.backend)
+    probe = connected_pool(args.service, region_names(args.regions),
+                           args.partition, args.endpoint_url)
+    try:
+        check_call(method_of(probe, args.method), args.method, call_args,
+                   call_kwargs)
+    finally:
+        probe.close()
+    fleet = account_pool(args)
+    keys = [(account, key) for account in fleet.accounts
+            for key in probe.regions]
+    started = _now()
+    progress = _Progress(keys, sys.stderr)
+    progress.line.start()
+    try:
+        results = fleet.map(Pages(args.method, call_args, call_kwargs,
+                                  args.max_pages),
+                            timeout=args.timeout, on_result=progress)
+    finally:
+        progress.line.stop()
+        fleet.close()
+    seconds_taken = _now() - started
+    if args.json:
+        _print_json(results)
+    else:
+        _print_tables(fleet, results, args.hide_empty, seconds_taken)
+    _more_pages_note(results, args.max_pages)
+    _print_failures(fleet, results)
+    args.abandoned = any(isinstance(e, FanOutTimeoutError)
+                         for e in results.errors.values())
+    return 0 if results.ok else 1
+
+
+def _by_account(accounts, results):
+    """account -> RegionResults keyed by region, or the account's error,
+    in the pool's order of accounts."""
+    parts = collections.OrderedDict((a, ([], [])) for a in accounts)
+    for key, value in results.items():
+        parts[key[0]][0].append((key[1], value))
+    failed = {}
+    for key, error in results.errors.items():
+        if isinstance(key, tuple):
+            parts[key[0]][1].append((key[1], error))
+        else:
+            failed[key] = error
+    return collections.OrderedDict(
+        (account, failed.get(account) or RegionResults(*part))
+        for account, part in parts.items())
+
+
+def _print_tables(fleet, results, hide_empty, seconds_taken):
+    width = terminal_width(sys.stdout)
+    lines, secrets = [], []
+    names = dict((v, k) for k, v in fleet.accounts.names.items())
+    for account, part in _by_account(fleet.accounts, results).items():
+        head = 'account %s' % account
+        if account in names:
+            head += ' (%s)' % names[account]
+        if isinstance(part, BaseException):
+            lines.append('%s: %s (see below)' % (head, type(part).__name__))
+            continue
+        lines.append(head + ':')
+        layout = layout_results(part, width - 2 if width else None,
+                                hide_empty)
+        lines.extend('  ' + line for line in layout.lines)
+        secrets.extend(layout.secrets)
+    regions = RegionResults(
+        results.items(), [(k, e) for k, e in results.errors.items()
+                          if isinstance(k, tuple)])
+    failed = len([k for k in results.errors if not isinstance(k, tuple)])
+    lines.append('%d account%s%s: %s' % (
+        len(fleet.accounts), '' if len(fleet.accounts) == 1 else 's',
+        ' (%d failed)' % failed if failed else '',
+        summary_line(regions, seconds_taken, hide_empty)))
+    print_lines(lines)
+    if secrets:
+        sys.stdout.flush()
+        print_lines(['mangrove: note: printed whole, as AWS may not show '
+                     'them again: %s; keep them now' % ', '.join(
+                         '%s in %s %s' % (field, key[0], region_name(key[1]))
+                         for key, field in secrets)], sys.stderr)
+
+
+def _account_error(error):
+    data = error_data(error)
+    data['message'] = '%s' % (error,)
+    data['role'] = getattr(error, 'role_arn', None)
+    return data
+
+
+def _print_json(results):
+    data = collections.OrderedDict()
+    for key, value in results.items():
+        data.setdefault(key[0], collections.OrderedDict())[
+            region_name(key[1])] = to_data(value)
+    if results.errors:
+        errors = data['errors'] = collections.OrderedDict()
+        for key, error in results.errors.items():
+            if isinstance(key, tuple):
+                errors.setdefault(key[0], collections.OrderedDict())[
+                    region_name(key[1])] = error_data(error)
+            else:
+                errors[key] = _account_error(error)
+    write(sys.stdout, json.dumps(data, indent=2,
+                                 separators=(',', ': ')) + '\n')
+
+
+def _more_pages_note(results, max_pages):
+    """One stderr line per account and region that stopped at
+    ``--max-pages`` with more to come."""
+    if max_pages is None:
+        return
+    lines = []
+    for key, value in results.items():
+        step = next_page(value)
+        if step is not None:
+            lines.append('mangrove: %s %s: stopped after %d page%s; more '
+                         'remain (%s=%s)' % (
+                             key[0], region_name(key[1]), max_pages,
+                             '' if max_pages == 1 else 's', step[0],
+                             step[1]))
+    if lines:
+        sys.stdout.flush()
+        print_lines(lines, sys.stderr)
+
+
+def _print_failures(fleet, results):
+    accounts = [(k, e) for k, e in results.errors.items()
+                if not isinstance(k, tuple)]
+    regions = RegionResults((), [(k, e) for k, e in results.errors.items()
+                                 if isinstance(k, tuple)])
+    lines = []
+    if accounts:
+        lines.append('mangrove: %d of %d accounts failed:' % (
+            len(accounts), len(fleet.accounts)))
+        lines.extend('  %s: %s' % (key, error) for key, error in accounts)
+    if regions.errors:
+        total = len(results) + len(regions.errors)
+        lines.append('mangrove: %d of %d regions failed:' % (
+            len(regions.errors), total))
+        lines.extend('  ' + line for line in format_errors(regions))
+    if lines:
+        sys.stdout.flush()
+        print_lines(lines, sys.stderr)

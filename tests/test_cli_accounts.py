@@ -1,0 +1,152 @@
+# -*- coding: utf-8 -*-
+"""``mangrove call ... --accounts``: the table grouped by account, JSON
+keyed account -> region, a failed account under "errors" and exit status
+1, the organization's accounts, usage errors; and never a secret printed.
+Run as a subprocess against the session's moto server."""
+from __future__ import absolute_import
+
+import pytest
+
+from mangrove.testing import write_boto_config
+
+from clirun import loads, mangrove
+
+PROD, DEV, REFUSED = '111111111111', '222222222222', '444444444444'
+
+
+def refuse(account):
+    """A proxy answer: STS refuses AssumeRole in ``account``."""
+    def answer(param):
+        if ':%s:' % account in (param('RoleArn') or ''):
+            return 403, 'text/xml', (
+                b'<ErrorResponse><Error><Code>AccessDenied</Code><Message>'
+                b'not authorized to perform sts:AssumeRole</Message></Error>'
+                b'</ErrorResponse>')
+        return None
+    return answer
+
+
+@pytest.fixture
+def proxy_config(proxy, tmpdir):
+    """A boto config that sends every request through the proxy."""
+    return write_boto_config(str(tmpdir.join('proxy.cfg')), proxy.port)
+
+
+def make_queue(account, name):
+    from mangrove.accounts import AccountPool
+    from mangrove.services import SqsPool
+    fleet = AccountPool(SqsPool, [account], role_name='Audit',
+                        regions=['us-east-1'])
+    fleet.accounts[account].regions.us_east_1.create_queue(name)
+
+
+def test_the_table_is_grouped_by_account():
+    make_queue(DEV, 'dev-jobs')
+    result = mangrove('call', 'sqs', 'get_all_queues', '--accounts',
+                      '%s,%s' % (PROD, DEV), '--role-name', 'Audit',
+                      '--regions', 'us-east-1,eu-west-1')
+    assert result.status == 0, result.err
+    assert result.err == ''
+    lines = result.out.splitlines()
+    assert lines[0] == 'account 111111111111:'
+    assert lines[1].strip() == 'us-east-1: 0 results'
+    assert lines[2].strip() == 'eu-west-1: 0 results'
+    assert lines[3] == 'account 222222222222:'
+    assert lines[4].strip() == 'us-east-1: 1 result'
+    assert 'dev-jobs' in '\n'.join(lines[5:8])
+    assert lines[-1].startswith('2 accounts: 1 result in 1 of 4 regions')
+
+
+def test_json_is_keyed_by_account_then_region():
+    make_queue(PROD, 'prod-jobs')
+    result = mangrove('call', 'sqs', 'get_all_queues', '--json',
+                      '--accounts', '%s,%s' % (PROD, DEV),
+                      '--role-arn', 'arn:aws:iam::{account}:role/Audit',
+                      '--regions', 'us-east-1')
+    assert result.status == 0, result.err
+    data = loads(result.out)
+    assert list(data) == [PROD, DEV]
+    assert list(data[PROD]) == ['us-east-1']
+    assert [q['name'] for q in data[PROD]['us-east-1']] == ['prod-jobs']
+    assert data[DEV]['us-east-1'] == []
+
+
+def test_a_failed_account_is_under_errors_and_exits_1(proxy, proxy_config):
+    proxy.answers['AssumeRole'] = refuse(REFUSED)
+    env = {'BOTO_CONFIG': proxy_config}
+    result = mangrove('call', 'ec2', 'get_all_zones', '--json', '--accounts',
+                      '%s,%s' % (PROD, REFUSED), '--role-name', 'Audit',
+                      '--regions', 'us-east-1,eu-west-1', env=env)
+    assert result.status == 1
+    data = loads(result.out)
+    assert list(data) == [PROD, 'errors']
+    assert list(data[PROD]) == ['us-east-1', 'eu-west-1']
+    error = data['errors'][REFUSED]
+    assert error['error'] == 'AssumeRoleError'
+    assert error['role'] == 'arn:aws:iam::444444444444:role/Audit'
+    assert error['code'] == 'AccessDenied' and error['status'] == 403
+    assert 'account 444444444444: cannot assume role' in error['message']
+    assert 'mangrove: 1 of 2 accounts failed:' in result.err
+    assert 'Traceback' not in result.err
+
+    text = mangrove('call', 'ec2', 'get_all_zones', '--accounts',
+                    '%s,%s' % (REFUSED, PROD), '--role-name', 'Audit',
+                    '--regions', 'us-east-1', env=env)
+    assert text.status == 1
+    lines = text.out.splitlines()
+    assert lines[0] == 'account 444444444444: AssumeRoleError (see below)'
+    assert lines[1] == 'account 111111111111:'
+    assert lines[-1].startswith('2 accounts (1 failed): ')
+    assert text.err.splitlines()[1].startswith(
+        '  444444444444: account 444444444444: cannot assume role '
+        'arn:aws:iam::444444444444:role/Audit: AccessDenied (HTTP 403)')
+
+
+def test_every_account_of_the_organization(tmpdir):
+    from mangrove.organizations import OrganizationsConnection
+    conn = OrganizationsConnection()
+    conn.request('CreateOrganization', {'FeatureSet': 'ALL'})
+    members = [conn.request('CreateAccount', {
+        'AccountName': 'm%d' % n, 'Email': 'm%d@example.com' % n})[
+            'CreateAccountStatus']['AccountId'] for n in range(3)]
+    conn.close()
+    result = mangrove('call', 'sqs', 'get_all_queues', '--json',
+                      '--accounts', 'organization', '--role-name', 'Audit',
+                      '--regions', 'us-east-1', '--skip-accounts',
+                      members[1])
+    assert result.status == 0, result.err
+    assert list(loads(result.out)) == [members[0], members[2]]
+    with_caller = mangrove('call', 'sqs', 'get_all_queues', '--json',
+                           '--accounts', 'organization', '--role-name',
+                           'Audit', '--regions', 'us-east-1',
+                           '--include-caller')
+    assert list(loads(with_caller.out)) == ['123456789012'] + members
+
+
+def test_no_secret_is_ever_printed(proxy, proxy_config):
+    make_queue(PROD, 'prod-jobs')
+    result = mangrove('call', 'sqs', 'get_all_queues', '--accounts', PROD,
+                      '--role-name', 'Audit', '--regions', 'us-east-1',
+                      env={'BOTO_CONFIG': proxy_config})
+    assert result.status == 0
+    sent = [r['security_token'] for r in proxy.records if r['security_token']]
+    assert sent  # the queue's request went with the role's token
+    for token in sent:
+        assert token not in result.out and token not in result.err
+
+
+@pytest.mark.parametrize('args, expected', [
+    (['--accounts', PROD], '--role-name NAME or --role-arn ARN'),
+    (['--accounts', '1234', '--role-name', 'Audit'], '12 digits'),
+    (['--accounts', PROD, '--role-arn', 'arn:aws:iam::1:role/X'],
+     '{account}'),
+    (['--accounts', PROD, '--role-name', 'Audit',
+      '--organizational-units', 'ou-ab12-cdef3456'], 'organization'),
+])
+def test_bad_account_options_are_one_line_and_status_2(args, expected):
+    result = mangrove('call', 'ec2', 'get_all_zones', '--regions',
+                      'us-east-1', *args)
+    assert result.status == 2
+    assert result.out == ''
+    assert len(result.err.splitlines()) == 1
+    assert expected in result.err
