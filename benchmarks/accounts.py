@@ -189,10 +189,13 @@ def main():
         runs.append(('hand-written boto 2 loop',
                      lambda: run_boto_loop(accounts, keywords)))
         times = dict((label, []) for label, _ in runs)
-        for _ in range(args.rounds):
+        for number in range(args.rounds):
             for label, func in runs:
                 seconds, _ = timed(func)
                 times[label].append(seconds)
+                print('round %d: %s: %.0f ms' % (number + 1, label,
+                                                 seconds * 1000))
+                sys.stdout.flush()
     report(args, times, tasks, botocove is not None)
 
 
