@@ -13,6 +13,7 @@ accounts are a list, or every active account of the caller's organization
 """
 from __future__ import absolute_import
 
+import functools
 import logging
 
 import six
@@ -23,15 +24,15 @@ from mangrove.assumerole import (
     DEFAULT_SESSION_NAME, RoleSettings, caller_account)
 from mangrove.credentials import REFRESH_MARGIN
 from mangrove.exceptions import (
-    InvalidArgumentError, InvalidServiceError, UnknownMethodError,
-    not_one_of, wrong_type)
+    InvalidArgumentError, InvalidServiceError, RegionNotInPoolError,
+    UnknownMethodError, not_one_of, wrong_type)
+from mangrove.fanout import fan_out
 from mangrove.methodcall import FAN_OUT_OPTIONS, MethodCall, split_options
 from mangrove.mixinpool import ServiceMixinPool
 from mangrove.optin import ENABLED, NotEnabledAware
 from mangrove.pagination import Paginating
 from mangrove.registry import get_service
 from mangrove.regions import region_list, unknown_region
-from mangrove.exceptions import RegionNotInPoolError
 from mangrove.servicepool import ServicePool
 
 __all__ = ['AccountPool', 'ORGANIZATION', 'CALLER_KEYWORDS']
@@ -49,6 +50,11 @@ CALLER_KEYWORDS = ('aws_access_key_id', 'aws_secret_access_key',
 # Network settings that STS and Organizations share with the pools.
 _NETWORK_KEYWORDS = ('is_secure', 'proxy', 'proxy_port', 'proxy_user',
                      'proxy_pass', 'validate_certs', 'debug')
+
+
+def _with_pool(fleet, account, func):
+    # A task of map_accounts: the account's pool, its role assumed first.
+    return func(fleet._pool_of(account))
 
 
 class AccountPool(Paginating):
@@ -269,11 +275,9 @@ class AccountPool(Paginating):
             raise wrong_type('func', 'callable, such as lambda pool: '
                              'pool.call(...)', func)
         ids = self.accounts.resolve_list(accounts)
-
-        def task(account):
-            return lambda: func(self._pool_of(account))
-        from mangrove.fanout import fan_out
-        return fan_out([(account, task(account)) for account in ids],
+        tasks = [(account, functools.partial(_with_pool, self, account, func))
+                 for account in ids]
+        return fan_out(tasks,
                        max_workers=max_workers or max(1, min(
                            len(ids), accountfanout.DEFAULT_MAX_WORKERS)),
                        timeout=timeout, on_result=on_result)

@@ -266,3 +266,13 @@ def test_bad_arguments_are_refused_with_what_is_valid(kwargs, error):
     with pytest.raises(error) as info:
         AccountPool(**arguments)
     assert str(info.value)
+
+
+def test_map_accounts_runs_once_per_account_with_its_pool(proxy):
+    proxy.answers['AssumeRole'] = access_denied(REFUSED)
+    fleet = AccountPool(Ec2Pool, [PROD, REFUSED, DEV], role_name='Audit',
+                        regions=REGIONS, **through(proxy))
+    counts = fleet.map_accounts(lambda pool: len(pool.regions))
+    assert list(counts.items()) == [(PROD, 2), (DEV, 2)]
+    assert isinstance(counts.errors[REFUSED], AssumeRoleError)
+    assert fleet.accounts[PROD] is fleet.accounts['111111111111']
