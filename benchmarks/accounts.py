@@ -18,7 +18,9 @@ describe the availability zones of 4 regions in each:
 - a hand-written boto 2 loop: for each account, ``assume_role``, then each
   region in turn;
 - one account's chain alone: its AssumeRole, then its slowest region's
-  call, as mangrove makes them.
+  call, as mangrove makes them;
+- mangrove's fan-out with no round trip added: the emulator's own time
+  for the requests, which it answers one at a time.
 
 Goals: mangrove at most a third of botocove's wall time, and within 1.5x of
 the one account's chain. The emulator answers on this machine's cores, so
@@ -174,6 +176,11 @@ def main():
             botocove_environment(proxy.port)
         # moto makes each account's region on first use: not timed.
         run_mangrove(accounts, keywords)
+        # The emulator answers every request on this machine's cores, one
+        # at a time: the same fan-out with no round trips added is what
+        # its own work costs, a floor under every figure.
+        floor = median([timed(lambda: run_mangrove(accounts, keywords))[0]
+                        for _ in range(args.rounds)])
         proxy.latency.update(ROUND_TRIPS)
         tasks = len(accounts) * len(REGIONS)
         runs = [('mangrove AccountPool fan-out',
@@ -196,10 +203,10 @@ def main():
                 print('round %d: %s: %.0f ms' % (number + 1, label,
                                                  seconds * 1000))
                 sys.stdout.flush()
-    report(args, times, tasks, botocove is not None)
+    report(args, times, tasks, floor, botocove is not None)
 
 
-def report(args, times, tasks, with_botocove):
+def report(args, times, tasks, floor, with_botocove):
     figures = dict((label, median(values)) for label, values in times.items())
     ours = figures['mangrove AccountPool fan-out']
     chain = [v for k, v in figures.items() if k.startswith('one account')][0]
@@ -211,8 +218,11 @@ def report(args, times, tasks, with_botocove):
     for label, seconds in figures.items():
         print('  %-44s %7.0f ms = %6.2fx mangrove'
               % (label, seconds * 1000, seconds / ours))
-    print('mangrove / one account alone: %.2fx (goal <= 1.5x)'
-          % (ours / chain))
+    print('  %-44s %7.0f ms' % (
+        "no round trips added (the emulator's own time)", floor * 1000))
+    print('mangrove / one account alone: %.2fx (goal <= 1.5x); / the '
+          "larger of that and the emulator's own time: %.2fx"
+          % (ours / chain, ours / max(chain, floor)))
     if with_botocove:
         cove = figures['botocove, 20 threads (its default)']
         print('mangrove / botocove: %.2fx (goal <= 0.33x)' % (ours / cove))
