@@ -149,6 +149,9 @@ class _Progress(object):
 def call_in_accounts(args, call_args, call_kwargs):
     """``mangrove call SERVICE METHOD ARG... --accounts ...``."""
     _role_options(args)  # usage first, before any request
+    if getattr(args, 'jsonl', False):
+        raise UsageError('--jsonl writes one line per region of one account; '
+                         'with --accounts, use --json')
     if getattr(args, 'backend', None) not in (None, 'boto'):
         raise UsageError('--accounts calls classic boto pools; leave out '
                          '--backend %s' % args.backend)
