@@ -285,6 +285,34 @@ class RegionResults(Mapping):
         first = next(iter(self.errors.values()))
         six.raise_from(FanOutError('\n'.join(lines), results=self), first)
 
+    @classmethod
+    def gathered(cls, parts, order=None):
+        """One fan-out's results from the results of its parts (the chunks
+        it ran in other processes), with their stats; each error keeps its
+        traceback (or, having travelled, its traceback's text).
+
+        :param parts: :class:`RegionResults` with distinct keys.
+        :type parts: iterable
+        :param order: every key, in the order the results keep (default:
+            the parts' order).
+        :type order: list or None
+        :rtype: RegionResults
+        """
+        results, errors, tracebacks, stats, texts = [], [], [], [], {}
+        for part in parts:
+            results.extend(part._results.items())
+            errors.extend(part.errors.items())
+            tracebacks.extend(part.tracebacks.items())
+            stats.extend(part.stats.items())
+            texts.update(part._texts)
+        if order is not None:
+            rank = dict((key, index) for index, key in enumerate(order))
+            for pairs in (results, errors, tracebacks, stats):
+                pairs.sort(key=lambda pair: rank.get(pair[0], len(rank)))
+        whole = cls(results, errors, tracebacks, stats)
+        whole._texts = texts
+        return whole
+
     # -- pickling and copying ----------------------------------------------
 
     def __getstate__(self):
