@@ -35,7 +35,7 @@ from mangrove.exceptions import (  # noqa: E402
     PoolAttributeError, RegionAttributeError, RegionNotEnabledError,
     OrganizationsError, RegionNotInPoolError,
     ServiceAttributeError, UnknownAccountError, UnknownMethodError,
-    UnknownRegionError, UnpicklableError)
+    UnknownRegionError, UnpicklableError, UnpicklableFunctionError)
 from mangrove.accounts import AccountPool  # noqa: E402
 from mangrove.fanout import RegionResults  # noqa: E402
 from mangrove.mapping import RegionMapping  # noqa: E402
@@ -55,8 +55,8 @@ __all__ = [
     'InvalidDeclarationError', 'RegionNotInPoolError', 'RegionAttributeError',
     'PoolAttributeError', 'NoDefaultRegionError',
     'NotConnectedError', 'RegionNotEnabledError', 'FanOutError',
-    'FanOutTimeoutError', 'UnpicklableError', 'ServiceAttributeError',
-    'Boto3UnavailableError',
+    'FanOutTimeoutError', 'UnpicklableError', 'UnpicklableFunctionError',
+    'ServiceAttributeError', 'Boto3UnavailableError',
     'UnknownAccountError', 'AccountAttributeError', 'AssumeRoleError',
     'OrganizationsError',
     '__version__',

@@ -22,6 +22,7 @@ from mangrove.exceptions import (
     UnknownMethodError as UnknownMethodError,
     UnknownRegionError as UnknownRegionError,
     UnpicklableError as UnpicklableError,
+    UnpicklableFunctionError as UnpicklableFunctionError,
     ServiceAttributeError as ServiceAttributeError)
 from mangrove.fanout import RegionResults as RegionResults
 from mangrove.mapping import RegionMapping as RegionMapping
@@ -59,6 +60,7 @@ __all__ = [
     'FanOutError',
     'FanOutTimeoutError',
     'UnpicklableError',
+    'UnpicklableFunctionError',
     'ServiceAttributeError',
     'Boto3UnavailableError',
     'UnknownAccountError',

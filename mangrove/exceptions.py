@@ -207,6 +207,12 @@ class UnpicklableError(MangroveError):
         self.text = text
 
 
+class UnpicklableFunctionError(InvalidArgumentTypeError):
+    """A function given to ``map`` with a process or cluster executor that
+    cannot be pickled to reach the workers (a lambda, a nested function,
+    for a :class:`~concurrent.futures.ProcessPoolExecutor`)."""
+
+
 class RegionNotEnabledError(MangroveError):
     """A region the credentials' account has not enabled (an opt-in region).
 

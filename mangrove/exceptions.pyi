@@ -65,6 +65,7 @@ class UnpicklableError(MangroveError):
     def __init__(self, type_name: str = ..., text: str = ...,
                  **fields: Any) -> None: ...
 
+class UnpicklableFunctionError(InvalidArgumentTypeError): ...
 
 class RegionNotEnabledError(MangroveError):
     region_name: Optional[str]
