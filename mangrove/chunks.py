@@ -1,0 +1,283 @@
+# -*- coding: utf-8 -*-
+"""
+The caller's side of a fan-out in chunks on an executor (see
+:mod:`mangrove.executors`): split the keys into chunks, send each to a
+worker (:func:`mangrove.chunkworker.run_chunk`), hear of each key as it
+finishes, and gather one :class:`~mangrove.results.RegionResults`.
+"""
+from __future__ import absolute_import
+
+import logging
+import pickle
+import time
+from concurrent import futures
+
+from mangrove.chunkworker import prefixed, run_chunk
+from mangrove.exceptions import (
+    FanOutTimeoutError, InvalidArgumentTypeError, UnpicklableFunctionError,
+    describe)
+from mangrove.fanout import fan_out
+from mangrove.reportchannel import ReportChannel
+from mangrove.results import RegionResults, format_key
+
+__all__ = ['Group', 'plan_chunks', 'map_in_chunks', 'RETURN_GRACE']
+
+logger = logging.getLogger(__name__)
+
+_now = getattr(time, 'monotonic', time.time)
+
+# The longest single wait of the calling thread, so Ctrl-C is seen at once.
+_SLICE = 0.25
+
+#: How long past its timeout a fan-out waits for chunks to come back: each
+#: worker's own fan-out ends at the timeout and returns what it has.
+RETURN_GRACE = 1.0
+
+
+class Group(object):
+    """Keys of one pool that a fan-out sends to workers.
+
+    :param pool: the pool (pickled for workers in other processes).
+    :param keys: the pool's own keys, in the order the results keep: region
+        keys (``'us_east_1'``) of a pool of one service, ``(service, region
+        key)`` pairs of a multi-service pool.
+    :param prefix: a tuple put in front of each of the pool's keys in the
+        results (``('111111111111',)`` for an account's pool), or ``()``.
+    """
+
+    __slots__ = ('pool', 'keys', 'prefix')
+
+    def __init__(self, pool, keys, prefix=()):
+        self.pool = pool
+        self.keys = list(keys)
+        self.prefix = tuple(prefix)
+
+    def key(self, key):
+        """The results key of one of the pool's keys."""
+        return prefixed(self.prefix, key)
+
+
+def plan_chunks(groups, slots):
+    """The chunks of a fan-out for an executor that runs ``slots`` tasks at
+    once: one per slot, so that every worker is busy and none waits for a
+    slot while another's keys wait on the network.
+
+    Fewer groups than slots: the largest groups are split in half until
+    there are enough (or every piece is one key). More: the groups are
+    packed into ``slots`` chunks, largest first into the emptiest, each
+    worker fanning out over all of its chunk's keys at once.
+
+    :param groups: :class:`Group` objects.
+    :param slots: how many tasks the executor runs at once.
+    :returns: chunks, each a list of ``(group, keys)`` pieces.
+    """
+    pieces = [(group, group.keys) for group in groups if group.keys]
+    while 0 < len(pieces) < slots:
+        largest = max(range(len(pieces)), key=lambda i: len(pieces[i][1]))
+        group, keys = pieces[largest]
+        if len(keys) < 2:
+            break
+        half = (len(keys) + 1) // 2
+        pieces[largest:largest + 1] = [(group, keys[:half]),
+                                       (group, keys[half:])]
+    if len(pieces) <= slots:
+        return [[piece] for piece in pieces]
+    chunks = [[] for _ in range(slots)]
+    sizes = [0] * slots
+    for index in sorted(range(len(pieces)),
+                        key=lambda i: -len(pieces[i][1])):
+        emptiest = sizes.index(min(sizes))
+        chunks[emptiest].append(index)
+        sizes[emptiest] += len(pieces[index][1])
+    return [[pieces[index] for index in sorted(chunk)] for chunk in chunks]
+
+
+def map_in_chunks(engine, func, groups, timeout=None, on_result=None,
+                  **options):
+    """Run ``func(region)`` for the keys of every group on ``engine``'s
+    workers (in chunks, :func:`plan_chunks`, each one fan-out on threads
+    in its worker) and gather one :class:`RegionResults`, in the groups'
+    key order.
+
+    :param engine: from :func:`~mangrove.executors.resolve_executor`.
+    :param func: what ``map`` calls per region.
+    :param groups: :class:`Group` objects.
+    :param timeout: seconds after which each worker's fan-out returns what
+        it has, and the call (at most :data:`RETURN_GRACE` later, for the
+        chunks to come back); unfinished keys are
+        :class:`FanOutTimeoutError`.
+    :param on_result: ``on_result(key, result, error)``, once per key, from
+        the calling thread.
+    :param options: further ``fan_out`` keywords for every chunk's
+        fan-out (``max_workers`` and the like: threads per worker), checked
+        here as ``fan_out`` checks them.
+    :rtype: RegionResults
+    :raises UnpicklableFunctionError: the workers are other processes and
+        ``func`` cannot be pickled for them.
+    """
+    # The same checks, and errors, as a fan-out on threads: fan_out's own.
+    fan_out([], timeout=timeout, on_result=on_result, **options)
+    deadline = None if timeout is None else _now() + float(timeout)
+    chunks = plan_chunks(groups, engine.workers())
+    if not chunks:
+        return RegionResults()
+    func_data = _shipped_func(engine, func)
+    pools = {}
+    for group in groups:
+        if id(group.pool) not in pools:
+            pools[id(group.pool)] = _shipped_pool(engine, group.pool)
+    channel = None
+    if on_result is not None and engine.progress_host() is not None:
+        channel = ReportChannel(engine.progress_host())
+    run = _ChunkRun(chunks, on_result)
+    try:
+        for index, chunk in enumerate(chunks):
+            pieces = [(pools[id(group.pool)], keys, group.prefix)
+                      for group, keys in chunk]
+            # The chunk's share of the timeout counts from now, not from
+            # when a worker gets to it: the wall clock tells the worker.
+            budget = None if deadline is None else (
+                deadline - _now(), time.time())
+            run.submit(index, engine.executor.submit(
+                run_chunk, pieces, func_data, options, budget,
+                None if channel is None else channel.address_and_key()))
+        run.wait(deadline, channel)
+    finally:
+        run.cancel()
+        if channel is not None:
+            channel.close()
+    return run.results(timeout, [group.key(key) for group in groups
+                                 for key in group.keys])
+
+
+def _shipped_pool(engine, pool):
+    """A pool as it travels to each worker, pickled once."""
+    if not engine.pickles:
+        return pool
+    try:
+        return engine.dumps(pool)
+    except Exception as exc:
+        raise InvalidArgumentTypeError(
+            'map cannot send %r to the workers of %s: it cannot be pickled '
+            '(%s: %s). A pool class must be importable by name in the '
+            'workers: define it at the top level of a module' % (
+                pool, type(engine.executor).__name__, type(exc).__name__,
+                exc), value=type(pool).__name__,
+            valid='a pool class defined at the top level of a module')
+
+
+def _shipped_func(engine, func):
+    """``func`` as it travels to each worker, pickled once."""
+    if not engine.pickles:
+        return func
+    try:
+        return engine.dumps(func)
+    except Exception as exc:
+        raise UnpicklableFunctionError(
+            'map cannot send %s to the workers of %s: it cannot be pickled '
+            '(%s: %s). Functions run in other processes must be importable '
+            'by name: define it at the top level of a module, or call a '
+            'boto method by name with pool.call(...)' % (
+                describe(func), type(engine.executor).__name__,
+                type(exc).__name__, exc), value=func,
+            valid='a function defined at the top level of a module')
+
+
+class _ChunkRun(object):
+    """One fan-out's chunks in flight, and their keys' outcomes as they
+    arrive (whole chunks, or single keys through the progress channel)."""
+
+    def __init__(self, chunks, on_result):
+        self.chunks = chunks
+        self.on_result = on_result
+        self.futures = {}
+        self.parts = [None] * len(chunks)       # each chunk's results
+        self.arrived = {}                       # key -> one-key results
+        self.reported = set()
+
+    def submit(self, index, future):
+        self.futures[future] = index
+
+    def wait(self, deadline, channel):
+        pending = set(self.futures)
+        limit = None if deadline is None else deadline + RETURN_GRACE
+        while pending:
+            wait = _SLICE
+            if limit is not None:
+                wait = min(wait, limit - _now())
+                if wait <= 0:
+                    break
+            done, pending = futures.wait(
+                pending, timeout=wait, return_when=futures.FIRST_COMPLETED)
+            if channel is not None:
+                for key, part in channel.take():
+                    self.arrived[key] = part
+                    self._report(key, part)
+            for future in done:
+                self._finish(self.futures[future], future)
+        if channel is not None:
+            for key, part in channel.take():
+                self.arrived[key] = part
+                self._report(key, part)
+
+    def _keys(self, index):
+        return [group.key(key) for group, keys in self.chunks[index]
+                for key in keys]
+
+    def _finish(self, index, future):
+        keys = self._keys(index)
+        try:
+            part = future.result()
+            if isinstance(part, bytes):
+                part = pickle.loads(part)
+        except BaseException as exc:
+            # The chunk never ran to its end (a worker died, the pool
+            # could not travel): each of its keys has that error.
+            part = RegionResults([], [(key, exc) for key in keys],
+                                 [(key, getattr(exc, '__traceback__', None))
+                                  for key in keys])
+            logger.debug('a chunk of %d keys failed whole: %s', len(keys),
+                         exc)
+        self.parts[index] = part
+        for key in keys:
+            self._report(key, part)
+
+    def _report(self, key, part):
+        if self.on_result is None or key in self.reported:
+            return
+        self.reported.add(key)
+        if key in part:
+            result, error = part[key], None
+        else:
+            result, error = None, part.errors.get(key)
+        try:
+            self.on_result(key, result, error)
+        except Exception:
+            logger.exception('on_result raised for %s; the fan-out carries '
+                             'on', format_key(key))
+
+    def cancel(self):
+        for future in self.futures:
+            future.cancel()
+
+    def results(self, timeout, order):
+        gathered = []
+        for index in range(len(self.chunks)):
+            if self.parts[index] is not None:
+                gathered.append(self.parts[index])
+                continue
+            for key in self._keys(index):
+                part = self.arrived.get(key)
+                if part is None:
+                    part = _timed_out(key, timeout)
+                    self._report(key, part)
+                gathered.append(part)
+        return RegionResults.gathered(gathered, order)
+
+
+def _timed_out(key, timeout):
+    error = FanOutTimeoutError(
+        '%s did not finish within the fan-out timeout of %gs' % (
+            format_key(key), timeout))
+    error.key, error.timeout = key, timeout
+    return RegionResults([], [(key, error)], [(key, None)])

@@ -1,0 +1,242 @@
+# -*- coding: utf-8 -*-
+"""
+A fan-out past one process: ``map``/``call`` on a process pool or a cluster.
+
+``pool.map(func, executor=...)`` takes any :mod:`concurrent.futures`
+executor: a :class:`~concurrent.futures.ProcessPoolExecutor` (fork or
+spawn), loky's, dask.distributed's (``client.get_executor()``, or the
+``Client`` itself), or a :class:`~concurrent.futures.ThreadPoolExecutor`.
+Without one (or with ``'threads'``) a fan-out runs on threads in the calling
+process, as it always has.
+
+Work travels in chunks (a service's regions, an account's pool), never one
+call per task: each chunk is one ``pool.map`` inside a worker, fanned out
+on threads there. The pool travels pickled (its declaration and settings,
+never sockets) and is unpickled once per worker process: a worker keeps it
+in a cache keyed by a digest of its pickle, so the connections it opens
+serve every later chunk of that pool, in this fan-out and the next.
+
+Each key's outcome comes back as a :class:`~mangrove.results.RegionResults`
+does across processes: results whole, errors whole with their traceback
+text, and an error that cannot travel as an
+:class:`~mangrove.exceptions.UnpicklableError` naming its type and message.
+
+Progress (``on_result``) is reported per key as each finishes in its
+worker, through an authenticated connection back to the caller, for every
+executor whose workers can reach it: threads, process pools, loky, dask
+(whose workers reach the caller the way they reach the scheduler). Any
+other executor reports a chunk's keys when the chunk returns.
+"""
+from __future__ import absolute_import
+
+import pickle
+import socket
+from concurrent import futures
+
+import six
+
+from mangrove._interpreters import Mapping
+from mangrove.chunks import Group, map_in_chunks
+from mangrove.exceptions import InvalidArgumentError, wrong_type
+
+__all__ = ['map_pools', 'resolve_executor', 'map_in_chunks', 'Group']
+
+_EXPECTED = ("None or 'threads', a concurrent.futures.Executor (a "
+             "ProcessPoolExecutor, loky's, dask's client.get_executor()) or "
+             "a dask.distributed Client")
+
+
+class _Engine(object):
+    """An executor and what mangrove knows about where it runs work."""
+
+    def __init__(self, executor, kind):
+        self.executor = executor
+        self.kind = kind   # 'threads', 'processes', 'dask' or 'other'
+
+    @property
+    def pickles(self):
+        return self.kind != 'threads'
+
+    def dumps(self, value):
+        """Pickle as the executor's workers can load it: dask and loky ship
+        functions with cloudpickle (lambdas, closures), processes with
+        pickle."""
+        if self.kind == 'dask' or (
+                self.kind == 'processes' and _module_of(self.executor)
+                .startswith('loky')):
+            try:
+                import cloudpickle
+            except ImportError:
+                pass
+            else:
+                return cloudpickle.dumps(value, pickle.HIGHEST_PROTOCOL)
+        return pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
+
+    def workers(self):
+        """How many tasks the executor runs at once (a guess for any other
+        executor: this machine's cores)."""
+        count = None
+        if self.kind == 'dask':
+            client = getattr(self.executor, '_client', None)
+            try:
+                count = sum(client.nthreads().values())
+            except Exception:
+                count = None
+        else:
+            # Every executor of concurrent.futures and loky keeps it here.
+            count = getattr(self.executor, '_max_workers', None)
+        if not isinstance(count, six.integer_types) or count < 1:
+            count = _cores()
+        return count
+
+    def progress_host(self):
+        """Where the workers can reach the caller, or None to report each
+        chunk as it returns."""
+        if self.kind in ('threads', 'processes'):
+            return '127.0.0.1'
+        if self.kind == 'dask':
+            return _address_towards(self.executor)
+        return None
+
+
+def _module_of(obj):
+    return type(obj).__module__ or ''
+
+
+def _cores():
+    try:
+        import multiprocessing
+        return multiprocessing.cpu_count()
+    except NotImplementedError:
+        return 1
+
+
+def _address_towards(dask_executor):
+    """The caller's address on the way to the dask scheduler: loopback for
+    a scheduler on this machine, else the interface that routes to it."""
+    try:
+        address = dask_executor._client.scheduler.address
+        host, port = address.split('://')[-1].rsplit(':', 1)
+        host = host.strip('[]')
+    except Exception:
+        return None
+    if host in ('127.0.0.1', 'localhost', '::1') or host.startswith('127.'):
+        return '127.0.0.1'
+    probe = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    try:
+        # A datagram socket's connect sends nothing; it picks the route.
+        probe.connect((host, int(port)))
+        return probe.getsockname()[0]
+    except (socket.error, ValueError):
+        return None
+    finally:
+        probe.close()
+
+
+def resolve_executor(executor):
+    """The engine for ``map(..., executor=executor)``, or None for the
+    threads of the calling process.
+
+    :param executor: None or ``'threads'``, a
+        :class:`concurrent.futures.Executor`, or a dask.distributed
+        ``Client`` (its ``get_executor()`` is used).
+    :raises InvalidArgumentTypeError: anything else.
+    """
+    if executor is None or executor == 'threads':
+        return None
+    if _module_of(executor).startswith('distributed') and hasattr(
+            executor, 'get_executor'):
+        executor = executor.get_executor()
+    if not isinstance(executor, futures.Executor) or isinstance(
+            executor, six.string_types):
+        raise wrong_type('executor', _EXPECTED, executor)
+    module = _module_of(executor)
+    if isinstance(executor, futures.ThreadPoolExecutor):
+        kind = 'threads'
+    elif module.startswith('distributed'):
+        kind = 'dask'
+    elif isinstance(executor, futures.ProcessPoolExecutor) or \
+            module.startswith('loky'):
+        kind = 'processes'
+    else:
+        kind = 'other'
+    return _Engine(executor, kind)
+
+
+def map_pools(pools, func, executor=None, max_workers=None, timeout=None,
+              on_result=None):
+    """Run ``func(region_proxy)`` in every region of several pools at once,
+    such as one pool per account: one fan-out, one result per key.
+
+    Each pool's keys get its name in front: ``(name, region_key)`` for a
+    :class:`~mangrove.servicepool.ServicePool`, ``(name, service,
+    region_key)`` for a :class:`~mangrove.mixinpool.ServiceMixinPool`
+    (a name that is a tuple is spread: ``(org, account, region_key)``).
+    Each pool travels to the workers once; each of its services is a
+    chunk of the fan-out (split further when there are fewer chunks than
+    workers), fanned out on threads there.
+
+    :param pools: name -> connected pool, a mapping or ``(name, pool)``
+        pairs, in the order the results keep.
+    :param func: called with each region's
+        :class:`~mangrove.proxy.RegionProxy`; must pickle for an executor
+        of other processes.
+    :param executor: as for ``map``: ``None`` for threads of this process,
+        or a :class:`concurrent.futures.Executor` (processes, loky, dask).
+    :param max_workers: threads per pool (per chunk, with an executor).
+    :param timeout: seconds after which the call returns.
+    :param on_result: ``on_result(key, result, error)`` as each key
+        finishes, from the calling thread.
+    :rtype: :class:`~mangrove.results.RegionResults`
+    :raises InvalidArgumentTypeError: ``pools`` is not pools by name.
+    :raises InvalidArgumentError: two pools share a name.
+    :raises NotConnectedError: a pool is not connected.
+    """
+    from mangrove.pool import ServiceMixinPool, ServicePool
+    if not callable(func):
+        raise wrong_type('func', 'callable, such as lambda region: '
+                         'region.get_all_instances()', func)
+    pairs = list(pools.items()) if isinstance(pools, Mapping) else pools
+    if isinstance(pairs, six.string_types) or not hasattr(pairs,
+                                                          '__iter__'):
+        raise wrong_type('pools', 'a mapping of name to pool', pools)
+    groups, names = [], set()
+    for pair in pairs:
+        if not (isinstance(pair, tuple) and len(pair) == 2 and isinstance(
+                pair[1], (ServicePool, ServiceMixinPool))):
+            raise wrong_type('each of pools', 'a (name, pool) pair', pair)
+        name, pool = pair
+        prefix = name if isinstance(name, tuple) else (name,)
+        if prefix in names:
+            raise InvalidArgumentError(
+                'pool names must be distinct; %r appears more than once'
+                % (name,), value=name, valid='distinct names')
+        names.add(prefix)
+        groups.extend(_groups_of(pool, prefix, ServiceMixinPool))
+    engine = resolve_executor(executor)
+    if engine is not None:
+        return map_in_chunks(engine, func, groups, timeout=timeout,
+                             on_result=on_result, max_workers=max_workers)
+    # Threads: a chunk per group, each fanned out on threads of its own.
+    threads = futures.ThreadPoolExecutor(max(1, len(groups)))
+    try:
+        return map_in_chunks(_Engine(threads, 'threads'), func, groups,
+                             timeout=timeout, on_result=on_result,
+                             max_workers=max_workers)
+    finally:
+        threads.shutdown(wait=False)
+
+
+def _groups_of(pool, prefix, mixin_class):
+    if isinstance(pool, mixin_class):
+        return [Group(pool, [(attr, key) for key in _region_keys(service)],
+                      prefix) for attr, service in pool.services.items()]
+    return [Group(pool, _region_keys(pool), prefix)]
+
+
+def _region_keys(pool):
+    keys = []
+    for proxy in pool.regions.values():
+        if proxy.region_key not in keys:   # a global service's names
+            keys.append(proxy.region_key)
+    return keys

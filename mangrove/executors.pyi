@@ -1,0 +1,31 @@
+# Type information for mangrove.executors (PEP 561); tests/test_typing.py
+# checks it against the module.
+from concurrent.futures import Executor
+from typing import (Any, Callable, Hashable, Iterable, Mapping, Optional,
+                    Tuple, Union)
+
+from mangrove.chunks import Group as Group, map_in_chunks as map_in_chunks
+from mangrove.results import RegionResults
+
+__all__ = ['map_pools', 'resolve_executor', 'map_in_chunks', 'Group']
+
+_OnResult = Callable[[Any, Any, Optional[BaseException]], Any]
+
+class _Engine:
+    executor: Executor
+    kind: str
+    def __init__(self, executor: Executor, kind: str) -> None: ...
+    @property
+    def pickles(self) -> bool: ...
+    def dumps(self, value: Any) -> bytes: ...
+    def workers(self) -> int: ...
+    def progress_host(self) -> Optional[str]: ...
+
+def resolve_executor(executor: Any) -> Optional[_Engine]: ...
+def map_pools(pools: Union[Mapping[Hashable, Any],
+                           Iterable[Tuple[Hashable, Any]]],
+              func: Callable[[Any], Any],
+              executor: Optional[Union[str, Executor, Any]] = ...,
+              max_workers: Optional[int] = ...,
+              timeout: Optional[float] = ...,
+              on_result: Optional[_OnResult] = ...) -> RegionResults: ...
