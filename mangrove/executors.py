@@ -29,6 +29,7 @@ other executor reports a chunk's keys when the chunk returns.
 """
 from __future__ import absolute_import
 
+import collections
 import pickle
 import socket
 from concurrent import futures
@@ -38,8 +39,10 @@ import six
 from mangrove._interpreters import Mapping
 from mangrove.chunks import Group, map_in_chunks
 from mangrove.exceptions import InvalidArgumentError, wrong_type
+from mangrove.fanout import fan_out
 
-__all__ = ['map_pools', 'resolve_executor', 'map_in_chunks', 'Group']
+__all__ = ['map_pools', 'fan_out_on', 'resolve_executor', 'map_in_chunks',
+           'Group']
 
 _EXPECTED = ("None or 'threads', a concurrent.futures.Executor (a "
              "ProcessPoolExecutor, loky's, dask's client.get_executor()) or "
@@ -163,8 +166,27 @@ def resolve_executor(executor):
     return _Engine(executor, kind)
 
 
+def fan_out_on(executor, pool, func, tasks, **options):
+    """A pool's ``map``: its ``(key, callable)`` tasks fanned out on threads
+    (:func:`~mangrove.fanout.fan_out`), or ``func`` on ``executor`` in
+    chunks, each service of a multi-service pool a group of its own.
+
+    :raises InvalidArgumentTypeError: ``executor`` is not one.
+    """
+    engine = resolve_executor(executor)
+    if engine is None:
+        return fan_out(tasks, **options)
+    groups = collections.OrderedDict()
+    for key, _ in tasks:
+        groups.setdefault(key[0] if isinstance(key, tuple) else None,
+                          []).append(key)
+    return map_in_chunks(engine, func, [Group(pool, keys)
+                                        for keys in groups.values()],
+                         **options)
+
+
 def map_pools(pools, func, executor=None, max_workers=None, timeout=None,
-              on_result=None):
+              on_result=None, retry=None):
     """Run ``func(region_proxy)`` in every region of several pools at once,
     such as one pool per account: one fan-out, one result per key.
 
@@ -187,6 +209,8 @@ def map_pools(pools, func, executor=None, max_workers=None, timeout=None,
     :param timeout: seconds after which the call returns.
     :param on_result: ``on_result(key, result, error)`` as each key
         finishes, from the calling thread.
+    :param retry: how throttling errors are retried (a
+        :class:`~mangrove.throttling.RetryPolicy`; default the process's).
     :rtype: :class:`~mangrove.results.RegionResults`
     :raises InvalidArgumentTypeError: ``pools`` is not pools by name.
     :raises InvalidArgumentError: two pools share a name.
@@ -216,13 +240,14 @@ def map_pools(pools, func, executor=None, max_workers=None, timeout=None,
     engine = resolve_executor(executor)
     if engine is not None:
         return map_in_chunks(engine, func, groups, timeout=timeout,
-                             on_result=on_result, max_workers=max_workers)
+                             on_result=on_result, max_workers=max_workers,
+                             retry=retry)
     # Threads: a chunk per group, each fanned out on threads of its own.
     threads = futures.ThreadPoolExecutor(max(1, len(groups)))
     try:
         return map_in_chunks(_Engine(threads, 'threads'), func, groups,
                              timeout=timeout, on_result=on_result,
-                             max_workers=max_workers)
+                             max_workers=max_workers, retry=retry)
     finally:
         threads.shutdown(wait=False)
 

@@ -7,7 +7,8 @@ from typing import (Any, Callable, Hashable, Iterable, Mapping, Optional,
 from mangrove.chunks import Group as Group, map_in_chunks as map_in_chunks
 from mangrove.results import RegionResults
 
-__all__ = ['map_pools', 'resolve_executor', 'map_in_chunks', 'Group']
+__all__ = ['map_pools', 'fan_out_on', 'resolve_executor', 'map_in_chunks',
+           'Group']
 
 _OnResult = Callable[[Any, Any, Optional[BaseException]], Any]
 
@@ -22,10 +23,14 @@ class _Engine:
     def progress_host(self) -> Optional[str]: ...
 
 def resolve_executor(executor: Any) -> Optional[_Engine]: ...
+def fan_out_on(executor: Any, pool: Any, func: Callable[[Any], Any],
+               tasks: Iterable[Tuple[Hashable, Callable[[], Any]]],
+               **options: Any) -> RegionResults: ...
 def map_pools(pools: Union[Mapping[Hashable, Any],
                            Iterable[Tuple[Hashable, Any]]],
               func: Callable[[Any], Any],
               executor: Optional[Union[str, Executor, Any]] = ...,
               max_workers: Optional[int] = ...,
               timeout: Optional[float] = ...,
-              on_result: Optional[_OnResult] = ...) -> RegionResults: ...
+              on_result: Optional[_OnResult] = ...,
+              retry: Any = ...) -> RegionResults: ...

@@ -17,7 +17,7 @@ __all__ = ['MethodCall', 'FAN_OUT_OPTIONS', 'split_options',
 #: The keywords of ``call()`` that shape the fan-out, as ``map()`` takes
 #: them, rather than reach the boto method.
 FAN_OUT_OPTIONS = ('regions', 'max_workers', 'timeout', 'on_result',
-                   'retry')
+                   'retry', 'executor')
 
 
 def split_options(kwargs, names=FAN_OUT_OPTIONS):

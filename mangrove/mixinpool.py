@@ -15,7 +15,7 @@ import functools
 
 import six
 
-from mangrove import credentials, declaration, fanout
+from mangrove import credentials, declaration, executors, fanout
 from mangrove.exceptions import (
     InvalidArgumentError, InvalidArgumentTypeError, InvalidDeclarationError,
     InvalidServiceError, RegionNotInPoolError, not_one_of, rephrase,
@@ -225,7 +225,7 @@ class ServiceMixinPool(LiveCredentials, Paginating):
             return pool
 
     def map(self, func, services=None, regions=None, max_workers=None,
-            timeout=None, on_result=None, retry=None):
+            timeout=None, on_result=None, retry=None, executor=None):
         """Run ``func(region_proxy)`` for every region of every service at
         once; results are keyed by ``(service, region_key)``.
 
@@ -239,13 +239,17 @@ class ServiceMixinPool(LiveCredentials, Paginating):
             result, error)`` as each task finishes.
         :param retry: how throttling errors are retried (a
             :class:`~mangrove.throttling.RetryPolicy`).
+        :param executor: where the fan-out runs, as for
+            :meth:`ServicePool.map <mangrove.servicepool.ServicePool.map>`;
+            each service's regions travel as a group of their own.
         :rtype: :class:`~mangrove.fanout.RegionResults`
         :raises RegionNotInPoolError: a region of ``regions`` that none of
             the services has (with a did-you-mean).
         """
-        return fanout.fan_out(self._tasks(func, services, regions),
-                              max_workers=max_workers, timeout=timeout,
-                              on_result=on_result, retry=retry)
+        return executors.fan_out_on(
+            executor, self, func, self._tasks(func, services, regions),
+            max_workers=max_workers, timeout=timeout, on_result=on_result,
+            retry=retry)
 
     def iter_map(self, func, services=None, regions=None, max_workers=None,
                  timeout=None, retry=None):

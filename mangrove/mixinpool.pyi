@@ -1,6 +1,7 @@
 # Type information for mangrove.mixinpool (PEP 561); tests/test_typing.py
 # checks it against the module.
 from types import TracebackType
+from concurrent.futures import Executor
 from typing import (Any, Callable, Iterable, Iterator, Mapping, Optional,
                     Type, TypeVar, Union)
 
@@ -50,7 +51,9 @@ class ServiceMixinPool(_PoolMethods):
             regions: Optional[Iterable[str]] = ...,
             max_workers: Optional[int] = ..., timeout: Optional[float] = ...,
             on_result: Optional[_OnResult] = ...,
-            retry: Optional[RetryPolicy] = ...) -> RegionResults: ...
+            retry: Optional[RetryPolicy] = ...,
+            executor: Optional[Union[str, Executor, Any]] = ...
+            ) -> RegionResults: ...
     def iter_map(self, func: Callable[[RegionProxy], Any],
                  services: Optional[Iterable[str]] = ...,
                  regions: Optional[Iterable[str]] = ...,

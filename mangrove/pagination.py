@@ -222,7 +222,7 @@ class Paginating(object):
 
     #: The keywords ``paginate`` keeps for ``map``, as ``map`` names them.
     _fanout_options = ('regions', 'max_workers', 'timeout', 'on_result',
-                       'retry')
+                       'retry', 'executor')
 
     def paginate(self, method_name, *args, **kwargs):
         """Call one boto listing method in every region at once, following
@@ -242,7 +242,8 @@ class Paginating(object):
             :mod:`mangrove.clientpages`; boto3 clients follow their pages
             with boto3's paginator).
         :param regions: only these regions; ``max_workers``, ``timeout``,
-            ``on_result`` (and a multi-service pool's ``services``) as for
+            ``on_result``, ``retry``, ``executor`` (and a multi-service
+            pool's ``services``) as for
             ``map``; a boto keyword of one of these names goes in
             ``call_kwargs={...}``, as for ``call``.
         :rtype: :class:`~mangrove.fanout.RegionResults`

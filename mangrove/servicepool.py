@@ -20,7 +20,7 @@ import functools
 import logging
 
 from mangrove import (
-    credentials, declaration, fanout, lifecycle, throttling)
+    credentials, declaration, executors, fanout, lifecycle, throttling)
 from mangrove.backend import boto_backend
 from mangrove.exceptions import (
     InvalidArgumentError, UnknownRegionError, name_list, wrong_type)
@@ -289,7 +289,7 @@ class ServicePool(ServiceRegions, LiveCredentials, Paginating):
     # -- fan-out --------------------------------------------------------------
 
     def map(self, func, regions=None, max_workers=None, timeout=None,
-            on_result=None, retry=None):
+            on_result=None, retry=None, executor=None):
         """Run ``func(region_proxy)`` for every region at once.
 
         :param func: called with each region's
@@ -304,11 +304,14 @@ class ServicePool(ServiceRegions, LiveCredentials, Paginating):
         :param retry: how throttling errors are retried (a
             :class:`~mangrove.throttling.RetryPolicy`; default the
             process's).
+        :param executor: threads here (None), or a ``concurrent.futures``
+            executor, in chunks (see :mod:`mangrove.executors`).
         :rtype: :class:`~mangrove.fanout.RegionResults`
         """
-        return fanout.fan_out(self._tasks(func, regions),
-                              max_workers=max_workers, timeout=timeout,
-                              on_result=on_result, retry=retry)
+        return executors.fan_out_on(
+            executor, self, func, self._tasks(func, regions),
+            max_workers=max_workers, timeout=timeout, on_result=on_result,
+            retry=retry)
 
     def iter_map(self, func, regions=None, max_workers=None, timeout=None,
                  retry=None):

@@ -2,6 +2,7 @@
 # checks it against the module.
 import logging
 from types import TracebackType
+from concurrent.futures import Executor
 from typing import (Any, Callable, Iterable, Iterator, List, Mapping,
                     Optional, Type, TypeVar, Union)
 
@@ -65,7 +66,9 @@ class ServicePool(_PoolMethods):
             regions: Optional[Iterable[str]] = ...,
             max_workers: Optional[int] = ..., timeout: Optional[float] = ...,
             on_result: Optional[_OnResult] = ...,
-            retry: Optional[RetryPolicy] = ...) -> RegionResults: ...
+            retry: Optional[RetryPolicy] = ...,
+            executor: Optional[Union[str, Executor, Any]] = ...
+            ) -> RegionResults: ...
     def iter_map(self, func: Callable[[RegionProxy], Any],
                  regions: Optional[Iterable[str]] = ...,
                  max_workers: Optional[int] = ...,
