@@ -82,6 +82,11 @@ setup(
         'demo': ['moto[server]==4.2.14; python_version >= "3.7"'],
         # Pools of boto3 clients (mangrove.clientpool); boto3 needs 3.9+.
         'boto3': ['boto3>=1.28; python_version >= "3.9"'],
+        # Fan-outs on loky's processes or a dask cluster (map's executor=).
+        'loky': ['loky>=3.0; python_version >= "3.6"'],
+        'dask': ['distributed>=2021.3.0; python_version >= "3.6"',
+                 # distributed 2021.3 (the last for 3.6) needs click 7.
+                 'click<8; python_version < "3.7"'],
     },
     entry_points={'console_scripts': ['mangrove = mangrove.cli:main']},
     classifiers=[
