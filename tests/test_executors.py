@@ -153,6 +153,9 @@ def test_map_and_call_on_processes_give_what_threads_give(method):
         for key in expected:
             assert sorted(g.name for g in results[key]) == sorted(
                 g.name for g in expected[key])
+    # Each key's call stats come back from its worker too.
+    assert list(arrived.stats) == list(expected.stats) == expected.succeeded
+    assert arrived.stats.requests == expected.stats.requests == 3
     # A result's boto objects arrive with a connection of their own.
     group = [g for g in arrived.eu_west_1 if g.name == 'only-here'][0]
     assert group.connection.region.name == 'eu-west-1'
