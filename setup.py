@@ -85,8 +85,10 @@ setup(
         # Fan-outs on loky's processes or a dask cluster (map's executor=).
         'loky': ['loky>=3.0; python_version >= "3.6"'],
         'dask': ['distributed>=2021.3.0; python_version >= "3.6"',
-                 # distributed 2021.3 (the last for 3.6) needs click 7.
-                 'click<8; python_version < "3.7"'],
+                 # The command lines of distributed 2021.3 and 2022.2 (the
+                 # last for 3.6 and 3.7) need click 7 and 8.0.
+                 'click<8; python_version < "3.7"',
+                 'click<8.1; python_version == "3.7"'],
     },
     entry_points={'console_scripts': ['mangrove = mangrove.cli:main']},
     classifiers=[
