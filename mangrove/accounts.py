@@ -16,15 +16,13 @@ from __future__ import absolute_import
 import functools
 import logging
 
-import six
-
 from mangrove import accountfanout
 from mangrove.accountmapping import AccountMapping, account_slots
 from mangrove.assumerole import (
     DEFAULT_SESSION_NAME, RoleSettings, caller_account)
 from mangrove.credentials import REFRESH_MARGIN
 from mangrove.exceptions import (
-    InvalidArgumentError, InvalidServiceError, RegionNotInPoolError,
+    InvalidArgumentError, RegionNotInPoolError,
     UnknownMethodError, not_one_of, wrong_type)
 from mangrove.fanout import fan_out
 from mangrove.methodcall import FAN_OUT_OPTIONS, MethodCall, split_options
@@ -327,32 +325,9 @@ class AccountPool(Paginating):
         return plan
 
     def _service_attrs(self, services):
-        held = self._template.services
-        if services is None:
-            return list(held)
-        if isinstance(services, six.string_types) or not isinstance(
-                services, (list, tuple, set, frozenset)):
-            raise wrong_type('services', 'a list of service names or None',
-                             services)
-        attrs = []
-        for name in services:
-            attr = next((a for a, pool in held.items()
-                         if name in (a, pool.service_name)), None)
-            if attr is None:
-                try:
-                    wanted = get_service(name).name
-                except InvalidServiceError:
-                    wanted = None
-                attr = next((a for a, pool in held.items()
-                             if pool.service_name == wanted), None)
-            if attr is None:
-                raise not_one_of(
-                    InvalidServiceError, '%s has no service %r'
-                    % (self.pool_class.__name__, name), name, list(held),
-                    'its services')
-            if attr not in attrs:
-                attrs.append(attr)
-        return attrs
+        # The template is a pool of the members' class: the services it
+        # holds, checked and named as a multi-service pool's own map does.
+        return self._template._service_list(services)
 
     def _services_with(self, method, services):
         """The services (None for a one-service pool) whose boto connection

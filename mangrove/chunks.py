@@ -152,35 +152,35 @@ def map_in_chunks(engine, func, groups, timeout=None, on_result=None,
 
 def _shipped_pool(engine, pool):
     """A pool as it travels to each worker, pickled once."""
-    if not engine.pickles:
-        return pool
-    try:
-        return engine.dumps(pool)
-    except Exception as exc:
-        raise InvalidArgumentTypeError(
-            'map cannot send %r to the workers of %s: it cannot be pickled '
-            '(%s: %s). A pool class must be importable by name in the '
-            'workers: define it at the top level of a module' % (
-                pool, type(engine.executor).__name__, type(exc).__name__,
-                exc), value=type(pool).__name__,
-            valid='a pool class defined at the top level of a module')
+    return _shipped(engine, pool, lambda why: InvalidArgumentTypeError(
+        'map cannot send %r to the workers of %s: it cannot be pickled '
+        '(%s). A pool class must be importable by name in the workers: '
+        'define it at the top level of a module' % (
+            pool, type(engine.executor).__name__, why),
+        value=type(pool).__name__,
+        valid='a pool class defined at the top level of a module'))
 
 
 def _shipped_func(engine, func):
     """``func`` as it travels to each worker, pickled once."""
+    return _shipped(engine, func, lambda why: UnpicklableFunctionError(
+        'map cannot send %s to the workers of %s: it cannot be pickled '
+        '(%s). Functions run in other processes must be importable by '
+        'name: define it at the top level of a module, or call a boto '
+        'method by name with pool.call(...)' % (
+            describe(func), type(engine.executor).__name__, why),
+        value=func, valid='a function defined at the top level of a module'))
+
+
+def _shipped(engine, obj, error):
+    """``obj`` pickled for the workers (as it is on threads), or the
+    ``error(why)`` that says it cannot travel."""
     if not engine.pickles:
-        return func
+        return obj
     try:
-        return engine.dumps(func)
+        return engine.dumps(obj)
     except Exception as exc:
-        raise UnpicklableFunctionError(
-            'map cannot send %s to the workers of %s: it cannot be pickled '
-            '(%s: %s). Functions run in other processes must be importable '
-            'by name: define it at the top level of a module, or call a '
-            'boto method by name with pool.call(...)' % (
-                describe(func), type(engine.executor).__name__,
-                type(exc).__name__, exc), value=func,
-            valid='a function defined at the top level of a module')
+        raise error('%s: %s' % (type(exc).__name__, exc))
 
 
 class _ChunkRun(object):

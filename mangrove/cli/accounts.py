@@ -34,10 +34,11 @@ from mangrove.cli.connect import DEFAULT_PARTITION, NO_CREDENTIALS, \
     connected_pool
 from mangrove.cli.errors import CommandError, UsageError
 from mangrove.cli.progress import Progress
-from mangrove.cli.terminal import print_lines, terminal_width, write
+from mangrove.cli.terminal import (
+    more_pages_note, print_lines, terminal_width, write)
 from mangrove.exceptions import (
     AssumeRoleError, FanOutTimeoutError, MangroveError, OrganizationsError)
-from mangrove.pagination import Pages, next_page
+from mangrove.pagination import Pages
 from mangrove.plaindata import to_data
 from mangrove.regions import region_name
 from mangrove.registry import get_service
@@ -180,7 +181,8 @@ def call_in_accounts(args, call_args, call_kwargs):
         _print_json(results)
     else:
         _print_tables(fleet, results, args.hide_empty, seconds_taken)
-    _more_pages_note(results, args.max_pages)
+    more_pages_note(results, args.max_pages, lambda key: '%s %s' % (
+        key[0], region_name(key[1])))
     _print_failures(fleet, results)
     args.abandoned = any(isinstance(e, FanOutTimeoutError)
                          for e in results.errors.values())
@@ -259,25 +261,6 @@ def _print_json(results):
                 errors[key] = _account_error(error)
     write(sys.stdout, json.dumps(data, indent=2,
                                  separators=(',', ': ')) + '\n')
-
-
-def _more_pages_note(results, max_pages):
-    """One stderr line per account and region that stopped at
-    ``--max-pages`` with more to come."""
-    if max_pages is None:
-        return
-    lines = []
-    for key, value in results.items():
-        step = next_page(value)
-        if step is not None:
-            lines.append('mangrove: %s %s: stopped after %d page%s; more '
-                         'remain (%s=%s)' % (
-                             key[0], region_name(key[1]), max_pages,
-                             '' if max_pages == 1 else 's', step[0],
-                             step[1]))
-    if lines:
-        sys.stdout.flush()
-        print_lines(lines, sys.stderr)
 
 
 def _print_failures(fleet, results):

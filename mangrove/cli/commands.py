@@ -19,10 +19,11 @@ from mangrove.clientpool import service_spec
 from mangrove.cli.connect import address_of, connected_pool
 from mangrove.cli.errors import CommandError, UsageError
 from mangrove.cli.progress import Progress
-from mangrove.cli.terminal import print_lines, terminal_width, write
+from mangrove.cli.terminal import (
+    more_pages_note, print_lines, terminal_width, write)
 from mangrove.exceptions import FanOutTimeoutError
 from mangrove.results import RegionResults
-from mangrove.pagination import Pages, next_page
+from mangrove.pagination import Pages
 from mangrove.plaindata import to_data
 from mangrove.regions import region_name
 from mangrove.registry import service_names
@@ -85,7 +86,7 @@ def call(args):
         if layout.secrets:
             sys.stdout.flush()
             print_lines([_secrets_note(layout.secrets)], sys.stderr)
-    _more_pages_note(results, args.max_pages)
+    more_pages_note(results, args.max_pages)
     return _failures(args, pool, results, len(results) + len(results.errors))
 
 
@@ -112,7 +113,7 @@ def _call_jsonl(args, pool, pages):
             sys.stdout.flush()
     finally:
         progress.stop()
-    _more_pages_note(RegionResults(more), args.max_pages)
+    more_pages_note(RegionResults(more), args.max_pages)
     return _failures(args, pool, RegionResults((), errors), count)
 
 
@@ -130,24 +131,6 @@ def _failures(args, pool, results, count):
     args.abandoned = any(isinstance(e, FanOutTimeoutError)
                          for e in results.errors.values())
     return 0 if results.ok else 1
-
-
-def _more_pages_note(results, max_pages):
-    """One stderr line per region that stopped at ``--max-pages`` with
-    more to come: a listing is never cut short silently."""
-    if max_pages is None:
-        return
-    lines = []
-    for key, value in results.items():
-        step = next_page(value)
-        if step is not None:
-            lines.append('mangrove: %s: stopped after %d page%s; more remain '
-                         '(%s=%s)' % (region_name(key), max_pages,
-                                      '' if max_pages == 1 else 's',
-                                      step[0], step[1]))
-    if lines:
-        sys.stdout.flush()
-        print_lines(lines, sys.stderr)
 
 
 def _print_json(results):

@@ -70,3 +70,28 @@ def hard_exit(status):
         except (IOError, ValueError):
             pass
     os._exit(status)
+
+
+def more_pages_note(results, max_pages, label=None):
+    """One stderr line per key that stopped at ``--max-pages`` with more
+    to come: a listing is never cut short silently.
+
+    :param label: how a line names a key (default: its region's name).
+    """
+    # Imported here: the terminal's own helpers stay free of boto's.
+    from mangrove.pagination import next_page
+    from mangrove.regions import region_name
+    if max_pages is None:
+        return
+    label = label or region_name
+    lines = []
+    for key, value in results.items():
+        step = next_page(value)
+        if step is not None:
+            lines.append('mangrove: %s: stopped after %d page%s; more remain '
+                         '(%s=%s)' % (label(key), max_pages,
+                                      '' if max_pages == 1 else 's',
+                                      step[0], step[1]))
+    if lines:
+        sys.stdout.flush()
+        print_lines(lines, sys.stderr)

@@ -35,15 +35,33 @@ STOP_GRACE = 5.0
 # region backend ever loaded (after a fan-out over 38 EC2 regions, 38 sets
 # of default VPCs and AMIs: seconds per reset); this reset drops them and
 # moto creates each again, empty, when a request first needs it. A request
-# sees the same fresh region. Another moto keeps its own reset.
+# sees the same fresh region. Accounts go too: moto finds the account of
+# an access key by visiting every account it has seen, rebuilding each one's
+# IAM backend (its AWS managed policies: tens of milliseconds each), so
+# accounts kept across resets made every later test slower. Another moto
+# keeps its own reset.
 _SERVER_MAIN = '''
 import sys
 try:
-    from moto.core.base_backend import AccountSpecificBackend, BaseBackend
+    from moto.core.base_backend import (
+        AccountSpecificBackend, BackendDict, BaseBackend)
+    from moto.moto_api._internal.models import MotoAPIBackend
     AccountSpecificBackend.__getitem__.cache_clear
+    BackendDict.__getitem__.cache_clear
 except (ImportError, AttributeError):
     pass
 else:
+    _moto_reset = MotoAPIBackend.reset
+
+    def _reset_and_forget_accounts(self):
+        _moto_reset(self)
+        import moto.backends
+        for name, backends in moto.backends.loaded_backends():
+            if name != 'moto_api':
+                dict.clear(backends)
+        BackendDict.__getitem__.cache_clear()
+    MotoAPIBackend.reset = _reset_and_forget_accounts
+
     def _drop_region_backends(self):
         for backend in list(self.values()):
             # S3, IAM, RDS and Batch clean up shared bookkeeping (such as
