@@ -17,6 +17,8 @@ import sys
 
 from mangrove.exceptions import AssumeRoleError
 from mangrove.fanout import fan_out
+from mangrove.latency import timed
+from mangrove.proxy import region_connection
 from mangrove.results import RegionResults
 
 __all__ = ['Attempt', 'run', 'DEFAULT_MAX_WORKERS']
@@ -51,12 +53,26 @@ class _Task(object):
         self.where, self.func = where, func
 
     def __call__(self):
-        pool = self.fleet._pool_of(self.account, self.attempt)
+        return timed(self.func, self._proxy(
+            self.fleet._pool_of(self.account, self.attempt)))
+
+    def _proxy(self, pool):
         if len(self.where) == 1:
-            proxy = pool.region_proxy(self.where[0])
-        else:
-            proxy = pool.services[self.where[0]].region_proxy(self.where[1])
-        return self.func(proxy)
+            return pool.region_proxy(self.where[0])
+        return pool.services[self.where[0]].region_proxy(self.where[1])
+
+    @property
+    def expected_seconds(self):
+        """What this account's region took lately (see
+        :mod:`mangrove.latency`); None before its pool is built, or for a
+        region its pool does not have."""
+        pool = self.fleet.accounts.slot(self.account).pool
+        if pool is None:
+            return None
+        try:
+            return region_connection(self._proxy(pool)).seconds
+        except Exception:  # a region the pool lacks fails in the task
+            return None
 
 
 def _account_error(key, error):

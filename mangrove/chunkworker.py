@@ -23,6 +23,7 @@ import time
 
 from mangrove.exceptions import UnpicklableError
 from mangrove.fanout import fan_out
+from mangrove.latency import RegionTask
 from mangrove.optin import NotEnabledAware
 from mangrove.reportchannel import ReportSender
 from mangrove.results import RegionResults
@@ -118,7 +119,7 @@ def _task(func, pool, key):
             region = pool.regions[key]
     except Exception as exc:
         return functools.partial(_raise, exc)
-    return functools.partial(func, region)
+    return RegionTask(func, region)
 
 
 def _raise(error):

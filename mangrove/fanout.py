@@ -43,7 +43,9 @@ import six
 from mangrove._interpreters import Mapping
 from mangrove.callstats import CallStats
 from mangrove.exceptions import (
-    FanOutTimeoutError, InvalidArgumentError, wrong_type, wrong_value)
+    FanOutTimeoutError, InvalidArgumentError, InvalidArgumentTypeError,
+    wrong_type, wrong_value)
+from mangrove.latency import start_order
 from mangrove.results import RegionResults, format_key
 from mangrove.taskrun import Outcome, Reporter, TaskRun
 from mangrove.throttling import check_retry
@@ -81,6 +83,11 @@ def fan_out(tasks, max_workers=None, timeout=None, on_result=None,
     interpreter from exiting (it ends with the process). Give boto calls a
     socket timeout of their own so that such threads do not pile up in a
     long-lived process.
+
+    Tasks whose callable has an ``expected_seconds`` (a pool's tasks do:
+    what their region took lately) start slowest first, so that the longest
+    round trips are on the wire while the client works on the short ones;
+    results keep the order of ``tasks`` (see :mod:`mangrove.latency`).
 
     Ctrl-C (:class:`KeyboardInterrupt`) in the calling thread ends the
     call at once, on every Python; tasks not started are dropped, those
@@ -133,8 +140,9 @@ def fan_out(tasks, max_workers=None, timeout=None, on_result=None,
 
     deadline = None if timeout is None else now() + timeout
     workers = min(max_workers or DEFAULT_MAX_WORKERS, len(tasks))
-    run = TaskRun(iter([(index, key, func) for index, (key, func)
-                        in enumerate(tasks)]), workers, retry)
+    run = TaskRun(iter([(index,) + tasks[index] for index
+                        in start_order([func for _, func in tasks])]),
+                  workers, retry)
     outcomes = _Outcomes(tasks, on_result)
     finished = False
     try:
@@ -216,8 +224,10 @@ def iter_fan_out(tasks, max_workers=None, timeout=None, retry=None):
     _check_max_workers(max_workers)
     timeout = _checked_timeout(timeout)
     check_retry(retry)
-    return _stream(_checked_stream(tasks), max_workers or DEFAULT_MAX_WORKERS,
-                   timeout, retry)
+    source = _slowest_first(tasks) if isinstance(tasks, (list, tuple)) \
+        else _checked_stream(tasks)
+    return _stream(source, max_workers or DEFAULT_MAX_WORKERS, timeout,
+                   retry)
 
 
 def _stream(source, workers, timeout, retry):
@@ -246,6 +256,22 @@ def _stream(source, workers, timeout, retry):
             yield _timed_out(index, key, timeout, workers, True)
     finally:
         run.stop()
+
+
+def _slowest_first(tasks):
+    """The checked tasks of a list, which is held whole already, in
+    :func:`~mangrove.latency.start_order`; a list with a bad item is read
+    in its own order instead, so the item raises when it is reached."""
+    try:
+        checked = list(_checked_stream(tasks))
+    except InvalidArgumentTypeError:
+        checked = None
+    if checked is None:
+        for task in _checked_stream(tasks):
+            yield task
+        return
+    for index in start_order([func for _, _, func in checked]):
+        yield checked[index]
 
 
 def _checked_stream(tasks):

@@ -185,14 +185,18 @@ class RegionConnection(object):
     :ivar built: the connection built last and the process it was built in
         (a :class:`Built`), or None; read-only outside this class. A region
         proxy reads it on every call (see :meth:`get`).
+    :ivar seconds: what this region's fan-out tasks took lately, or None
+        (kept by :mod:`mangrove.latency`).
     """
 
-    __slots__ = ('key', 'built', '_pool', '_build', '_removed', '_keep')
+    __slots__ = ('key', 'built', 'seconds', '_pool', '_build', '_removed',
+                 '_keep')
 
     def __init__(self, pool, key):
         self.key = key
         self._pool = pool
         self.built = None
+        self.seconds = None
         self._build = None      # the InProgress build, or None
         self._removed = False
         self._keep = None       # the pool, while keep_owner asks for it

@@ -11,7 +11,6 @@ The services come from a ``services`` class attribute (see
 from __future__ import absolute_import
 
 import collections
-import functools
 
 import six
 
@@ -22,6 +21,7 @@ from mangrove.exceptions import (
     wrong_type)
 from mangrove.declaration import check_bool
 from mangrove.fork import ForkSafeLock
+from mangrove.latency import RegionTask
 from mangrove.methodcall import FAN_OUT_OPTIONS, MethodCall, split_options
 from mangrove.regiongroups import RegionGroups
 from mangrove.regions import region_list, unknown_region
@@ -282,7 +282,7 @@ class ServiceMixinPool(LiveCredentials, Paginating):
                 if proxy.region_key not in seen:
                     seen.add(proxy.region_key)
                     tasks.append(((attr, proxy.region_key),
-                                  functools.partial(func, proxy)))
+                                  RegionTask(func, proxy)))
         return tasks
 
     def call(self, method_name, *args, **kwargs):

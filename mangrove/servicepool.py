@@ -24,6 +24,7 @@ from mangrove import (
 from mangrove.backend import boto_backend
 from mangrove.exceptions import (
     InvalidArgumentError, UnknownRegionError, name_list, wrong_type)
+from mangrove.latency import RegionTask
 from mangrove.mapping import RegionIndex, RegionMapping
 from mangrove.declaration import check_bool
 from mangrove.credentials import LiveCredentials
@@ -361,7 +362,7 @@ class ServicePool(ServiceRegions, LiveCredentials, Paginating):
         if not self._conns.connected:
             raise self._conns.not_connected()
         func = NotEnabledAware(func)
-        return [(proxy.region_key, functools.partial(func, proxy))
+        return [(proxy.region_key, RegionTask(func, proxy))
                 for proxy in self._index.proxies(region_list(regions))]
 
     # -- properties -----------------------------------------------------------
