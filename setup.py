@@ -89,6 +89,10 @@ setup(
                  # last for 3.6 and 3.7) need click 7 and 8.0.
                  'click<8; python_version < "3.7"',
                  'click<8.1; python_version == "3.7"'],
+        # botocove, boto3's fan-out over an organization's accounts, side by
+        # side with an account pool (tests/test_accounts_botocove.py,
+        # benchmarks/accounts.py); it needs Python 3.8+.
+        'botocove': ['botocove==1.7.4; python_version >= "3.8"'],
     },
     entry_points={'console_scripts': ['mangrove = mangrove.cli:main']},
     classifiers=[

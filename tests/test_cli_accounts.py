@@ -142,6 +142,16 @@ def test_no_secret_is_ever_printed(proxy, proxy_config):
      '{account}'),
     (['--accounts', PROD, '--role-name', 'Audit',
       '--organizational-units', 'ou-ab12-cdef3456'], 'organization'),
+    (['--accounts', PROD, '--role-name', 'Audit', '--duration', '60'],
+     'duration'),
+    (['--accounts', PROD, '--role-name', 'Audit', '--duration', 'soon'],
+     '--duration'),
+    (['--accounts', PROD, '--role-name', 'Audit', '--session-name', 'a b'],
+     'session_name'),
+    (['--accounts', PROD, '--role-name', 'Audit', '--external-id', 'x'],
+     'external_id'),
+    (['--accounts', PROD, '--role-name', 'Audit', '--skip-accounts', '12'],
+     '12 digits'),
 ])
 def test_bad_account_options_are_one_line_and_status_2(args, expected):
     result = mangrove('call', 'ec2', 'get_all_zones', '--regions',
@@ -150,3 +160,107 @@ def test_bad_account_options_are_one_line_and_status_2(args, expected):
     assert result.out == ''
     assert len(result.err.splitlines()) == 1
     assert expected in result.err
+
+
+def test_role_options_reach_sts(proxy, proxy_config):
+    # What STS received, read at the proxy: the parameters of each
+    # AssumeRole (forwarded to moto, which answers it).
+    sent = []
+
+    def record(param):
+        sent.append(dict((name, param(name)) for name in (
+            'RoleArn', 'RoleSessionName', 'ExternalId', 'DurationSeconds')))
+        return None
+    proxy.answers['AssumeRole'] = record
+    result = mangrove('call', 'ec2', 'get_all_zones', '--json', '--accounts',
+                      '%s,%s' % (PROD, DEV), '--role-name', 'Audit',
+                      '--external-id', 'partner-7f3a', '--session-name',
+                      'nightly-audit', '--duration', '1800',
+                      '--regions', 'us-east-1',
+                      env={'BOTO_CONFIG': proxy_config})
+    assert result.status == 0, result.err
+    assert list(loads(result.out)) == [PROD, DEV]
+    assert sorted(sent, key=lambda s: s['RoleArn']) == [
+        {'RoleArn': 'arn:aws:iam::%s:role/Audit' % account,
+         'RoleSessionName': 'nightly-audit', 'ExternalId': 'partner-7f3a',
+         'DurationSeconds': '1800'} for account in (PROD, DEV)]
+    # Left out, STS gets mangrove's defaults and no external id.
+    del sent[:]
+    result = mangrove('call', 'ec2', 'get_all_zones', '--accounts', PROD,
+                      '--role-name', 'Audit', '--regions', 'us-east-1',
+                      env={'BOTO_CONFIG': proxy_config})
+    assert result.status == 0, result.err
+    assert sent == [{'RoleArn': 'arn:aws:iam::%s:role/Audit' % PROD,
+                     'RoleSessionName': 'mangrove', 'ExternalId': None,
+                     'DurationSeconds': '3600'}]
+
+
+@pytest.fixture
+def organization():
+    """Four member accounts: two in ``prod`` (one of them in ``prod-eu``
+    inside it), two at the root."""
+    from mangrove.organizations import OrganizationsConnection
+    conn = OrganizationsConnection()
+    conn.request('CreateOrganization', {'FeatureSet': 'ALL'})
+    root = conn.list_roots()[0]
+    prod = conn.request('CreateOrganizationalUnit', {
+        'ParentId': root, 'Name': 'prod'})['OrganizationalUnit']['Id']
+    inner = conn.request('CreateOrganizationalUnit', {
+        'ParentId': prod, 'Name': 'prod-eu'})['OrganizationalUnit']['Id']
+    members = [conn.request('CreateAccount', {
+        'AccountName': 'member-%d' % n, 'Email': 'm%d@example.com' % n})[
+            'CreateAccountStatus']['AccountId'] for n in range(4)]
+    for account, parent in ((members[0], prod), (members[1], inner)):
+        conn.request('MoveAccount', {'AccountId': account,
+                                     'SourceParentId': root,
+                                     'DestinationParentId': parent})
+    conn.close()
+    return dict(members=members, prod=prod, inner=inner)
+
+
+def test_organizational_units_and_skipped_accounts(organization):
+    members = organization['members']
+    make_queue(members[1], 'eu-jobs')
+    common = ('call', 'sqs', 'get_all_queues', '--accounts', 'organization',
+              '--role-name', 'Audit', '--regions', 'us-east-1')
+    # A unit includes the units inside it.
+    result = mangrove(*common + ('--json', '--organizational-units',
+                                 organization['prod']))
+    assert result.status == 0, result.err
+    data = loads(result.out)
+    assert list(data) == members[:2]
+    assert data[members[0]] == {'us-east-1': []}
+    assert [q['name'] for q in data[members[1]]['us-east-1']] == ['eu-jobs']
+
+    inner = mangrove(*common + ('--json', '--organizational-units',
+                                organization['inner']))
+    assert list(loads(inner.out)) == [members[1]]
+    # Two units, one account of them skipped: the table, by account.
+    units = '%s,%s' % (organization['prod'], organization['inner'])
+    text = mangrove(*common + ('--organizational-units', units,
+                               '--skip-accounts', members[0]))
+    assert text.status == 0, text.err
+    lines = text.out.splitlines()
+    assert lines[0] == 'account %s (member-1):' % members[1]
+    assert lines[1].strip() == 'us-east-1: 1 result'
+    assert [line for line in lines if line.startswith('account ')] == \
+        [lines[0]]
+    assert lines[-1].startswith('1 account: 1 result in 1 of 1 regions')
+    # Skipped accounts alone, from the whole organization.
+    rest = mangrove(*common + ('--json', '--skip-accounts',
+                               '%s,%s' % (members[0], members[3])))
+    assert list(loads(rest.out)) == members[1:3]
+
+
+def test_a_unit_the_organization_lacks_is_one_line_and_status_1(
+        organization):
+    result = mangrove('call', 'sqs', 'get_all_queues', '--accounts',
+                      'organization', '--role-name', 'Audit', '--regions',
+                      'us-east-1', '--organizational-units',
+                      'ou-zzzz-zzzzzzzz')
+    assert result.status == 1
+    assert result.out == ''
+    assert result.err.startswith('mangrove: error: cannot list the '
+                                 'accounts: ')
+    assert 'ParentNotFoundException' in result.err
+    assert len(result.err.splitlines()) == 1

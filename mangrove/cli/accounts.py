@@ -209,11 +209,12 @@ def _by_account(accounts, results):
 def _print_tables(fleet, results, hide_empty, seconds_taken):
     width = terminal_width(sys.stdout)
     lines, secrets = [], []
-    names = dict((v, k) for k, v in fleet.accounts.names.items())
     for account, part in _by_account(fleet.accounts, results).items():
         head = 'account %s' % account
-        if account in names:
-            head += ' (%s)' % names[account]
+        name = fleet.accounts.slot(account).name
+        if name:
+            # As the organization lists it, not as an attribute spells it.
+            head += ' (%s)' % name
         if isinstance(part, BaseException):
             lines.append('%s: %s (see below)' % (head, type(part).__name__))
             continue
