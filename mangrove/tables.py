@@ -30,7 +30,8 @@ from mangrove.tablecolumns import columns_for, rows_of
 
 
 __all__ = ['Layout', 'layout_results', 'format_results', 'summary_line',
-           'format_errors', 'error_text', 'error_data', 'shorten']
+           'key_text', 'format_errors', 'error_text', 'error_data',
+           'shorten']
 
 _INDENT = '  '
 _GAP = '  '
@@ -257,9 +258,9 @@ def layout_results(results, width=None, hide_empty=False):
             if '\n' not in text:
                 # The whole answer, never cut: a plain value (an encrypted
                 # password, a token) may not be asked for twice.
-                layout.lines.append('%s: %s' % (_key_text(key), text))
+                layout.lines.append('%s: %s' % (key_text(key), text))
                 continue
-        layout.add(_key_text(key) + _count_text(value))
+        layout.add(key_text(key) + _count_text(value))
         if not (isinstance(value, (list, tuple)) and not value):
             layout.value(key, value)
     return layout
@@ -273,10 +274,14 @@ def format_results(results, width=None):
     return layout_results(results, width).lines
 
 
-def _key_text(key):
-    if isinstance(key, tuple):
-        return '%s %s' % (key[0], region_name(key[1]))
-    return region_name(key)
+def key_text(key):
+    """How a line names a result key: ``us-east-1``, ``ec2 us-east-1``,
+    ``111111111111 ec2 us-east-1`` (the last part is the region).
+
+    :rtype: str
+    """
+    parts = key if isinstance(key, tuple) else (key,)
+    return ' '.join(list(parts[:-1]) + [region_name(parts[-1])])
 
 
 def summary_line(results, seconds=None, hide_empty=False):
@@ -380,6 +385,6 @@ def format_errors(results, where=None):
     grouped = collections.OrderedDict()
     for key, error in results.errors.items():
         text = error_text(error, where.get(key))
-        grouped.setdefault(text, []).append(_key_text(key))
+        grouped.setdefault(text, []).append(key_text(key))
     return ['%s: %s' % (', '.join(keys), text)
             for text, keys in grouped.items()]

@@ -23,7 +23,9 @@ in the pool's region order, each value the method's result as plain data
 (:func:`mangrove.plaindata.to_data`). When regions failed, one more key,
 ``"errors"`` (never a region name), maps each failed region to
 ``{"error": <exception class>, "message": ..., "status": ..., "code": ...}``
-(``status`` and ``code`` when AWS answered with an error).
+(``status`` and ``code`` when AWS answered with an error). With several
+services (``call ec2,autoscale ...``), results and errors alike are keyed
+service, then region name (see :mod:`~mangrove.cli.servicelist`).
 
 The package is the only part of mangrove that writes to stdout or stderr:
 :mod:`~mangrove.cli.parser` reads the command line,

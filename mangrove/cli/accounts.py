@@ -11,11 +11,14 @@ accounts, each reached by assuming a role.
         --role-name OrganizationAccountAccessRole --skip-accounts 333333333333
 
 The table is grouped by account; ``--json`` prints one object keyed by
-account, then region name. An account whose role could not be assumed is
-under ``"errors"`` as one error (``{"error": "AssumeRoleError",
+account, then region name (account, service, region name for several
+services: ``mangrove call ec2,autoscale get_all_tags --accounts ...``,
+see :mod:`mangrove.cli.servicelist`). An account whose role could not be
+assumed is under ``"errors"`` as one error (``{"error": "AssumeRoleError",
 "message": ..., "role": ...}``); a region that failed in an account that
-answered is under ``"errors"`` too, as ``{account: {region: error}}``. Exit
-status 1 when an account or a region failed. The roles' temporary
+answered is under ``"errors"`` too, as ``{account: {region: error}}`` (or
+``{account: {service: {region: error}}}``). Exit status 1 when an account
+or a region failed. The roles' temporary
 credentials are never printed.
 """
 from __future__ import absolute_import
@@ -28,23 +31,24 @@ import time
 from mangrove import declaration
 from mangrove.accounts import ORGANIZATION, AccountPool
 from mangrove.cli.arguments import (
-    check_call, check_endpoint_url, method_of, region_names, seconds,
-    split_names)
+    check_endpoint_url, region_names, seconds, split_names)
 from mangrove.cli.connect import DEFAULT_PARTITION, NO_CREDENTIALS, \
     connected_pool
 from mangrove.cli.errors import CommandError, UsageError
 from mangrove.cli.progress import Progress
+from mangrove.cli.servicelist import (
+    check_method, fan_out_keys, grouped_layout, nest, pool_class,
+    service_list)
 from mangrove.cli.terminal import (
     more_pages_note, print_lines, terminal_width, write)
 from mangrove.exceptions import (
     AssumeRoleError, FanOutTimeoutError, MangroveError, OrganizationsError)
 from mangrove.pagination import Pages
 from mangrove.plaindata import to_data
-from mangrove.regions import region_name
 from mangrove.registry import get_service
 from mangrove.results import RegionResults
 from mangrove.tables import (
-    error_data, error_text, format_errors, layout_results, summary_line)
+    error_data, error_text, format_errors, key_text, summary_line)
 
 __all__ = ['add_account_options', 'call_in_accounts']
 
@@ -98,8 +102,9 @@ def _role_options(args):
     return options
 
 
-def account_pool(args):
-    """The :class:`~mangrove.accounts.AccountPool` the arguments name.
+def account_pool(args, names=None):
+    """The :class:`~mangrove.accounts.AccountPool` the arguments name (of
+    the services ``names``, default ``args.service``'s).
 
     :raises UsageError: the role is missing.
     :raises MangroveError: a name or value given is wrong.
@@ -107,7 +112,11 @@ def account_pool(args):
         be read, or boto found no credentials.
     """
     from mangrove import services
-    spec = get_service(args.service)
+    names = names or service_list(args.service)
+    if len(names) > 1:
+        kind = pool_class(names)
+    else:
+        kind = getattr(services, get_service(names[0]).class_name)
     text = args.accounts.strip()
     accounts = ORGANIZATION if text == ORGANIZATION else split_names(text)
     regions = region_names(args.regions)
@@ -116,7 +125,7 @@ def account_pool(args):
         partition = DEFAULT_PARTITION
     try:
         return AccountPool(
-            getattr(services, spec.class_name), accounts,
+            kind, accounts,
             regions=regions, partition=partition,
             endpoint_url=check_endpoint_url(args.endpoint_url),
             **_role_options(args))
@@ -147,8 +156,9 @@ class _Progress(object):
         return None
 
 
-def call_in_accounts(args, call_args, call_kwargs):
-    """``mangrove call SERVICE METHOD ARG... --accounts ...``."""
+def call_in_accounts(args, names, call_args, call_kwargs):
+    """``mangrove call SERVICE[,SERVICE...] METHOD ARG... --accounts ...``
+    (``names``: the services)."""
     _role_options(args)  # usage first, before any request
     if getattr(args, 'jsonl', False):
         raise UsageError('--jsonl writes one line per region of one account; '
@@ -156,16 +166,16 @@ def call_in_accounts(args, call_args, call_kwargs):
     if getattr(args, 'backend', None) not in (None, 'boto'):
         raise UsageError('--accounts calls classic boto pools; leave out '
                          '--backend %s' % args.backend)
-    probe = connected_pool(args.service, region_names(args.regions),
-                           args.partition, args.endpoint_url)
+    probe = connected_pool(names if len(names) > 1 else names[0],
+                           region_names(args.regions), args.partition,
+                           args.endpoint_url)
     try:
-        check_call(method_of(probe, args.method), args.method, call_args,
-                   call_kwargs)
+        check_method(probe, args.method, call_args, call_kwargs)
     finally:
         probe.close()
-    fleet = account_pool(args)
-    keys = [(account, key) for account in fleet.accounts
-            for key in probe.regions]
+    fleet = account_pool(args, names)
+    keys = [(account,) + (key if isinstance(key, tuple) else (key,))
+            for account in fleet.accounts for key in fan_out_keys(probe)]
     started = _now()
     progress = _Progress(keys, sys.stderr)
     progress.line.start()
@@ -180,9 +190,9 @@ def call_in_accounts(args, call_args, call_kwargs):
     if args.json:
         _print_json(results)
     else:
-        _print_tables(fleet, results, args.hide_empty, seconds_taken)
-    more_pages_note(results, args.max_pages, lambda key: '%s %s' % (
-        key[0], region_name(key[1])))
+        _print_tables(fleet, results, args.hide_empty, seconds_taken,
+                      len(names))
+    more_pages_note(results, args.max_pages, key_text)
     _print_failures(fleet, results)
     args.abandoned = any(isinstance(e, FanOutTimeoutError)
                          for e in results.errors.values())
@@ -190,15 +200,15 @@ def call_in_accounts(args, call_args, call_kwargs):
 
 
 def _by_account(accounts, results):
-    """account -> RegionResults keyed by region, or the account's error,
-    in the pool's order of accounts."""
+    """account -> RegionResults keyed by region (or service and region),
+    or the account's error, in the pool's order of accounts."""
     parts = collections.OrderedDict((a, ([], [])) for a in accounts)
     for key, value in results.items():
-        parts[key[0]][0].append((key[1], value))
+        parts[key[0]][0].append((_within(key), value))
     failed = {}
     for key, error in results.errors.items():
         if isinstance(key, tuple):
-            parts[key[0]][1].append((key[1], error))
+            parts[key[0]][1].append((_within(key), error))
         else:
             failed[key] = error
     return collections.OrderedDict(
@@ -206,7 +216,12 @@ def _by_account(accounts, results):
         for account, part in parts.items())
 
 
-def _print_tables(fleet, results, hide_empty, seconds_taken):
+def _within(key):
+    """The key of a result within its account's."""
+    return key[1] if len(key) == 2 else key[1:]
+
+
+def _print_tables(fleet, results, hide_empty, seconds_taken, services=1):
     width = terminal_width(sys.stdout)
     lines, secrets = [], []
     for account, part in _by_account(fleet.accounts, results).items():
@@ -219,24 +234,26 @@ def _print_tables(fleet, results, hide_empty, seconds_taken):
             lines.append('%s: %s (see below)' % (head, type(part).__name__))
             continue
         lines.append(head + ':')
-        layout = layout_results(part, width - 2 if width else None,
-                                hide_empty)
-        lines.extend('  ' + line for line in layout.lines)
-        secrets.extend(layout.secrets)
+        shown, hidden = grouped_layout(part, width - 2 if width else None,
+                                       hide_empty)
+        lines.extend('  ' + line for line in shown)
+        secrets.extend(((account,) + (k if isinstance(k, tuple) else (k,)),
+                        field) for k, field in hidden)
     regions = RegionResults(
         results.items(), [(k, e) for k, e in results.errors.items()
                           if isinstance(k, tuple)])
     failed = len([k for k in results.errors if not isinstance(k, tuple)])
-    lines.append('%d account%s%s: %s' % (
+    lines.append('%d account%s%s%s: %s' % (
         len(fleet.accounts), '' if len(fleet.accounts) == 1 else 's',
         ' (%d failed)' % failed if failed else '',
+        ', %d services' % services if services > 1 else '',
         summary_line(regions, seconds_taken, hide_empty)))
     print_lines(lines)
     if secrets:
         sys.stdout.flush()
         print_lines(['mangrove: note: printed whole, as AWS may not show '
                      'them again: %s; keep them now' % ', '.join(
-                         '%s in %s %s' % (field, key[0], region_name(key[1]))
+                         '%s in %s' % (field, key_text(key))
                          for key, field in secrets)], sys.stderr)
 
 
@@ -250,14 +267,12 @@ def _account_error(error):
 def _print_json(results):
     data = collections.OrderedDict()
     for key, value in results.items():
-        data.setdefault(key[0], collections.OrderedDict())[
-            region_name(key[1])] = to_data(value)
+        nest(data, key, to_data(value))
     if results.errors:
         errors = data['errors'] = collections.OrderedDict()
         for key, error in results.errors.items():
             if isinstance(key, tuple):
-                errors.setdefault(key[0], collections.OrderedDict())[
-                    region_name(key[1])] = error_data(error)
+                nest(errors, key, error_data(error))
             else:
                 errors[key] = _account_error(error)
     write(sys.stdout, json.dumps(data, indent=2,

@@ -14,11 +14,13 @@ from mangrove.backend import boto_backend
 from mangrove.boto3backend import boto3_backend
 from mangrove.cli.accounts import call_in_accounts
 from mangrove.cli.arguments import (
-    check_call, check_client_call, method_of, parse_arguments, region_names)
+    check_client_call, parse_arguments, region_names)
 from mangrove.clientpool import service_spec
 from mangrove.cli.connect import address_of, connected_pool
 from mangrove.cli.errors import CommandError, UsageError
 from mangrove.cli.progress import Progress
+from mangrove.cli.servicelist import (
+    check_method, fan_out_keys, grouped_layout, nest, service_list)
 from mangrove.cli.terminal import (
     more_pages_note, print_lines, terminal_width, write)
 from mangrove.exceptions import FanOutTimeoutError
@@ -28,7 +30,7 @@ from mangrove.plaindata import to_data
 from mangrove.regions import region_name
 from mangrove.registry import service_names
 from mangrove.tables import (
-    error_data, error_text, format_errors, layout_results, summary_line)
+    error_data, error_text, format_errors, key_text, summary_line)
 
 __all__ = ['services', 'regions', 'call', 'demo']
 
@@ -54,23 +56,25 @@ def regions(args):
 
 
 def call(args):
-    """``mangrove call SERVICE METHOD ARG...``: one method in every region."""
+    """``mangrove call SERVICE[,SERVICE...] METHOD ARG...``: one method in
+    every region (of every service named)."""
     call_args, call_kwargs = parse_arguments(args.args)
     if args.backend == 'boto3':
         check_client_call(call_args, args.max_pages)
+    names = service_list(args.service, args.backend)
     if getattr(args, 'accounts', None) is not None:
-        return call_in_accounts(args, call_args, call_kwargs)
-    pool = connected_pool(args.service, region_names(args.regions),
-                          args.partition, args.endpoint_url, args.backend)
-    method = method_of(pool, args.method)
-    check_call(method, args.method, call_args, call_kwargs)
+        return call_in_accounts(args, names, call_args, call_kwargs)
+    pool = connected_pool(names if len(names) > 1 else names[0],
+                          region_names(args.regions), args.partition,
+                          args.endpoint_url, args.backend)
+    check_method(pool, args.method, call_args, call_kwargs)
 
     # Every page of each region's listing: never a first page alone.
     pages = Pages(args.method, call_args, call_kwargs, args.max_pages)
     if args.jsonl:
         return _call_jsonl(args, pool, pages)
     started = _now()
-    progress = Progress(pool.regions, sys.stderr).start()
+    progress = Progress(fan_out_keys(pool), sys.stderr).start()
     try:
         results = pool.map(pages, timeout=args.timeout, on_result=progress)
     finally:
@@ -79,29 +83,34 @@ def call(args):
     if args.json:
         _print_json(results)
     else:
-        layout = layout_results(results, terminal_width(sys.stdout),
-                                args.hide_empty)
-        print_lines(layout.lines + [summary_line(results, seconds,
-                                                 args.hide_empty)])
-        if layout.secrets:
+        lines, secrets = grouped_layout(
+            results, terminal_width(sys.stdout), args.hide_empty)
+        summary = summary_line(results, seconds, args.hide_empty)
+        if len(names) > 1:
+            summary = '%d services: %s' % (len(names), summary)
+        print_lines(lines + [summary])
+        if secrets:
             sys.stdout.flush()
-            print_lines([_secrets_note(layout.secrets)], sys.stderr)
-    more_pages_note(results, args.max_pages)
+            print_lines([_secrets_note(secrets)], sys.stderr)
+    more_pages_note(results, args.max_pages, key_text)
     return _failures(args, pool, results, len(results) + len(results.errors))
 
 
 def _call_jsonl(args, pool, pages):
     """``--jsonl``: one JSON object per line, ``{"region": ..., "result":
-    ...}`` or ``{"region": ..., "error": {...}}``, written and flushed as
-    each region answers; only the regions that failed are kept."""
+    ...}`` or ``{"region": ..., "error": {...}}`` (after ``"service"``
+    when several are asked), written and flushed as each region answers;
+    only the regions that failed are kept."""
     errors, more, count = [], [], 0
-    progress = Progress(pool.regions, sys.stderr).start()
+    progress = Progress(fan_out_keys(pool), sys.stderr).start()
     try:
         for outcome in pool.iter_map(pages, timeout=args.timeout):
             count += 1
             progress(outcome.key, outcome.result, outcome.error)
-            line = collections.OrderedDict(
-                [('region', region_name(outcome.key))])
+            key, line = outcome.key, collections.OrderedDict()
+            if isinstance(key, tuple):  # several services
+                line['service'], key = key
+            line['region'] = region_name(key)
             if outcome.error is None:
                 line['result'] = to_data(outcome.result)
                 if args.max_pages is not None:
@@ -113,7 +122,7 @@ def _call_jsonl(args, pool, pages):
             sys.stdout.flush()
     finally:
         progress.stop()
-    more_pages_note(RegionResults(more), args.max_pages)
+    more_pages_note(RegionResults(more), args.max_pages, key_text)
     return _failures(args, pool, RegionResults((), errors), count)
 
 
@@ -134,19 +143,22 @@ def _failures(args, pool, results, count):
 
 
 def _print_json(results):
-    data = collections.OrderedDict(
-        (region_name(key), to_data(value)) for key, value in results.items())
+    """Keyed by region, or service then region; the failures likewise
+    under ``"errors"``."""
+    data = collections.OrderedDict()
+    for key, value in results.items():
+        nest(data, key, to_data(value))
     if results.errors:
-        data['errors'] = collections.OrderedDict(
-            (region_name(key), error_data(error))
-            for key, error in results.errors.items())
+        errors = data['errors'] = collections.OrderedDict()
+        for key, error in results.errors.items():
+            nest(errors, key, error_data(error))
     # Python 2's default item separator ends lines with a space.
     write(sys.stdout, json.dumps(data, indent=2,
                                  separators=(',', ': ')) + '\n')
 
 
 def _secrets_note(secrets):
-    where = ', '.join('%s in %s' % (field, region_name(key))
+    where = ', '.join('%s in %s' % (field, key_text(key))
                       for key, field in secrets)
     return ('mangrove: note: printed whole, as AWS may not show them again: '
             '%s; keep them now (--json gives them to a program as data)'

@@ -31,23 +31,32 @@ NO_CREDENTIALS = (
 def connected_pool(service, regions=None, partition=None, endpoint_url=None,
                    backend=None):
     """A connected helper pool of ``service`` (names checked); with
-    ``backend='boto3'``, a :class:`~mangrove.clientpool.ClientPool`.
+    ``backend='boto3'``, a :class:`~mangrove.clientpool.ClientPool`. A list
+    of several service names gives a multi-service pool of them (see
+    :mod:`mangrove.cli.servicelist`).
 
     :raises MangroveError: a name or value given is wrong.
     :raises UsageError: ``endpoint_url`` has an unknown placeholder.
     :raises CommandError: boto could not set up a connection.
     """
     from mangrove import services
-    spec = service_spec(backend, service)
+    from mangrove.cli.servicelist import pool_class
+    names = [service] if not isinstance(service, list) else service
     partition = declaration.parse_partition(partition)
     if regions is None and partition is None:
         partition = DEFAULT_PARTITION
     options = dict(regions=regions, partition=partition,
                    endpoint_url=check_endpoint_url(endpoint_url))
-    if backend == 'boto3':
-        pool = client_pool(spec.name, **options)
+    if len(names) > 1:
+        what = ', '.join(names)
+        pool = pool_class(names)(backend=backend, **options)
     else:
-        pool = getattr(services, spec.class_name)(**options)
+        spec = service_spec(backend, names[0])
+        what = spec.name
+        if backend == 'boto3':
+            pool = client_pool(spec.name, **options)
+        else:
+            pool = getattr(services, spec.class_name)(**options)
     try:
         return pool.connect()
     except MangroveError:
@@ -56,9 +65,9 @@ def connected_pool(service, regions=None, partition=None, endpoint_url=None,
         # boto looks for credentials when it builds a connection.
         if type(exc).__name__ == 'NoAuthHandlerFound':
             raise CommandError('cannot connect to %s: %s'
-                               % (spec.name, NO_CREDENTIALS))
+                               % (what, NO_CREDENTIALS))
         raise CommandError('cannot connect to %s: %s'
-                           % (spec.name, error_text(exc)))
+                           % (what, error_text(exc)))
 
 
 def address_of(pool, key):
@@ -68,6 +77,8 @@ def address_of(pool, key):
     :rtype: str or None
     """
     try:
+        if isinstance(key, tuple):  # (service, region key)
+            pool, key = pool.services[key[0]], key[1]
         connection = pool.regions[key].connection
         meta = getattr(connection, 'meta', None)
         if meta is not None:  # a boto3 client

@@ -162,13 +162,17 @@ def build_parser():
          '$ mangrove call s3 get_all_buckets --regions us-east-1 --json | '
          'jq .',
          '$ mangrove call ec2 get_all_zones --timeout 10',
+         '$ mangrove call ec2,autoscale get_all_tags --json',
          '$ mangrove call ec2 describe_instances --backend boto3 --json',
          '$ mangrove call ec2 get_all_instances --jsonl | jq -c .region',
          '$ mangrove call ec2 get_all_volumes --accounts '
          '111111111111,222222222222 --role-name Audit',
          '$ mangrove call s3 get_all_buckets --accounts organization '
          '--role-name OrganizationAccountAccessRole --json'], call)
-    sub.add_argument('service', metavar='SERVICE', help='a service name')
+    sub.add_argument('service', metavar='SERVICE',
+                     help='a service name, or several with commas '
+                          '(ec2,autoscale): each must have the method, and '
+                          'the output is grouped by service, then region')
     sub.add_argument('method', metavar='METHOD',
                      help='a method of its boto connection, such as '
                           'get_all_instances')
