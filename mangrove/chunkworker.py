@@ -28,7 +28,7 @@ from mangrove.optin import NotEnabledAware
 from mangrove.reportchannel import ReportSender
 from mangrove.results import RegionResults
 
-__all__ = ['run_chunk', 'prefixed', 'WORKER_POOL_CACHE_SIZE']
+__all__ = ['run_chunk', 'prefixed', 'region_task', 'WORKER_POOL_CACHE_SIZE']
 
 logger = logging.getLogger(__name__)
 
@@ -95,7 +95,7 @@ def run_chunk(pieces, func_data, options, budget, progress):
     tasks = []
     for pool_data, keys, prefix in pieces:
         pool = _worker_pool(pool_data)
-        tasks.extend((prefixed(prefix, key), _task(func, pool, key))
+        tasks.extend((prefixed(prefix, key), region_task(func, pool, key))
                      for key in keys)
     sender = None if progress is None else ReportSender(*progress)
     try:
@@ -109,7 +109,7 @@ def run_chunk(pieces, func_data, options, budget, progress):
     return results
 
 
-def _task(func, pool, key):
+def region_task(func, pool, key):
     """``func`` for one key of a pool: a region key of a pool of one
     service, a ``(service, region key)`` pair of a multi-service pool."""
     try:

@@ -1,9 +1,9 @@
 # Type information for mangrove.chunkworker (PEP 561); tests/test_typing.py
 # checks it against the module.
 import logging
-from typing import Any, List, Optional, Tuple
+from typing import Any, Callable, List, Optional, Tuple
 
-__all__ = ['run_chunk', 'prefixed', 'WORKER_POOL_CACHE_SIZE']
+__all__ = ['run_chunk', 'prefixed', 'region_task', 'WORKER_POOL_CACHE_SIZE']
 
 logger: logging.Logger
 WORKER_POOL_CACHE_SIZE: int
@@ -13,3 +13,5 @@ def run_chunk(pieces: List[Tuple[Any, List[Any], Tuple[Any, ...]]],
               func_data: Any, options: dict,
               budget: Optional[Tuple[float, float]],
               progress: Optional[Tuple[Any, bytes]]) -> Any: ...
+def region_task(func: Callable[[Any], Any], pool: Any,
+                key: Any) -> Callable[[], Any]: ...

@@ -38,8 +38,10 @@ import six
 
 from mangrove._interpreters import Mapping
 from mangrove.chunks import Group, map_in_chunks
+from mangrove.chunkworker import region_task
 from mangrove.exceptions import InvalidArgumentError, wrong_type
 from mangrove.fanout import fan_out
+from mangrove.optin import NotEnabledAware
 
 __all__ = ['map_pools', 'fan_out_on', 'resolve_executor', 'map_in_chunks',
            'Group']
@@ -194,9 +196,10 @@ def map_pools(pools, func, executor=None, max_workers=None, timeout=None,
     :class:`~mangrove.servicepool.ServicePool`, ``(name, service,
     region_key)`` for a :class:`~mangrove.mixinpool.ServiceMixinPool`
     (a name that is a tuple is spread: ``(org, account, region_key)``).
-    Each pool travels to the workers once; each of its services is a
-    chunk of the fan-out (split further when there are fewer chunks than
-    workers), fanned out on threads there.
+    On threads, every key of every pool is one task of one fan-out. With
+    an executor, each pool travels to the workers once; each of its
+    services is a chunk of the fan-out (split further when there are
+    fewer chunks than workers), fanned out on threads there.
 
     :param pools: name -> connected pool, a mapping or ``(name, pool)``
         pairs, in the order the results keep.
@@ -205,7 +208,9 @@ def map_pools(pools, func, executor=None, max_workers=None, timeout=None,
         of other processes.
     :param executor: as for ``map``: ``None`` for threads of this process,
         or a :class:`concurrent.futures.Executor` (processes, loky, dask).
-    :param max_workers: threads per pool (per chunk, with an executor).
+    :param max_workers: threads at most: in all on threads (default every
+        task at once, up to ``fanout.DEFAULT_MAX_WORKERS``), per worker's
+        chunk with an executor.
     :param timeout: seconds after which the call returns.
     :param on_result: ``on_result(key, result, error)`` as each key
         finishes, from the calling thread.
@@ -242,14 +247,14 @@ def map_pools(pools, func, executor=None, max_workers=None, timeout=None,
         return map_in_chunks(engine, func, groups, timeout=timeout,
                              on_result=on_result, max_workers=max_workers,
                              retry=retry)
-    # Threads: a chunk per group, each fanned out on threads of its own.
-    threads = futures.ThreadPoolExecutor(max(1, len(groups)))
-    try:
-        return map_in_chunks(_Engine(threads, 'threads'), func, groups,
-                             timeout=timeout, on_result=on_result,
-                             max_workers=max_workers, retry=retry)
-    finally:
-        threads.shutdown(wait=False)
+    # Threads: one fan-out over every key of every pool, as a worker
+    # process runs its chunk. (A fan-out per pool would start threads for
+    # each pool apart: thousands of thread starts for a fleet.)
+    func = NotEnabledAware(func)
+    return fan_out([(group.key(key), region_task(func, group.pool, key))
+                    for group in groups for key in group.keys],
+                   max_workers=max_workers, timeout=timeout,
+                   on_result=on_result, retry=retry)
 
 
 def _groups_of(pool, prefix, mixin_class):

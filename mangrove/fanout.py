@@ -142,7 +142,7 @@ def fan_out(tasks, max_workers=None, timeout=None, on_result=None,
     workers = min(max_workers or DEFAULT_MAX_WORKERS, len(tasks))
     run = TaskRun(iter([(index,) + tasks[index] for index
                         in start_order([func for _, func in tasks])]),
-                  workers, retry)
+                  workers, retry, eager=on_result is not None)
     outcomes = _Outcomes(tasks, on_result)
     finished = False
     try:

@@ -48,12 +48,20 @@ class TaskRun(object):
     :param retry: the retry policy the tasks' requests run under.
     :param backlog: workers take no task while this many outcomes wait for
         the caller; None: no bound.
+    :param eager: the caller takes each outcome as it finishes (a stream,
+        a progress callback); otherwise it is woken only once every task
+        has finished (or at its deadline).
     """
 
-    def __init__(self, source, workers, retry=None, backlog=None):
+    def __init__(self, source, workers, retry=None, backlog=None,
+                 eager=True):
         self.source = source
         self.retry = retry
         self.backlog = backlog
+        # Waking the caller costs a thread switch, about as much client
+        # CPU as a small request's parsing: a caller that only wants the
+        # whole is woken once, not once per task.
+        self.eager = eager or backlog is not None
         self.cond = threading.Condition(threading.Lock())
         self.stopped = False      # no task starts any more
         self.exhausted = False    # the source has no more tasks
@@ -123,17 +131,22 @@ class TaskRun(object):
                 del self.running[index]
                 if not self.stopped:
                     self.finished.append(outcome)
-                self.cond.notify_all()
+                if self.eager or self._done():
+                    self.cond.notify_all()
             # A stream's caller drops each result once it has it: a worker
             # waiting for its next task must not keep its last one alive.
             del task, func, outcome
 
+    def _done(self):
+        return self.stopped or (self.exhausted and not self.running)
+
     def wait(self, deadline):
-        """The outcomes finished since the last call, waiting for one until
-        ``deadline`` (None: for ever) or until nothing is left to run."""
+        """The outcomes finished since the last call, waiting until
+        ``deadline`` (None: for ever) or until nothing is left to run, or,
+        for an ``eager`` caller, for one."""
         with self.cond:
-            wait_until(self.cond, lambda: self.finished or self.stopped or (
-                self.exhausted and not self.running), deadline)
+            wait_until(self.cond, (lambda: self.finished or self._done())
+                       if self.eager else self._done, deadline)
             batch = list(self.finished)
             self.finished.clear()
             self.cond.notify_all()

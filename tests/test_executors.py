@@ -14,6 +14,7 @@ from __future__ import absolute_import
 import multiprocessing
 import os
 import sys
+import threading
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 
 import pytest
@@ -135,6 +136,34 @@ def test_a_fleet_fan_out_on_loky_is_the_same():
                         executor=executor)
     assert dict(results) == dict((('111111111111', r.replace('-', '_')), r)
                                  for r in work.REGIONS)
+
+
+def test_map_pools_on_threads_is_one_fan_out_bounded_in_all():
+    """On threads every key of every pool is one task: ``max_workers``
+    bounds them together, and on_result hears of each key once."""
+    pools = [(account, services.Ec2Pool(connect=True, regions=work.REGIONS))
+             for account in work.ACCOUNTS[:2]]
+    lock = threading.Lock()
+    running, most, heard = [0], [0], []
+
+    def counted(region):
+        with lock:
+            running[0] += 1
+            most[0] = max(most[0], running[0])
+        try:
+            return region.get_all_zones()
+        finally:
+            with lock:
+                running[0] -= 1
+
+    results = map_pools(pools, counted, max_workers=2,
+                        on_result=lambda key, result, error: heard.append(
+                            (key, error)))
+    keys = [(account, region.replace('-', '_')) for account, _ in pools
+            for region in work.REGIONS]
+    assert results.ok and list(results) == keys
+    assert most[0] <= 2
+    assert sorted(heard) == sorted((key, None) for key in keys)
 
 
 # -- one pool's map and call ------------------------------------------------
