@@ -31,11 +31,13 @@ class TaskRun:
     source_error: Any
     running: Dict[int, Any]
     finished: Deque[Outcome]
+    eager: bool
     workers: int
     threads: List[threading.Thread]
     def __init__(self, source: Iterator[Tuple[int, Any, Callable[[], Any]]],
                  workers: int, retry: Optional[RetryPolicy] = ...,
-                 backlog: Optional[int] = ...) -> None: ...
+                 backlog: Optional[int] = ...,
+                 eager: bool = ...) -> None: ...
     @property
     def idle(self) -> bool: ...
     @property
