@@ -31,22 +31,23 @@ Needs a Python 3 with moto[server] for the server (this one, or
 from __future__ import print_function
 
 import argparse
+import json
 import os
+import subprocess
 import sys
+import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 sys.path.insert(0, ROOT)
-sys.path.insert(0, os.path.join(ROOT, 'tests'))
 # Last, where Python put it first: benchmarks/boto3.py must not stand in
 # for boto3 itself.
 sys.path[:] = [p for p in sys.path
                if os.path.abspath(p or os.curdir) != HERE] + [HERE]
 
-from mangrove.testing import MotoServer  # noqa: E402
+from mangrove.testing import MotoServer, moto_python  # noqa: E402
 
-from bed.proxy import LoopbackProxy  # noqa: E402
 from common import median  # noqa: E402
 
 #: Round trip per region from one place (us-east-1), in seconds.
@@ -153,13 +154,52 @@ def botocove_environment(proxy_port):
             'http://organizations.us-east-1.amazonaws.com',
         'AWS_ACCESS_KEY_ID': 'testing', 'AWS_SECRET_ACCESS_KEY': 'testing',
         'AWS_DEFAULT_REGION': 'us-east-1',
+        # Credentials come from the environment: no instance metadata.
+        'AWS_EC2_METADATA_DISABLED': 'true',
     })
+    for name in ('HTTPS_PROXY', 'NO_PROXY', 'http_proxy', 'no_proxy',
+                 'AWS_ENDPOINT_URL', 'AWS_ENDPOINT_URL_EC2'):
+        os.environ.pop(name, None)
+
+
+class ReplayProxy(object):
+    """benchmarks/replayproxy.py in a process of its own (a Python 3.7+:
+    this one, else the emulator's)."""
+
+    def __init__(self, upstream_port, latency):
+        path = os.path.join(tempfile.mkdtemp(prefix='mangrove-accounts-'),
+                            'latency.json')
+        with open(path, 'w') as handle:
+            json.dump(latency, handle)
+        python = sys.executable if sys.version_info >= (3, 7) \
+            else moto_python()
+        self.process = subprocess.Popen(
+            [python, os.path.join(HERE, 'replayproxy.py'),
+             str(upstream_port), path],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+            universal_newlines=True)
+        self.port = int(self.process.stdout.readline())
+
+    def counts(self):
+        """Requests so far: ``{'forwarded': n, 'replayed': n}``."""
+        self.process.stdin.write('counts\n')
+        self.process.stdin.flush()
+        return json.loads(self.process.stdout.readline())
+
+    def close(self):
+        self.process.stdin.close()
+        self.process.wait()
+
+
+def keywords_for(port):
+    return dict(is_secure=False, proxy='127.0.0.1', proxy_port=port,
+                aws_access_key_id='testing', aws_secret_access_key='testing')
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
     parser.add_argument('--accounts', type=int, default=50)
-    parser.add_argument('--rounds', type=int, default=3)
+    parser.add_argument('--rounds', type=int, default=5)
     args = parser.parse_args()
     # botocove draws a progress bar per run; tqdm reads this at import.
     os.environ['TQDM_DISABLE'] = '1'
@@ -167,67 +207,81 @@ def main():
         import botocove  # noqa: F401
     except ImportError:
         botocove = None
-        print('botocove is not installed: its figures are left out '
-              "(pip install 'botocove==1.7.4', Python 3.8+)")
+        print('botocove is not installed in this Python (%s): its figures '
+              "are left out (pip install 'botocove==1.7.4', Python 3.8+)"
+              % sys.version.split()[0])
 
-    with MotoServer() as server, LoopbackProxy(server.port) as proxy:
-        keywords = dict(is_secure=False, proxy='127.0.0.1',
-                        proxy_port=proxy.port, aws_access_key_id='testing',
-                        aws_secret_access_key='testing')
-        accounts = make_organization(args.accounts, keywords)
-        if botocove is not None:
-            botocove_environment(proxy.port)
-        # moto makes each account's region on first use: not timed.
-        run_mangrove(accounts, keywords)
-        # The emulator answers every request on this machine's cores, one
-        # at a time: the same fan-out with no round trips added is what
-        # its own work costs, a floor under every figure.
-        floor = median([timed(lambda: run_mangrove(accounts, keywords))[0]
-                        for _ in range(args.rounds)])
-        proxy.latency.update(ROUND_TRIPS)
-        tasks = len(accounts) * len(REGIONS)
-        runs = [('mangrove AccountPool fan-out',
-                 lambda: run_mangrove(accounts, keywords)),
-                ('one account alone (AssumeRole + %s)'
-                 % max(REGIONS, key=ROUND_TRIPS.get),
-                 lambda: run_chain(accounts[-1], keywords))]
-        if botocove is not None:
-            runs += [('botocove, 20 threads (its default)',
-                      lambda: run_botocove(accounts, 20)),
-                     ('botocove, a thread per task (%d)' % tasks,
-                      lambda: run_botocove(accounts, tasks))]
-        runs.append(('hand-written boto 2 loop',
-                     lambda: run_boto_loop(accounts, keywords)))
-        times = dict((label, []) for label, _ in runs)
-        for number in range(args.rounds):
-            for label, func in runs:
-                seconds, _ = timed(func)
-                times[label].append(seconds)
-                print('round %d: %s: %.0f ms' % (number + 1, label,
-                                                 seconds * 1000))
-                sys.stdout.flush()
-    report(args, times, tasks, floor, botocove is not None)
+    with MotoServer() as server:
+        slow = ReplayProxy(server.port, ROUND_TRIPS)
+        quick = ReplayProxy(server.port, {})
+        try:
+            figures = measure(args, server, slow, quick, botocove is not None)
+        finally:
+            slow.close()
+            quick.close()
+    report(args, *figures)
 
 
-def report(args, times, tasks, floor, with_botocove):
+def measure(args, server, slow, quick, with_botocove):
+    """Every contender warmed once, then timed in turns, round after
+    round: ``(times, tasks, moto_during_rounds)``."""
+    keywords = keywords_for(slow.port)
+    accounts = make_organization(args.accounts, keywords_for(server.port))
+    if with_botocove:
+        botocove_environment(slow.port)
+    tasks = len(accounts) * len(REGIONS)
+    quick_keywords = keywords_for(quick.port)
+    runs = [('mangrove AccountPool fan-out',
+             lambda: run_mangrove(accounts, keywords)),
+            ('one account alone (AssumeRole + %s)'
+             % max(REGIONS, key=ROUND_TRIPS.get),
+             lambda: run_chain(accounts[-1], keywords)),
+            ('mangrove, no round trips (client time)',
+             lambda: run_mangrove(accounts, quick_keywords))]
+    if with_botocove:
+        runs += [('botocove, 20 threads (its default)',
+                  lambda: run_botocove(accounts, 20)),
+                 ('botocove, a thread per task (%d)' % tasks,
+                  lambda: run_botocove(accounts, tasks))]
+    runs.append(('hand-written boto 2 loop',
+                 lambda: run_boto_loop(accounts, keywords)))
+    # Each contender's requests reach moto once, here (moto also makes
+    # each account's region on first use); the rounds replay them.
+    for label, func in runs:
+        seconds, _ = timed(func)
+        print('warm-up: %s: %.0f ms' % (label, seconds * 1000))
+        sys.stdout.flush()
+    before = slow.counts()['forwarded'] + quick.counts()['forwarded']
+    times = dict((label, []) for label, _ in runs)
+    for number in range(args.rounds):
+        for label, func in runs:
+            seconds, _ = timed(func)
+            times[label].append(seconds)
+            print('round %d: %s: %.0f ms' % (number + 1, label,
+                                             seconds * 1000))
+            sys.stdout.flush()
+    after = slow.counts()['forwarded'] + quick.counts()['forwarded']
+    return times, tasks, after - before
+
+
+def report(args, times, tasks, moto_requests):
     figures = dict((label, median(values)) for label, values in times.items())
     ours = figures['mangrove AccountPool fan-out']
     chain = [v for k, v in figures.items() if k.startswith('one account')][0]
-    print('Python %s, %d accounts x %d regions (%d tasks), %d rounds, round '
-          'trips %s ms' % (sys.version.split()[0], args.accounts,
-                           len(REGIONS), tasks, args.rounds, ', '.join(
-                               '%s %d' % (r, ROUND_TRIPS[r] * 1000)
-                               for r in REGIONS)))
-    for label, seconds in figures.items():
-        print('  %-44s %7.0f ms = %6.2fx mangrove'
-              % (label, seconds * 1000, seconds / ours))
-    print('  %-44s %7.0f ms' % (
-        "no round trips added (the emulator's own time)", floor * 1000))
-    print('mangrove / one account alone: %.2fx (goal <= 1.5x); / the '
-          "larger of that and the emulator's own time: %.2fx"
-          % (ours / chain, ours / max(chain, floor)))
-    if with_botocove:
-        cove = figures['botocove, 20 threads (its default)']
+    print('Python %s, %d accounts x %d regions (%d tasks), median of %d '
+          'rounds, round trips %s ms; requests that reached moto during the '
+          'rounds: %d' % (
+              sys.version.split()[0], args.accounts, len(REGIONS), tasks,
+              args.rounds, ', '.join('%s %d' % (r, ROUND_TRIPS[r] * 1000)
+                                     for r in REGIONS), moto_requests))
+    for label, values in sorted(times.items(), key=lambda i: median(i[1])):
+        seconds = figures[label]
+        print('  %-44s %7.0f ms = %6.2fx mangrove' % (label, seconds * 1000,
+                                                      seconds / ours))
+    print('mangrove / one account alone: %.2fx (goal <= 1.5x)'
+          % (ours / chain))
+    cove = figures.get('botocove, 20 threads (its default)')
+    if cove is not None:
         print('mangrove / botocove: %.2fx (goal <= 0.33x)' % (ours / cove))
 
 

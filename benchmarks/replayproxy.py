@@ -14,13 +14,16 @@ request (keyed by host, path, account and parameters, without the signature
 and timestamps) and replays it. At thousands of calls on two cores, moto's
 own CPU (a Flask app building XML, several milliseconds a call) would
 otherwise be what a benchmark measures, not the client. The benchmark warms
-every call once before it starts the clock. It stops when its standard
-input closes (its parent ended), and never reaches past 127.0.0.1.
+every call once before it starts the clock. A line on its standard input
+asks how many requests went to moto and how many were replayed (a JSON
+line of output). It stops when its standard input closes (its parent
+ended), and never reaches past 127.0.0.1.
 Python 3 (asyncio): one event loop serves every connection.
 """
 import asyncio
 import http.client as httplib
 import json
+import os
 import re
 import sys
 from concurrent.futures import ThreadPoolExecutor
@@ -67,6 +70,8 @@ class ReplayProxy(object):
         self.latency = latency
         self.replies = {}
         self.forwarding = ThreadPoolExecutor(8)
+        #: Requests answered by moto, and replayed.
+        self.counts = {'forwarded': 0, 'replayed': 0}
 
     async def serve(self, reader, writer):
         try:
@@ -77,6 +82,7 @@ class ReplayProxy(object):
                 method, target, headers, body = request
                 key = request_key(method, target, headers, body)
                 reply = self.replies.get(key)
+                self.counts['replayed' if reply else 'forwarded'] += 1
                 if reply is None:
                     reply, ok = await asyncio.get_running_loop(
                     ).run_in_executor(self.forwarding, _forward,
@@ -142,9 +148,21 @@ def main():
         proxy.serve, '127.0.0.1', 0, backlog=4096))
     print(server.sockets[0].getsockname()[1])
     sys.stdout.flush()
-    # Serve until the benchmark closes standard input (or ends).
-    loop.add_reader(sys.stdin.fileno(), loop.stop)
+    # Serve until the benchmark closes standard input (or ends); a line
+    # on it asks for the counts so far, as JSON on a line of output.
+    loop.add_reader(sys.stdin.fileno(), _command, loop, proxy)
     loop.run_forever()
+    # Clients may still hold connections: end without tearing each down.
+    sys.stdout.flush()
+    os._exit(0)
+
+
+def _command(loop, proxy):
+    if not sys.stdin.readline():
+        loop.stop()
+        return
+    print(json.dumps(proxy.counts))
+    sys.stdout.flush()
 
 
 if __name__ == '__main__':
