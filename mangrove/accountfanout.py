@@ -10,6 +10,13 @@ then put back in account order. An account whose role cannot be assumed
 fails once: its tasks wait for the one assumption, and its error is kept
 under the account id alone, with its traceback (and reported once to
 ``on_result``); every other account's results are kept.
+
+Once a fan-out has run, the next ones start the slowest regions first
+(:mod:`mangrove.latency`), those of a new account pool too: what each
+region's tasks took is remembered for every account pool of the same pool
+class and options (the regions aside) in the process, so that a script
+that makes an account pool per run, with fresh credentials, starts its
+longest round trips first from its second run on.
 """
 from __future__ import absolute_import
 
@@ -17,16 +24,52 @@ import sys
 
 from mangrove.exceptions import AssumeRoleError
 from mangrove.fanout import fan_out
-from mangrove.latency import timed
+from mangrove.latency import observe, timed
 from mangrove.proxy import region_connection
 from mangrove.results import RegionResults
+from mangrove.waits import now
 
-__all__ = ['Attempt', 'run', 'DEFAULT_MAX_WORKERS']
+__all__ = ['Attempt', 'run', 'pool_kind', 'DEFAULT_MAX_WORKERS']
 
 #: Threads of an account pool's fan-out when ``max_workers`` is not given:
 #: one per task up to this many. The tasks wait on the network, so the
 #: fan-out costs about one account's assume-role-and-call chain.
 DEFAULT_MAX_WORKERS = 256
+
+# What each region's tasks took lately, by (pool kind, where): shared by
+# the account pools of one kind, whose accounts reach the same endpoints.
+_REGION_TIMES = {}
+
+# Options that name regions, not where the requests go.
+_NOT_KIND = ('regions', 'default_region')
+
+
+def pool_kind(pool_class, options):
+    """What account pools share region times by: their pool class and
+    options other than the regions (endpoints, proxies, ports).
+
+    :rtype: tuple (hashable)
+    """
+    return (pool_class, tuple(sorted(
+        (name, repr(value)) for name, value in options.items()
+        if name not in _NOT_KIND)))
+
+
+class _Seen(object):
+    """A region's moving average, as :func:`mangrove.latency.observe`
+    keeps it."""
+
+    __slots__ = ('seconds',)
+
+    def __init__(self):
+        self.seconds = None
+
+
+def _seen(kind, where):
+    seen = _REGION_TIMES.get((kind, where))
+    if seen is None:
+        seen = _REGION_TIMES.setdefault((kind, where), _Seen())
+    return seen
 
 
 class Attempt(object):
@@ -46,15 +89,19 @@ class Attempt(object):
 class _Task(object):
     """``task()`` runs ``func`` on one account's region proxy."""
 
-    __slots__ = ('fleet', 'account', 'attempt', 'where', 'func')
+    __slots__ = ('fleet', 'account', 'attempt', 'where', 'func', 'seen')
 
-    def __init__(self, fleet, account, attempt, where, func):
+    def __init__(self, fleet, account, attempt, where, func, seen):
         self.fleet, self.account, self.attempt = fleet, account, attempt
-        self.where, self.func = where, func
+        self.where, self.func, self.seen = where, func, seen
 
     def __call__(self):
-        return timed(self.func, self._proxy(
-            self.fleet._pool_of(self.account, self.attempt)))
+        proxy = self._proxy(self.fleet._pool_of(self.account, self.attempt))
+        started = now()
+        try:
+            return timed(self.func, proxy)
+        finally:
+            observe(self.seen, now() - started)
 
     def _proxy(self, pool):
         if len(self.where) == 1:
@@ -64,15 +111,16 @@ class _Task(object):
     @property
     def expected_seconds(self):
         """What this account's region took lately (see
-        :mod:`mangrove.latency`); None before its pool is built, or for a
-        region its pool does not have."""
+        :mod:`mangrove.latency`), else what the region took in account
+        pools of this kind; None when neither has run it."""
         pool = self.fleet.accounts.slot(self.account).pool
-        if pool is None:
-            return None
-        try:
-            return region_connection(self._proxy(pool)).seconds
-        except Exception:  # a region the pool lacks fails in the task
-            return None
+        seconds = None
+        if pool is not None:
+            try:
+                seconds = region_connection(self._proxy(pool)).seconds
+            except Exception:  # a region the pool lacks fails in the task
+                pass
+        return self.seen.seconds if seconds is None else seconds
 
 
 def _account_error(key, error):
@@ -102,7 +150,8 @@ def run(fleet, func, accounts, plan, max_workers=None, timeout=None,
         on_result=None):
     """Fan ``func`` out over ``accounts`` x ``plan``.
 
-    :param fleet: the account pool (its ``_pool_of(account, attempt)``).
+    :param fleet: the account pool (its ``_pool_of(account, attempt)``
+        and its :func:`pool_kind` as ``_kind``).
     :param func: called with each region's proxy.
     :param accounts: account ids, in the pool's order.
     :param plan: what to ask in each account: ``(region_key,)`` or
@@ -111,8 +160,10 @@ def run(fleet, func, accounts, plan, max_workers=None, timeout=None,
     """
     attempts = dict((account, Attempt()) for account in accounts)
     order = [(account,) + where for account in accounts for where in plan]
+    seen = dict((where, _seen(fleet._kind, where)) for where in plan)
     tasks = [((account,) + where,
-              _Task(fleet, account, attempts[account], where, func))
+              _Task(fleet, account, attempts[account], where, func,
+                    seen[where]))
              for where in plan for account in accounts]
     if max_workers is None:
         max_workers = max(1, min(len(tasks), DEFAULT_MAX_WORKERS))

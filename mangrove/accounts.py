@@ -137,6 +137,9 @@ class AccountPool(Paginating):
         caller.update((k, pool_options[k]) for k in _NETWORK_KEYWORDS
                       if pool_options.get(k) is not None)
         self._options = pool_options
+        # What account pools share region times by (see
+        # mangrove.accountfanout).
+        self._kind = accountfanout.pool_kind(pool_class, pool_options)
         # Built unconnected, never used to connect: it checks the options
         # now and says which regions (and services) each account has.
         self._template = pool_class(**pool_options)
@@ -386,6 +389,7 @@ class AccountPool(Paginating):
     def __setstate__(self, state):
         self.pool_class = state['pool_class']
         self._options = state['options']
+        self._kind = accountfanout.pool_kind(self.pool_class, self._options)
         self._template = self.pool_class(**self._options)
         self.settings = state['settings']
         self._caller = state['caller']
