@@ -72,17 +72,20 @@ class TaskRun(object):
         # starts no more threads than it has tasks in flight.
         self.workers = workers
         self.threads = []
-        with self.cond:
-            self._thread()
+        self.started = 1          # threads started or being started
+        self._thread(0)
 
-    def _thread(self):
-        """Start one more worker (under the lock)."""
+    def _thread(self, number):
+        """Start worker ``number``, outside the lock: ``start()`` waits
+        for the new thread to run, and the other workers must not wait
+        for that to record an outcome or take a task."""
         thread = threading.Thread(target=self._work, name='mangrove-fanout_%d'
-                                  % len(self.threads))
+                                  % number)
         # A task given up on must not keep the interpreter from exiting.
         thread.daemon = True
         thread.start()
-        self.threads.append(thread)
+        with self.cond:
+            self.threads.append(thread)
 
     @property
     def idle(self):
@@ -98,13 +101,21 @@ class TaskRun(object):
                 not self.finished
 
     def _take(self):
-        """The next task for a worker, or None when there is none."""
+        """The next task for a worker, or None when there is none; starts
+        one more worker when every one is busy."""
+        task, more = self._next()
+        if more is not None:
+            self._thread(more)
+        return task
+
+    def _next(self):
+        """``(task or None, number of a worker to start or None)``."""
         with self.cond:
             if self.backlog is not None:
                 wait_until(self.cond, lambda: self.stopped or
                            len(self.finished) < self.backlog)
             if self.stopped or self.exhausted:
-                return None
+                return None, None
             try:
                 task = next(self.source, None)
             except BaseException:
@@ -113,12 +124,14 @@ class TaskRun(object):
             if task is None:
                 self.exhausted = True
                 self.cond.notify_all()
-                return None
+                return None, None
             self.running[task[0]] = task[1]
-            if len(self.running) >= len(self.threads) and \
-                    len(self.threads) < self.workers:
-                self._thread()  # every worker is busy: one more may help
-            return task
+            if len(self.running) >= self.started and \
+                    self.started < self.workers:
+                # Every worker is busy: one more may help.
+                self.started += 1
+                return task, self.started - 1
+            return task, None
 
     def _work(self):
         while True:

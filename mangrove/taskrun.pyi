@@ -34,6 +34,7 @@ class TaskRun:
     eager: bool
     workers: int
     threads: List[threading.Thread]
+    started: int
     def __init__(self, source: Iterator[Tuple[int, Any, Callable[[], Any]]],
                  workers: int, retry: Optional[RetryPolicy] = ...,
                  backlog: Optional[int] = ...,

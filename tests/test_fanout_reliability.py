@@ -374,7 +374,8 @@ def _exit_of(child):
 def test_a_task_given_up_on_never_holds_the_process_open(silent_server,
                                                          tmpdir):
     regions = ['us-east-1', 'eu-west-1']
-    child = _start_child(tmpdir, silent_server.port, regions, 0.5)
+    # Long enough for a loaded machine's child to reach the server.
+    child = _start_child(tmpdir, silent_server.port, regions, 3)
 
     status, output = _exit_of(child)
 
