@@ -143,7 +143,12 @@ def test_no_secret_is_ever_printed(proxy, proxy_config):
     (['--accounts', PROD, '--role-name', 'Audit',
       '--organizational-units', 'ou-ab12-cdef3456'], 'organization'),
     (['--accounts', PROD, '--role-name', 'Audit', '--duration', '60'],
-     'duration'),
+     '--duration takes whole seconds from 900 to 43200 (what STS allows), '
+     'not 60'),
+    (['--accounts', PROD, '--role-name', 'Audit', '--duration', '1800.5'],
+     'not 1800.5'),
+    (['--accounts', PROD, '--role-name', 'Audit', '--duration', '43201'],
+     'not 43201'),
     (['--accounts', PROD, '--role-name', 'Audit', '--duration', 'soon'],
      '--duration'),
     (['--accounts', PROD, '--role-name', 'Audit', '--session-name', 'a b'],

@@ -54,6 +54,10 @@ __all__ = ['add_account_options', 'call_in_accounts']
 
 _now = getattr(time, 'monotonic', time.time)
 
+#: The lifetimes STS ``AssumeRole`` allows, in seconds (a role's maximum
+#: session duration may be lower than the second).
+MIN_DURATION, MAX_DURATION = 900, 43200
+
 
 def add_account_options(parser):
     """The options of ``call`` that name accounts and how to reach them."""
@@ -74,7 +78,8 @@ def add_account_options(parser):
     group.add_argument('--session-name', metavar='NAME',
                        help='the role session name (default mangrove)')
     group.add_argument('--duration', metavar='S', type=seconds,
-                       help='seconds the credentials last (default 3600)')
+                       help='seconds the credentials last, %d to %d '
+                            '(default 3600)' % (MIN_DURATION, MAX_DURATION))
     group.add_argument('--skip-accounts', metavar='A1,A2',
                        help='leave these accounts out')
     group.add_argument('--organizational-units', metavar='OU1,OU2',
@@ -97,9 +102,19 @@ def _role_options(args):
                    include_caller=args.include_caller)
     if args.session_name:
         options['session_name'] = args.session_name
-    if args.duration:
+    if args.duration is not None:
+        if args.duration != int(args.duration) or not \
+                MIN_DURATION <= args.duration <= MAX_DURATION:
+            raise UsageError('--duration takes whole seconds from %d to %d '
+                             '(what STS allows), not %s' % (
+                                 MIN_DURATION, MAX_DURATION,
+                                 _number(args.duration)))
         options['duration'] = int(args.duration)
     return options
+
+
+def _number(value):
+    return '%d' % value if value == int(value) else '%s' % value
 
 
 def account_pool(args, names=None):
