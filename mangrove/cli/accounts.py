@@ -54,8 +54,8 @@ __all__ = ['add_account_options', 'call_in_accounts']
 
 _now = getattr(time, 'monotonic', time.time)
 
-#: The lifetimes STS ``AssumeRole`` allows, in seconds (a role's maximum
-#: session duration may be lower than the second).
+#: The lifetimes STS ``AssumeRole`` allows, in seconds (a role's own
+#: maximum session duration may be shorter than 43200).
 MIN_DURATION, MAX_DURATION = 900, 43200
 
 
