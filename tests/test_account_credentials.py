@@ -17,16 +17,14 @@ from mangrove import ServiceMixinPool
 from mangrove.accounts import AccountPool
 from mangrove.services import Ec2Pool, SqsPool
 
+from bed.accounts import through
+
 ACCOUNTS = ['2222222222%02d' % n for n in range(8)]
 REGIONS = ['us-east-1', 'us-west-2', 'eu-west-1', 'eu-central-1']
 
 
 class Inventory(ServiceMixinPool):
     services = {'ec2': {}, 'sqs': {}}
-
-
-def through(proxy):
-    return dict(is_secure=False, proxy='127.0.0.1', proxy_port=proxy.port)
 
 
 def sts_records(proxy):

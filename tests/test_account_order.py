@@ -11,12 +11,13 @@ tasks start is the order the fan-out chose; nothing asserts on time.
 from __future__ import absolute_import
 
 import pickle
-import threading
 
 from mangrove import accountfanout
 from mangrove.accountfanout import pool_kind
 from mangrove.accounts import AccountPool
 from mangrove.services import Ec2Pool, SqsPool
+
+from bed.accounts import StartOrder, through
 
 ACCOUNTS = ['111111111111', '222222222222']
 REGIONS = ['us-east-1', 'us-west-2', 'eu-west-1']
@@ -24,23 +25,6 @@ IN_ORDER = ['us_east_1', 'us_west_2', 'eu_west_1']
 # Far apart, so that what the machine adds cannot reorder them.
 ROUND_TRIPS = {'eu-west-1': 0.4, 'us-west-2': 0.2}
 SLOWEST_FIRST = ['eu_west_1', 'us_west_2', 'us_east_1']
-
-
-def through(proxy):
-    return dict(is_secure=False, proxy='127.0.0.1', proxy_port=proxy.port)
-
-
-class Starts(object):
-    """A fan-out function that notes the order its calls start in."""
-
-    def __init__(self):
-        self.lock = threading.Lock()
-        self.keys = []
-
-    def __call__(self, region):
-        with self.lock:
-            self.keys.append(region.region_key)
-        return region.get_all_zones()
 
 
 def fleet_through(proxy, **options):
@@ -58,7 +42,7 @@ def measured_once(proxy):
         for region in first.accounts[account].regions.values():
             region.get_all_zones()
     proxy.latency.update(ROUND_TRIPS)
-    starts = Starts()
+    starts = StartOrder()
     assert first.map(starts, max_workers=1).ok
     first.close()
     return starts
@@ -73,7 +57,7 @@ def test_a_new_account_pool_of_the_same_kind_starts_slowest_first(proxy):
                   pickle.loads(pickle.dumps(fleet_through(proxy)))):
         assert all(slot.pool is None for slot in
                    (fleet.accounts.slot(a) for a in ACCOUNTS))
-        starts = Starts()
+        starts = StartOrder()
         results = fleet.map(starts, max_workers=1)
         assert results.ok
         assert starts.keys == [key for key in SLOWEST_FIRST
@@ -96,7 +80,7 @@ def test_pools_of_another_kind_keep_their_own_order(proxy, moto_server):
         for key in list(accountfanout._REGION_TIMES):
             if key[0] == other._kind:
                 del accountfanout._REGION_TIMES[key]
-        starts = Starts()
+        starts = StartOrder()
         assert other.map(starts, max_workers=1).ok
         assert starts.keys == [key for key in IN_ORDER for _ in ACCOUNTS]
     finally:

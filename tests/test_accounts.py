@@ -19,6 +19,8 @@ from mangrove.exceptions import (
     RegionNotInPoolError, UnknownAccountError, UnknownMethodError)
 from mangrove.services import Ec2Pool
 
+from bed.accounts import through
+
 PROD, DEV, TEST = '111111111111', '222222222222', '333333333333'
 REFUSED = '444444444444'
 REGIONS = ['us-east-1', 'eu-west-1']
@@ -32,10 +34,6 @@ def named(**accounts):
     """Accounts by name, in id order (a dict has no order on 2.7)."""
     return collections.OrderedDict(sorted(accounts.items(),
                                           key=lambda item: item[1]))
-
-
-def through(proxy):
-    return dict(is_secure=False, proxy='127.0.0.1', proxy_port=proxy.port)
 
 
 def access_denied(account):

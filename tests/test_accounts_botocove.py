@@ -20,9 +20,10 @@ import sys
 import pytest
 
 from mangrove.accounts import AccountPool
-from mangrove.organizations import OrganizationsConnection
 from mangrove.services import Ec2Pool
 from mangrove.testing import TEST_CREDENTIALS
+
+from bed.accounts import organization_with_units
 
 REGIONS = ['us-east-1', 'eu-west-1']
 
@@ -48,22 +49,7 @@ def cove(moto_server, monkeypatch):
 def organization():
     """Three member accounts: two in ``prod`` (one of them in a unit
     inside it), one at the root."""
-    conn = OrganizationsConnection()
-    conn.request('CreateOrganization', {'FeatureSet': 'ALL'})
-    root = conn.list_roots()[0]
-    prod = conn.request('CreateOrganizationalUnit', {
-        'ParentId': root, 'Name': 'prod'})['OrganizationalUnit']['Id']
-    inner = conn.request('CreateOrganizationalUnit', {
-        'ParentId': prod, 'Name': 'prod-eu'})['OrganizationalUnit']['Id']
-    members = [conn.request('CreateAccount', {
-        'AccountName': 'm%d' % n, 'Email': 'm%d@example.com' % n})[
-            'CreateAccountStatus']['AccountId'] for n in range(3)]
-    for account, parent in ((members[0], prod), (members[1], inner)):
-        conn.request('MoveAccount', {'AccountId': account,
-                                     'SourceParentId': root,
-                                     'DestinationParentId': parent})
-    conn.close()
-    return dict(members=members, prod=prod)
+    return organization_with_units(['m%d' % n for n in range(3)])
 
 
 def assuming_session():

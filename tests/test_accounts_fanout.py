@@ -16,16 +16,14 @@ from mangrove.exceptions import FanOutTimeoutError
 from mangrove.pagination import next_page
 from mangrove.services import Ec2Pool
 
+from bed.accounts import through
+
 PROD, DEV, SLOW = '111111111111', '222222222222', '555555555555'
 REGIONS = ['us-east-1', 'eu-west-1']
 
 
 class Inventory(ServiceMixinPool):
     services = {'ec2': {}, 'sqs': {}}
-
-
-def through(proxy):
-    return dict(is_secure=False, proxy='127.0.0.1', proxy_port=proxy.port)
 
 
 def run_instances(region, count):

@@ -10,20 +10,9 @@ import pytest
 from mangrove.testing import write_boto_config
 
 from clirun import loads, mangrove
+from bed.accounts import organization_with_units, refuse
 
 PROD, DEV, REFUSED = '111111111111', '222222222222', '444444444444'
-
-
-def refuse(account):
-    """A proxy answer: STS refuses AssumeRole in ``account``."""
-    def answer(param):
-        if ':%s:' % account in (param('RoleArn') or ''):
-            return 403, 'text/xml', (
-                b'<ErrorResponse><Error><Code>AccessDenied</Code><Message>'
-                b'not authorized to perform sts:AssumeRole</Message></Error>'
-                b'</ErrorResponse>')
-        return None
-    return answer
 
 
 @pytest.fixture
@@ -204,23 +193,7 @@ def test_role_options_reach_sts(proxy, proxy_config):
 def organization():
     """Four member accounts: two in ``prod`` (one of them in ``prod-eu``
     inside it), two at the root."""
-    from mangrove.organizations import OrganizationsConnection
-    conn = OrganizationsConnection()
-    conn.request('CreateOrganization', {'FeatureSet': 'ALL'})
-    root = conn.list_roots()[0]
-    prod = conn.request('CreateOrganizationalUnit', {
-        'ParentId': root, 'Name': 'prod'})['OrganizationalUnit']['Id']
-    inner = conn.request('CreateOrganizationalUnit', {
-        'ParentId': prod, 'Name': 'prod-eu'})['OrganizationalUnit']['Id']
-    members = [conn.request('CreateAccount', {
-        'AccountName': 'member-%d' % n, 'Email': 'm%d@example.com' % n})[
-            'CreateAccountStatus']['AccountId'] for n in range(4)]
-    for account, parent in ((members[0], prod), (members[1], inner)):
-        conn.request('MoveAccount', {'AccountId': account,
-                                     'SourceParentId': root,
-                                     'DestinationParentId': parent})
-    conn.close()
-    return dict(members=members, prod=prod, inner=inner)
+    return organization_with_units(['member-%d' % n for n in range(4)])
 
 
 def test_organizational_units_and_skipped_accounts(organization):

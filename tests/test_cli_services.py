@@ -14,6 +14,7 @@ import pytest
 from mangrove.testing import write_boto_config
 
 from clirun import loads, mangrove
+from bed.accounts import refuse
 
 PROD, DEV, REFUSED = '111111111111', '222222222222', '444444444444'
 REGIONS = 'us-east-1,eu-west-1'
@@ -175,18 +176,6 @@ def test_several_services_in_every_account(proxy, proxy_config):
     assert data['errors'][DEV]['ec2']['eu-west-1']['status'] == 503
     assert '%s ec2 eu-west-1, %s autoscale eu-west-1: ' % (DEV, DEV) in \
         failed.err
-
-
-def refuse(account):
-    """A proxy answer: STS refuses AssumeRole in ``account``."""
-    def answer(param):
-        if ':%s:' % account in (param('RoleArn') or ''):
-            return 403, 'text/xml', (
-                b'<ErrorResponse><Error><Code>AccessDenied</Code><Message>'
-                b'not authorized to perform sts:AssumeRole</Message></Error>'
-                b'</ErrorResponse>')
-        return None
-    return answer
 
 
 @pytest.mark.parametrize('service, expected', [

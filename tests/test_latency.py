@@ -9,7 +9,6 @@ tasks start is the order the fan-out chose; nothing asserts on time.
 """
 from __future__ import absolute_import
 
-import threading
 
 import pytest
 
@@ -21,6 +20,8 @@ from mangrove.latency import RegionTask, observe, start_order
 from mangrove.proxy import region_connection
 from mangrove.services import Ec2Pool
 
+from bed.accounts import StartOrder, through
+
 REGIONS = ['us-east-1', 'us-west-2', 'eu-west-1']
 # Far apart, so that what the machine adds cannot reorder them.
 ROUND_TRIPS = {'eu-west-1': 0.4, 'us-west-2': 0.2}
@@ -29,23 +30,6 @@ SLOWEST_FIRST = ['eu_west_1', 'us_west_2', 'us_east_1']
 
 class Inventory(ServiceMixinPool):
     services = {'ec2': {}, 'sqs': {}}
-
-
-def through(proxy):
-    return dict(is_secure=False, proxy='127.0.0.1', proxy_port=proxy.port)
-
-
-class Starts(object):
-    """A fan-out function that notes the order its calls start in."""
-
-    def __init__(self):
-        self.lock = threading.Lock()
-        self.keys = []
-
-    def __call__(self, region):
-        with self.lock:
-            self.keys.append(region.region_key)
-        return region.get_all_zones()
 
 
 def warmed(pool_or_proxies, proxy):
@@ -137,7 +121,7 @@ def test_a_fan_out_measures_each_region(proxy):
     assert [RegionTask(len, region).expected_seconds
             for region in pool.regions.values()] == [None, None, None]
 
-    first = Starts()
+    first = StartOrder()
     assert list(pool.map(first, max_workers=1)) == [
         'us_east_1', 'us_west_2', 'eu_west_1']
     # Nothing measured yet: the pool's order.
@@ -153,14 +137,14 @@ def test_a_pool_starts_its_slowest_region_first(connect_kwargs):
     pool = Ec2Pool(connect=True, regions=REGIONS, **connect_kwargs)
     remembered(pool.regions.values(), SECONDS)
 
-    second = Starts()
+    second = StartOrder()
     results = pool.map(second, max_workers=1)
     assert second.keys == BY_SECONDS
     assert results.ok and list(results) == [
         'us_east_1', 'us_west_2', 'eu_west_1']
 
     remembered(pool.regions.values(), SECONDS)
-    streamed = Starts()
+    streamed = StartOrder()
     assert sorted(o.key for o in pool.iter_map(streamed, max_workers=1)) \
         == sorted(BY_SECONDS)
     assert streamed.keys == BY_SECONDS
@@ -184,7 +168,7 @@ def test_a_multi_service_pool_starts_its_slowest_regions_first(
     pool = Inventory(connect=True, regions=REGIONS, **connect_kwargs)
     remembered(pool.ec2.regions.values(), SECONDS)
 
-    second = Starts()
+    second = StartOrder()
     results = pool.map(second, services=['ec2'], max_workers=1)
     assert second.keys == BY_SECONDS
     assert list(results) == [('ec2', key) for key in
@@ -198,7 +182,7 @@ def test_an_account_pool_starts_its_slowest_regions_first(connect_kwargs):
     for account in accounts:
         remembered(fleet.accounts[account].regions.values(), SECONDS)
 
-    second = Starts()
+    second = StartOrder()
     results = fleet.map(second, max_workers=1)
     assert results.ok
     assert second.keys == [key for key in BY_SECONDS for _ in accounts]

@@ -6,6 +6,8 @@ mocks of boto. The moto server, free ports and the boto config come from
 the public :mod:`mangrove.testing`; this package holds the rest, one module
 per job:
 
+- :mod:`bed.accounts`: what the account tests share (an organization with
+  units, an STS that refuses a role, the way through the proxy);
 - :mod:`bed.certs`: throw-away TLS certificates;
 - :mod:`bed.names`: AWS region names, host names and SigV4 scopes;
 - :mod:`bed.proxy`: :class:`LoopbackProxy`, which adds per-region latency,
