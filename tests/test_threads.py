@@ -199,9 +199,12 @@ def test_connect_add_region_add_service_and_default_from_many_threads(
     conn_ids = collections.defaultdict(set)
     lock = threading.Lock()
 
+    connected = threading.Event()
+
     def connector():
         barrier.wait()
         mixin.connect()
+        connected.set()
 
     def adder(index):
         barrier.wait()
@@ -215,9 +218,17 @@ def test_connect_add_region_add_service_and_default_from_many_threads(
             assert mixin.ec2.default_region in REGIONS
 
     def looker():
+        # Lookups race the connects for 50 rounds, then go on until the
+        # mixin is connected and one more round has seen it so: under load
+        # the 50 rounds can all end before a connector has run at all.
         barrier.wait()
-        for _ in range(50):
+        deadline = time.time() + HANG_GUARD
+        rounds = 0
+        while rounds < 50 or not connected.is_set():
+            assert time.time() < deadline, 'the mixin never connected'
             look_up_every_region(mixin, lookups, conn_ids, lock)
+            rounds += 1
+        look_up_every_region(mixin, lookups, conn_ids, lock)
 
     def target(i):
         return [connector, lambda: adder(i), lambda: defaulter(i),
