@@ -255,7 +255,7 @@ def test_a_timeout_reports_the_unfinished_keys_alone(tmpdir):
         # worker's fan-out returns at the timeout with what it has.
         for on_result in (lambda *report: None, None):
             results = pool.map(work.WaitForFile(flag, limit=5),
-                               executor=processes, timeout=1,
+                               executor=processes, timeout=3,
                                on_result=on_result)
             check_timed_out(results)
 

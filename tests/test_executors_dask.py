@@ -73,7 +73,7 @@ def check_on_cluster(client, tmpdir):
     assert sorted(heard) == sorted(results)
     check_timed_out(pool.map(work.WaitForFile(str(tmpdir.join('never')),
                                               limit=5),
-                             executor=client, timeout=1))
+                             executor=client, timeout=3))
 
     # dask ships functions with cloudpickle: a lambda travels.
     assert dict(pool.map(lambda region: region.region_name,

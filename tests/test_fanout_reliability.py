@@ -229,7 +229,7 @@ def test_a_blocking_on_result_cannot_make_the_fan_out_overrun_its_timeout():
         # did not wait for it.
         results = fan_out([(key, (lambda k: lambda: k)(key))
                            for key in KEYS],
-                          timeout=0.5, on_result=blocking_progress)
+                          timeout=2, on_result=blocking_progress)
         assert not release.is_set()
         returned_with = list(calls)
     finally:

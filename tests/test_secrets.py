@@ -191,7 +191,7 @@ def test_no_secret_in_anything_a_service_pool_shows(collector, proxy,
     c.results(pool.call('get_all_zones'))
     proxy.faults['eu-west-1'] = 'stall'
     results = _while_stalled(
-        proxy, lambda: pool.map(lambda r: r.get_all_instances(), timeout=1))
+        proxy, lambda: pool.map(lambda r: r.get_all_instances(), timeout=3))
     assert isinstance(results.errors['eu_west_1'], FanOutTimeoutError)
     c.results(results)
     with boto_setting('http_socket_timeout', 1):
