@@ -9,7 +9,6 @@ tasks start is the order the fan-out chose; nothing asserts on time.
 """
 from __future__ import absolute_import
 
-
 import pytest
 
 from mangrove import ServiceMixinPool

@@ -14,6 +14,8 @@ from mangrove.organizations import (
     OrganizationsConnection, organization_accounts)
 from mangrove.services import SqsPool
 
+from bed.accounts import organization_with_units
+
 CALLER = '123456789012'  # moto's account for the suite's keys
 
 
@@ -22,27 +24,12 @@ def organization():
     """An organization of 12 member accounts: 3 in ``ou-prod`` (one of
     them in ``ou-prod-eu`` inside it), 1 suspended, the rest at the root.
     """
-    conn = OrganizationsConnection()
-    conn.request('CreateOrganization', {'FeatureSet': 'ALL'})
-    root = conn.list_roots()[0]
-    prod = conn.request('CreateOrganizationalUnit', {
-        'ParentId': root, 'Name': 'prod'})['OrganizationalUnit']['Id']
-    prod_eu = conn.request('CreateOrganizationalUnit', {
-        'ParentId': prod, 'Name': 'prod-eu'})['OrganizationalUnit']['Id']
-    members = []
-    for number in range(12):
-        status = conn.request('CreateAccount', {
-            'AccountName': 'member %d' % number,
-            'Email': 'member%d@example.com' % number})
-        members.append(status['CreateAccountStatus']['AccountId'])
-    for account, parent in ((members[0], prod), (members[1], prod),
-                            (members[2], prod_eu)):
-        conn.request('MoveAccount', {'AccountId': account,
-                                     'SourceParentId': root,
-                                     'DestinationParentId': parent})
-    conn.request('CloseAccount', {'AccountId': members[11]})
-    yield dict(root=root, prod=prod, prod_eu=prod_eu, members=members)
-    conn.close()
+    made = organization_with_units(
+        ['member %d' % number for number in range(12)], in_prod=2)
+    with OrganizationsConnection() as conn:
+        conn.request('CloseAccount', {'AccountId': made['members'][11]})
+    return dict(root=made['root'], prod=made['prod'],
+                prod_eu=made['inner'], members=made['members'])
 
 
 def test_every_active_account_page_after_page(organization):

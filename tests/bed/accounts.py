@@ -27,12 +27,13 @@ def refuse(account):
     return answer
 
 
-def organization_with_units(names):
+def organization_with_units(names, in_prod=1, in_inner=1):
     """Make an organization in the moto server with a member account per
-    name: the first in unit ``prod``, the second in ``prod-eu`` inside
-    it, the rest at the root.
+    name: the first ``in_prod`` in unit ``prod``, the next ``in_inner`` in
+    ``prod-eu`` inside it, the rest at the root.
 
-    :returns: ``dict(members=[account ids], prod=unit id, inner=unit id)``
+    :returns: ``dict(members=[account ids], root=root id, prod=unit id,
+        inner=unit id)``
     """
     from mangrove.organizations import OrganizationsConnection
     conn = OrganizationsConnection()
@@ -46,12 +47,13 @@ def organization_with_units(names):
         'AccountName': name, 'Email': 'm%d@example.com' % number})[
             'CreateAccountStatus']['AccountId']
         for number, name in enumerate(names)]
-    for account, parent in ((members[0], prod), (members[1], inner)):
+    parents = [prod] * in_prod + [inner] * in_inner
+    for account, parent in zip(members, parents):
         conn.request('MoveAccount', {'AccountId': account,
                                      'SourceParentId': root,
                                      'DestinationParentId': parent})
     conn.close()
-    return dict(members=members, prod=prod, inner=inner)
+    return dict(members=members, root=root, prod=prod, inner=inner)
 
 
 class StartOrder(object):
