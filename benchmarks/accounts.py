@@ -64,7 +64,9 @@ from __future__ import print_function
 
 import argparse
 import json
+import multiprocessing
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -87,6 +89,10 @@ ROUND_TRIPS = {'us-east-1': 0.015, 'eu-west-1': 0.080, 'sa-east-1': 0.120,
                'ap-southeast-2': 0.210}
 REGIONS = sorted(ROUND_TRIPS, key=ROUND_TRIPS.get)
 ROLE = 'OrganizationAccountAccessRole'
+THREADS = 'mangrove AccountPool fan-out'
+PROCESSES = 'mangrove on processes (executor=, one per core)'
+CORES = multiprocessing.cpu_count()
+_TICK = float(os.sysconf('SC_CLK_TCK'))
 
 
 def timed(func):
@@ -115,6 +121,58 @@ def run_mangrove(accounts, keywords):
     fleet.close()
     results.raise_for_errors()
     return len(results)
+
+
+def zone_names(region):
+    """What a worker process sends back: plain names (boto's objects hold
+    their connection, which does not pickle)."""
+    return [zone.name for zone in region.get_all_zones()]
+
+
+def run_mangrove_processes(accounts, keywords):
+    """The fan-out on a process per core, a new executor each round (its
+    start counted): each worker assumes its accounts' roles itself."""
+    from mangrove.accounts import AccountPool
+    from mangrove.services import Ec2Pool
+    fleet = AccountPool(Ec2Pool, accounts, role_name=ROLE, regions=REGIONS,
+                        **keywords)
+    with process_pool() as executor:
+        results = fleet.map(zone_names, executor=executor)
+    results.raise_for_errors()
+    return len(results)
+
+
+def process_pool():
+    from concurrent.futures import ProcessPoolExecutor
+    if sys.version_info < (3, 7):
+        return ProcessPoolExecutor(CORES)   # fork, on Linux
+    import multiprocessing
+    return ProcessPoolExecutor(
+        CORES, mp_context=multiprocessing.get_context('fork'))
+
+
+def client_cpu_alone(accounts, keywords):
+    """CPU seconds of the fan-out's 5 x N requests made one after another
+    on one thread, with no round trips: the client's own work."""
+    from mangrove.accounts import AccountPool
+    from mangrove.services import Ec2Pool
+    fleet = AccountPool(Ec2Pool, accounts, role_name=ROLE, regions=REGIONS,
+                        **keywords)
+    start = cpu_seconds()
+    fleet.call('get_all_zones', max_workers=1).raise_for_errors()
+    used = cpu_seconds() - start
+    fleet.close()
+    return used
+
+
+def cpu_seconds(pid=None):
+    """CPU seconds of this process (user and system), or of ``pid``."""
+    if pid is None:
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        return usage.ru_utime + usage.ru_stime
+    with open('/proc/%d/stat' % pid) as handle:
+        fields = handle.read().rsplit(')', 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / _TICK
 
 
 def run_mangrove_afresh(accounts, keywords):
@@ -270,13 +328,13 @@ def measure(args, server, slow, quick, with_botocove):
         botocove_environment(slow.port)
     tasks = len(accounts) * len(REGIONS)
     quick_keywords = keywords_for(quick.port)
-    runs = [('mangrove AccountPool fan-out',
-             lambda: run_mangrove(accounts, keywords)),
+    runs = [(THREADS, lambda: run_mangrove(accounts, keywords)),
             ('one account alone (AssumeRole + %s)'
              % max(REGIONS, key=ROUND_TRIPS.get),
              lambda: run_chain(accounts[-1], keywords)),
             ("mangrove, a process's first fan-out",
              lambda: run_mangrove_afresh(accounts, keywords)),
+            (PROCESSES, lambda: run_mangrove_processes(accounts, keywords)),
             ('mangrove, no round trips (client time)',
              lambda: run_mangrove(accounts, quick_keywords))]
     if with_botocove:
@@ -292,22 +350,29 @@ def measure(args, server, slow, quick, with_botocove):
         seconds, _ = timed(func)
         print('warm-up: %s: %.0f ms' % (label, seconds * 1000))
         sys.stdout.flush()
+    client_cpu_alone(accounts, quick_keywords)
     before = slow.counts()['forwarded'] + quick.counts()['forwarded']
     times = dict((label, []) for label, _ in runs)
+    floors = {'client': [], 'proxy': []}
     for number in range(args.rounds):
         for label, func in runs:
+            proxy_cpu = cpu_seconds(slow.process.pid)
             seconds, _ = timed(func)
             times[label].append(seconds)
+            if label == THREADS:
+                floors['proxy'].append(cpu_seconds(slow.process.pid) -
+                                       proxy_cpu)
             print('round %d: %s: %.0f ms' % (number + 1, label,
                                              seconds * 1000))
             sys.stdout.flush()
+        floors['client'].append(client_cpu_alone(accounts, quick_keywords))
     after = slow.counts()['forwarded'] + quick.counts()['forwarded']
-    return times, tasks, after - before
+    return times, tasks, after - before, floors
 
 
-def report(args, times, tasks, moto_requests):
+def report(args, times, tasks, moto_requests, floors):
     figures = dict((label, median(values)) for label, values in times.items())
-    ours = figures['mangrove AccountPool fan-out']
+    ours = figures[THREADS]
     chain = [v for k, v in figures.items() if k.startswith('one account')][0]
     print('Python %s, %d accounts x %d regions (%d tasks), median of %d '
           'rounds, round trips %s ms; requests that reached moto during the '
@@ -317,12 +382,23 @@ def report(args, times, tasks, moto_requests):
                                      for r in REGIONS), moto_requests))
     for label, values in sorted(times.items(), key=lambda i: median(i[1])):
         seconds = figures[label]
-        print('  %-44s %7.0f ms = %6.2fx mangrove' % (label, seconds * 1000,
+        print('  %-48s %7.0f ms = %6.2fx mangrove' % (label, seconds * 1000,
                                                       seconds / ours))
-    print('mangrove / one account alone: %.2fx (goal <= 1.5x); a '
-          "process's first fan-out: %.2fx" % (
-              ours / chain, figures["mangrove, a process's first fan-out"]
-              / chain))
+    client, proxy = median(floors['client']), median(floors['proxy'])
+    requests = tasks + args.accounts
+    print('client CPU of the %d requests, one after another on one thread, '
+          'no round trips: %.0f ms (%.2f ms a request)' % (
+              requests, client * 1000, client * 1000 / requests))
+    print('  CPU floor on %d cores: %.0f ms = %.2fx the one account\'s '
+          'chain' % (CORES, client / CORES * 1000, client / CORES / chain))
+    print('  the proxy\'s CPU in a fan-out: %.0f ms; machine floor (client '
+          '+ proxy) / cores: %.0f ms = %.2fx the chain' % (
+              proxy * 1000, (client + proxy) / CORES * 1000,
+              (client + proxy) / CORES / chain))
+    print('mangrove / one account alone: %.2fx on threads, %.2fx on '
+          "processes (goal <= 1.5x); a process's first fan-out: %.2fx" % (
+              ours / chain, figures[PROCESSES] / chain,
+              figures["mangrove, a process's first fan-out"] / chain))
     cove = figures.get('botocove, 20 threads (its default)')
     if cove is not None:
         print('mangrove / botocove: %.3fx (goal <= 0.33x)' % (ours / cove))

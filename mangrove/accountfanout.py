@@ -22,14 +22,17 @@ from __future__ import absolute_import
 
 import sys
 
+import collections
+
 from mangrove.exceptions import AssumeRoleError
-from mangrove.fanout import fan_out
+from mangrove.fanout import fan_out, iter_fan_out
 from mangrove.latency import observe, timed
+from mangrove.optin import NotEnabledAware
 from mangrove.proxy import region_connection
-from mangrove.results import RegionResults
 from mangrove.waits import now
 
-__all__ = ['Attempt', 'run', 'pool_kind', 'DEFAULT_MAX_WORKERS']
+__all__ = ['Attempt', 'run', 'stream', 'account_tasks', 'pool_kind',
+           'DEFAULT_MAX_WORKERS']
 
 #: Threads of an account pool's fan-out when ``max_workers`` is not given:
 #: one per task up to this many. The tasks wait on the network, so the
@@ -146,50 +149,123 @@ class _Reports(object):
         return self.on_result(key, result, error)
 
 
-def run(fleet, func, accounts, plan, max_workers=None, timeout=None,
-        on_result=None):
-    """Fan ``func`` out over ``accounts`` x ``plan``.
+def account_tasks(fleet, func, keys):
+    """The fan-out tasks of ``keys`` (``(account,) + where`` tuples), one
+    region (or service and region) after another, so that the first wave
+    of threads reaches every account and the roles are assumed in
+    parallel. Used here and in a worker process, for its chunk of an
+    account pool's keys (see :mod:`mangrove.chunkworker`).
 
     :param fleet: the account pool (its ``_pool_of(account, attempt)``
         and its :func:`pool_kind` as ``_kind``).
+    :param func: called with each region's proxy.
+    :returns: ``(tasks, attempts)``: ``(key, callable)`` pairs, and the
+        :class:`Attempt` of each account, by account id.
+    """
+    by_where = collections.OrderedDict()
+    for key in keys:
+        by_where.setdefault(key[1:], []).append(key[0])
+    attempts, tasks = {}, []
+    for where, accounts in by_where.items():
+        seen = _seen(fleet._kind, where)
+        for account in accounts:
+            attempt = attempts.get(account)
+            if attempt is None:
+                attempt = attempts[account] = Attempt()
+            tasks.append(((account,) + where,
+                          _Task(fleet, account, attempt, where, func, seen)))
+    return tasks, attempts
+
+
+def _workers(max_workers, tasks):
+    if max_workers is None:
+        return max(1, min(len(tasks), DEFAULT_MAX_WORKERS))
+    return max_workers
+
+
+def run(fleet, func, accounts, plan, max_workers=None, timeout=None,
+        on_result=None, retry=None, executor=None):
+    """Fan ``func`` out over ``accounts`` x ``plan``.
+
+    With an ``executor`` (see :mod:`mangrove.executors`), each account is a
+    group of keys; the workers get chunks of whole accounts, and each
+    worker process assumes its accounts' roles itself, inside its chunk's
+    fan-out, from the account pool it unpickled (its settings: temporary
+    credentials travel only when the pool was made with
+    ``pickle_credentials=True``).
+
+    :param fleet: the account pool.
     :param func: called with each region's proxy.
     :param accounts: account ids, in the pool's order.
     :param plan: what to ask in each account: ``(region_key,)`` or
         ``(service, region_key)`` tuples, in order.
     :rtype: :class:`~mangrove.results.RegionResults`
+    :raises InvalidArgumentTypeError: ``executor`` is not one.
     """
-    attempts = dict((account, Attempt()) for account in accounts)
+    from mangrove.executors import Group, map_in_chunks, resolve_executor
+    engine = resolve_executor(executor)
     order = [(account,) + where for account in accounts for where in plan]
-    seen = dict((where, _seen(fleet._kind, where)) for where in plan)
-    tasks = [((account,) + where,
-              _Task(fleet, account, attempts[account], where, func,
-                    seen[where]))
-             for where in plan for account in accounts]
-    if max_workers is None:
-        max_workers = max(1, min(len(tasks), DEFAULT_MAX_WORKERS))
-    raw = fan_out(tasks, max_workers=max_workers, timeout=timeout,
-                  on_result=None if on_result is None else _Reports(on_result))
+    reports = None if on_result is None else _Reports(on_result)
+    if engine is None:
+        tasks, attempts = account_tasks(fleet, NotEnabledAware(func), order)
+        raw = fan_out(tasks, max_workers=_workers(max_workers, tasks),
+                      timeout=timeout, on_result=reports, retry=retry)
+    else:
+        # Each worker's chunk fans out on threads over all of its keys
+        # (fan_out's default: every task at once, up to 512).
+        attempts = {}
+        raw = map_in_chunks(
+            engine, func,
+            [Group(fleet, [(account,) + where for where in plan])
+             for account in accounts],
+            timeout=timeout, on_result=reports, max_workers=max_workers,
+            retry=retry)
     return _in_account_order(raw, order, attempts)
 
 
-def _in_account_order(raw, order, attempts):
-    results, errors, tracebacks = [], [], []
+def stream(fleet, func, accounts, plan, max_workers=None, timeout=None,
+           retry=None):
+    """``run``, yielding each key's :class:`~mangrove.taskrun.Outcome` as
+    it finishes (see :func:`~mangrove.fanout.iter_fan_out`); an account
+    whose role failed is yielded once, keyed by its id.
+
+    :rtype: iterator of :class:`~mangrove.taskrun.Outcome`
+    """
+    order = [(account,) + where for account in accounts for where in plan]
+    tasks, _ = account_tasks(fleet, NotEnabledAware(func), order)
+    # iter_fan_out checks its arguments now, not at the loop's first step.
+    outcomes = iter_fan_out(tasks, max_workers=_workers(max_workers, tasks),
+                            timeout=timeout, retry=retry)
+    return _once_per_failed_account(outcomes)
+
+
+def _once_per_failed_account(outcomes):
     failed = set()
+    for outcome in outcomes:
+        if _account_error(outcome.key, outcome.error):
+            account = outcome.key[0]
+            if account in failed:
+                continue
+            failed.add(account)
+            outcome = outcome._replace(key=account)
+        yield outcome
+
+
+def _in_account_order(raw, order, attempts):
+    """The results keyed as the caller sees them: each failed account
+    once, by its id (with the stats of its first key)."""
+    pairs, failed, tracebacks = [], set(), {}
     for key in order:
         account = key[0]
-        if key in raw:
-            results.append((key, raw[key]))
-            continue
         error = raw.errors.get(key)
-        if error is None:
-            continue
         if not _account_error(key, error):
-            errors.append((key, error))
-            tracebacks.append((key, raw.tracebacks.get(key)))
+            pairs.append((key, key))
         elif account not in failed:
             failed.add(account)
-            attempt = attempts[account]
-            first = attempt.error is error and attempt.traceback
-            errors.append((account, error))
-            tracebacks.append((account, first or raw.tracebacks.get(key)))
-    return RegionResults(results, errors, tracebacks)
+            pairs.append((key, account))
+            attempt = attempts.get(account)
+            if attempt is not None and attempt.error is error:
+                # The traceback of the request STS refused, not of an
+                # account task that was handed its error.
+                tracebacks[account] = attempt.traceback
+    return raw.picked(pairs, tracebacks)

@@ -27,7 +27,7 @@ from mangrove.exceptions import (
 from mangrove.fanout import fan_out
 from mangrove.methodcall import FAN_OUT_OPTIONS, MethodCall, split_options
 from mangrove.mixinpool import ServiceMixinPool
-from mangrove.optin import ENABLED, NotEnabledAware
+from mangrove.optin import ENABLED
 from mangrove.pagination import Paginating
 from mangrove.registry import get_service
 from mangrove.regions import region_list, unknown_region
@@ -221,7 +221,8 @@ class AccountPool(Paginating):
     _fanout_options = Paginating._fanout_options + ('accounts', 'services')
 
     def map(self, func, accounts=None, regions=None, services=None,
-            max_workers=None, timeout=None, on_result=None):
+            max_workers=None, timeout=None, on_result=None, retry=None,
+            executor=None):
         """Run ``func(region_proxy)`` in every region of every account at
         once; each account's role is assumed inside the fan-out.
 
@@ -231,20 +232,61 @@ class AccountPool(Paginating):
         :param regions: only these regions (either form).
         :param services: only these services (a multi-service pool).
         :param max_workers: at most this many threads (default one per
-            task, up to 256).
+            task, up to 256); per worker with an ``executor``.
         :param timeout: seconds after which the call returns.
         :param on_result: called as ``on_result(key, result, error)`` as
             each task finishes; an account whose role failed is reported
             once, as ``on_result(account, None, error)``.
+        :param retry: how throttling errors are retried (a
+            :class:`~mangrove.throttling.RetryPolicy`; default the
+            process's).
+        :param executor: threads here (None), or a ``concurrent.futures``
+            executor (processes, loky, dask; see
+            :mod:`mangrove.executors`): each worker gets whole accounts and
+            assumes their roles itself (the pool travels as its settings;
+            temporary credentials only with ``pickle_credentials=True``),
+            fanning out on threads there.
         :rtype: :class:`~mangrove.results.RegionResults`
         """
+        ids, plan = self._fan_out_plan(func, accounts, regions, services)
+        return accountfanout.run(self, func, ids, plan, max_workers,
+                                 timeout, on_result, retry, executor)
+
+    def iter_map(self, func, accounts=None, regions=None, services=None,
+                 max_workers=None, timeout=None, retry=None):
+        """``map``, yielding each key's
+        :class:`~mangrove.taskrun.Outcome` as it finishes, for fan-outs too
+        large to hold (see :func:`~mangrove.fanout.iter_fan_out`)::
+
+            for outcome in fleet.iter_map(lambda r: r.get_all_volumes()):
+                if outcome.error is None:
+                    account, region = outcome.key
+                    ...
+
+        An account whose role failed is yielded once, keyed by its id
+        alone, with its :class:`~mangrove.exceptions.AssumeRoleError`.
+
+        :rtype: iterator of :class:`~mangrove.taskrun.Outcome`
+        """
+        ids, plan = self._fan_out_plan(func, accounts, regions, services)
+        return accountfanout.stream(self, func, ids, plan, max_workers,
+                                    timeout, retry)
+
+    def chunk_tasks(self, func, keys):
+        """The fan-out tasks of ``keys`` (``(account, region)`` or
+        ``(account, service, region)``), for a worker's chunk of a fan-out
+        on an executor (:mod:`mangrove.chunkworker`).
+
+        :rtype: list of ``(key, callable)`` pairs
+        """
+        return accountfanout.account_tasks(self, func, keys)[0]
+
+    def _fan_out_plan(self, func, accounts, regions, services):
         if not callable(func):
             raise wrong_type('func', 'callable, such as lambda region: '
                              'region.get_all_instances()', func)
-        ids = self.accounts.resolve_list(accounts)
-        plan = self._plan(regions, services)
-        return accountfanout.run(self, NotEnabledAware(func), ids, plan,
-                                 max_workers, timeout, on_result)
+        return (self.accounts.resolve_list(accounts),
+                self._plan(regions, services))
 
     def call(self, method_name, *args, **kwargs):
         """Call one boto method in every region of every account at once.

@@ -1,13 +1,16 @@
 # Type information for mangrove.accounts (PEP 561); tests/test_typing.py
 # checks it against the module.
+from concurrent.futures import Executor
 from types import TracebackType
-from typing import (Any, Callable, Dict, Iterable, Optional, Tuple, Type,
-                    TypeVar, Union)
+from typing import (Any, Callable, Dict, Hashable, Iterable, Iterator,
+                    List, Optional, Tuple, Type, TypeVar, Union)
 
 from mangrove.accountmapping import AccountMapping
 from mangrove.assumerole import RoleSettings
 from mangrove.proxy import RegionProxy
 from mangrove.results import RegionResults
+from mangrove.taskrun import Outcome
+from mangrove.throttling import RetryPolicy
 
 _Fleet = TypeVar('_Fleet', bound=AccountPool)
 _OnResult = Callable[[Any, Any, Optional[BaseException]], Any]
@@ -43,7 +46,20 @@ class AccountPool:
             regions: Optional[Iterable[str]] = ...,
             services: Optional[Iterable[str]] = ...,
             max_workers: Optional[int] = ..., timeout: Optional[float] = ...,
-            on_result: Optional[_OnResult] = ...) -> RegionResults: ...
+            on_result: Optional[_OnResult] = ...,
+            retry: Optional[RetryPolicy] = ...,
+            executor: Optional[Union[str, Executor, Any]] = ...
+            ) -> RegionResults: ...
+    def iter_map(self, func: Callable[[RegionProxy], Any],
+                 accounts: Optional[Iterable[str]] = ...,
+                 regions: Optional[Iterable[str]] = ...,
+                 services: Optional[Iterable[str]] = ...,
+                 max_workers: Optional[int] = ...,
+                 timeout: Optional[float] = ...,
+                 retry: Optional[RetryPolicy] = ...) -> Iterator[Outcome]: ...
+    def chunk_tasks(self, func: Callable[[RegionProxy], Any],
+                    keys: Iterable[Tuple[str, ...]]
+                    ) -> List[Tuple[Hashable, Callable[[], Any]]]: ...
     def call(self, method_name: str, *args: Any,
              **kwargs: Any) -> RegionResults: ...
     def paginate(self, method_name: str, *args: Any,

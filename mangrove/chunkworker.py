@@ -92,11 +92,19 @@ def run_chunk(pieces, func_data, options, budget, progress):
                                  _LEAST_TIMEOUT)
     func = NotEnabledAware(pickle.loads(func_data) if isinstance(
         func_data, bytes) else func_data)
-    tasks = []
+    tasks, own = [], collections.OrderedDict()
     for pool_data, keys, prefix in pieces:
         pool = _worker_pool(pool_data)
+        if hasattr(pool, 'chunk_tasks'):
+            # An account pool makes its own tasks: all of its keys in the
+            # chunk at once, so that its roles are assumed in parallel.
+            own.setdefault(id(pool), (pool, []))[1].extend(
+                prefixed(prefix, key) for key in keys)
+            continue
         tasks.extend((prefixed(prefix, key), region_task(func, pool, key))
                      for key in keys)
+    for pool, keys in own.values():
+        tasks.extend(pool.chunk_tasks(func, keys))
     sender = None if progress is None else ReportSender(*progress)
     try:
         results = fan_out(tasks, on_result=None if sender is None

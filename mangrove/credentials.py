@@ -34,7 +34,8 @@ except ImportError:  # Python 2.7
 
 from mangrove.signing import transport_of
 from mangrove.exceptions import (
-    InvalidArgumentError, InvalidArgumentTypeError, wrong_type)
+    InvalidArgumentError, InvalidArgumentTypeError, NotConnectedError,
+    wrong_type)
 from mangrove.fork import ForkSafeLock
 
 log = logging.getLogger(__name__)
@@ -401,6 +402,7 @@ class _Signer(object):
         provider.access_key = credentials.access_key
         provider.secret_key = credentials.secret_key
         provider.security_token = credentials.token
+        provider.__class__ = _held_class(type(provider))
         fresh = copy.copy(handler)
         if hasattr(fresh, 'update_provider'):
             fresh.update_provider(provider)
@@ -420,7 +422,71 @@ class _Signer(object):
 
     def __getattr__(self, name):
         # Pre-signed URLs and policies sign outside add_auth.
+        if name.startswith('__'):
+            raise AttributeError(name)
         return getattr(self.refresh(), name)
+
+    def __reduce__(self):
+        # A boto object pickled with its connection (a result sent back
+        # from a worker process) leaves the credentials behind.
+        return (CredentialsLeftBehind, (self._holder._label,))
+
+
+class CredentialsLeftBehind(object):
+    """The signer of a connection that was pickled (with a result, from a
+    worker process) out of a pool whose credentials mangrove manages (an
+    account's assumed role, a credential source): the credentials stay in
+    the process that made them, so this connection cannot sign. Ask
+    through a pool in this process instead."""
+
+    def __init__(self, label):
+        self.label = label
+
+    def add_auth(self, *args, **kwargs):
+        raise NotConnectedError(
+            'this connection of %s was pickled into another process, and '
+            'its credentials (managed by mangrove, such as an assumed '
+            'role) stayed behind: make the request through a pool in this '
+            'process' % self.label)
+
+    def __getattr__(self, name):
+        if name.startswith('__'):
+            raise AttributeError(name)
+        return self.add_auth()
+
+
+#: boto's credential attributes, never pickled out of a managed
+#: connection's provider.
+_PROVIDER_SECRETS = ('_access_key', '_secret_key', '_security_token')
+
+_held_classes = {}
+
+
+def _held_class(cls):
+    """``cls`` (boto's ``Provider``) whose instances pickle without their
+    keys: what a managed connection's provider is."""
+    if cls.__dict__.get('__reduce__') is _reduce_held:
+        return cls
+    held = _held_classes.get(cls)
+    if held is None:
+        held = _held_classes.setdefault(cls, type(
+            cls.__name__, (cls,), {'__reduce__': _reduce_held,
+                                   '__module__': __name__}))
+    return held
+
+
+def _reduce_held(provider):
+    state = dict(provider.__dict__)
+    for name in _PROVIDER_SECRETS:
+        if name in state:
+            state[name] = None
+    return (_keyless_provider, (type(provider).__mro__[1], state))
+
+
+def _keyless_provider(cls, state):
+    provider = cls.__new__(cls)
+    provider.__dict__.update(state)
+    return provider
 
     def __setattr__(self, name, value):
         setattr(self._current[1], name, value)

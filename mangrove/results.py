@@ -313,6 +313,33 @@ class RegionResults(Mapping):
         whole._texts = texts
         return whole
 
+    def picked(self, pairs, tracebacks=None):
+        """New results of some of these keys, each under a key of its own,
+        with its error's traceback (or, having travelled, its text) and
+        its stats.
+
+        :param pairs: ``(key here, key there)``, in the order the new
+            results keep.
+        :param tracebacks: key there -> a traceback to keep instead.
+        :rtype: RegionResults
+        """
+        tracebacks = tracebacks or {}
+        results, errors, kept, stats, texts = [], [], [], [], {}
+        for key, new in pairs:
+            if key in self._results:
+                results.append((new, self._results[key]))
+            elif key in self.errors:
+                errors.append((new, self.errors[key]))
+                kept.append((new, tracebacks.get(new) or
+                             self.tracebacks.get(key)))
+                if key in self._texts:
+                    texts[new] = self._texts[key]
+            if key in self.stats:
+                stats.append((new, self.stats[key]))
+        whole = type(self)(results, errors, kept, stats)
+        whole._texts = texts
+        return whole
+
     # -- pickling and copying ----------------------------------------------
 
     def __getstate__(self):

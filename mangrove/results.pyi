@@ -2,7 +2,8 @@
 # checks it against the module.
 from collections import OrderedDict
 from types import TracebackType
-from typing import Any, Dict, Iterable, Iterator, List, Mapping, Optional
+from typing import (Any, Dict, Iterable, Iterator, List, Mapping, Optional,
+                    Tuple)
 
 from mangrove.callstats import FanOutStats
 from mangrove.resultkeys import (KeyedDict as _KeyedDict,
@@ -32,6 +33,9 @@ class RegionResults(Mapping[Any, Any]):
     @classmethod
     def gathered(cls, parts: Iterable[RegionResults],
                  order: Optional[List[Any]] = ...) -> RegionResults: ...
+    def picked(self, pairs: Iterable[Tuple[Any, Any]],
+               tracebacks: Optional[Dict[Any, Any]] = ...
+               ) -> RegionResults: ...
     def __getstate__(self) -> Dict[str, Any]: ...
     def __setstate__(self, state: Dict[str, Any]) -> None: ...
     def __getattr__(self, name: str) -> Any: ...

@@ -5,6 +5,9 @@ keyed account -> region, a failed account under "errors" and exit status
 Run as a subprocess against the session's moto server."""
 from __future__ import absolute_import
 
+import collections
+import json
+
 import pytest
 
 from mangrove.testing import write_boto_config
@@ -89,6 +92,56 @@ def test_a_failed_account_is_under_errors_and_exits_1(proxy, proxy_config):
     assert text.err.splitlines()[1].startswith(
         '  444444444444: account 444444444444: cannot assume role '
         'arn:aws:iam::444444444444:role/Audit: AccessDenied (HTTP 403)')
+
+
+def jsonl_lines(out):
+    # In the order written: a plain dict on 2.7 would follow the hash seed
+    # tox sets.
+    return [json.loads(line, object_pairs_hook=collections.OrderedDict)
+            for line in out.splitlines()]
+
+
+def test_jsonl_is_a_line_per_account_and_region_and_one_per_failed_account(
+        proxy, proxy_config):
+    make_queue(DEV, 'dev-lines')
+    proxy.answers['AssumeRole'] = refuse(REFUSED)
+    result = mangrove('call', 'sqs', 'get_all_queues', '--jsonl',
+                      '--accounts', '%s,%s,%s' % (PROD, REFUSED, DEV),
+                      '--role-name', 'Audit',
+                      '--regions', 'us-east-1,eu-west-1',
+                      env={'BOTO_CONFIG': proxy_config})
+    assert result.status == 1
+    lines = jsonl_lines(result.out)
+    found = dict(((line['account'], line.get('region')), line)
+                 for line in lines)
+    assert len(found) == len(lines) == 5
+    assert sorted(found) == sorted(
+        [(account, region) for account in (PROD, DEV)
+         for region in ('us-east-1', 'eu-west-1')] + [(REFUSED, None)])
+    for (account, region), line in found.items():
+        if account == REFUSED:
+            assert list(line) == ['account', 'error']
+            assert line['error']['error'] == 'AssumeRoleError'
+            assert line['error']['role'] == \
+                'arn:aws:iam::444444444444:role/Audit'
+        else:
+            assert list(line) == ['account', 'region', 'result']
+    assert [q['name'] for q in found[DEV, 'us-east-1']['result']] == [
+        'dev-lines']
+    assert found[PROD, 'us-east-1']['result'] == []
+    assert 'mangrove: 1 of 3 accounts failed:' in result.err
+    assert 'regions failed' not in result.err
+    assert 'Traceback' not in result.err
+
+    # Several services: "service" before "region".
+    both = mangrove('call', 'ec2,autoscale', 'get_all_tags', '--jsonl',
+                    '--accounts', DEV, '--role-name', 'Audit',
+                    '--regions', 'us-east-1')
+    assert both.status == 0, both.err
+    lines = jsonl_lines(both.out)
+    assert sorted(line['service'] for line in lines) == ['autoscale', 'ec2']
+    assert all(list(line) == ['account', 'service', 'region', 'result']
+               for line in lines)
 
 
 def test_every_account_of_the_organization(tmpdir):

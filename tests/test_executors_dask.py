@@ -23,6 +23,7 @@ import pytest
 
 import executor_workers as work
 from mangrove import services
+from mangrove.accounts import AccountPool
 from mangrove.executors import map_pools
 from test_executors import account_pools, check_fleet, check_timed_out
 
@@ -54,6 +55,12 @@ def check_on_cluster(client, tmpdir):
     executor = client.get_executor()
     assert check_fleet(map_pools(pools, work.inventory,
                                  executor=executor)) == expected
+    # An account pool: each worker assumes its accounts' roles itself.
+    fleet = AccountPool(services.Ec2Pool, work.ACCOUNTS, role_name='fleet',
+                        regions=work.REGIONS)
+    assert check_fleet(fleet.map(work.inventory,
+                                 executor=client)) == expected
+    assert all(fleet.accounts.slot(a).pool is None for a in work.ACCOUNTS)
 
     # Progress per key: eu_west_1 ends only once the caller has heard of
     # us_east_1, in the same chunk (one thread per worker: two chunks).

@@ -45,6 +45,7 @@ from mangrove.exceptions import (
     AssumeRoleError, FanOutTimeoutError, MangroveError, OrganizationsError)
 from mangrove.pagination import Pages
 from mangrove.plaindata import to_data
+from mangrove.regions import region_name
 from mangrove.registry import get_service
 from mangrove.results import RegionResults
 from mangrove.tables import (
@@ -175,9 +176,6 @@ def call_in_accounts(args, names, call_args, call_kwargs):
     """``mangrove call SERVICE[,SERVICE...] METHOD ARG... --accounts ...``
     (``names``: the services)."""
     _role_options(args)  # usage first, before any request
-    if getattr(args, 'jsonl', False):
-        raise UsageError('--jsonl writes one line per region of one account; '
-                         'with --accounts, use --json')
     if getattr(args, 'backend', None) not in (None, 'boto'):
         raise UsageError('--accounts calls classic boto pools; leave out '
                          '--backend %s' % args.backend)
@@ -191,13 +189,14 @@ def call_in_accounts(args, names, call_args, call_kwargs):
     fleet = account_pool(args, names)
     keys = [(account,) + (key if isinstance(key, tuple) else (key,))
             for account in fleet.accounts for key in fan_out_keys(probe)]
+    pages = Pages(args.method, call_args, call_kwargs, args.max_pages)
+    if getattr(args, 'jsonl', False):
+        return _call_jsonl(args, fleet, keys, pages)
     started = _now()
     progress = _Progress(keys, sys.stderr)
     progress.line.start()
     try:
-        results = fleet.map(Pages(args.method, call_args, call_kwargs,
-                                  args.max_pages),
-                            timeout=args.timeout, on_result=progress)
+        results = fleet.map(pages, timeout=args.timeout, on_result=progress)
     finally:
         progress.line.stop()
         fleet.close()
@@ -212,6 +211,53 @@ def call_in_accounts(args, names, call_args, call_kwargs):
     args.abandoned = any(isinstance(e, FanOutTimeoutError)
                          for e in results.errors.values())
     return 0 if results.ok else 1
+
+
+def _call_jsonl(args, fleet, keys, pages):
+    """``--jsonl``: one JSON object per line, written and flushed as each
+    region of each account answers: ``{"account": ..., "region": ...,
+    "result": ...}`` (``"service"`` before ``"region"`` when several are
+    asked), ``"error"`` instead of ``"result"`` for a region that failed,
+    and one ``{"account": ..., "error": {...}}`` line for an account whose
+    role could not be assumed. Only the failures are kept, for the summary
+    on stderr: a fan-out of any size needs memory for the regions in
+    flight."""
+    errors, more = [], []
+    progress = _Progress(keys, sys.stderr)
+    progress.line.start()
+    try:
+        for outcome in fleet.iter_map(pages, timeout=args.timeout):
+            progress(outcome.key, outcome.result, outcome.error)
+            line = collections.OrderedDict()
+            if isinstance(outcome.key, tuple):
+                line['account'] = outcome.key[0]
+                if len(outcome.key) == 3:
+                    line['service'] = outcome.key[1]
+                line['region'] = region_name(outcome.key[-1])
+            else:
+                line['account'] = outcome.key
+            if outcome.error is None:
+                line['result'] = to_data(outcome.result)
+                if args.max_pages is not None:
+                    more.append((outcome.key, outcome.result))
+            else:
+                line['error'] = error_data(outcome.error) if isinstance(
+                    outcome.key, tuple) else _account_error(outcome.error)
+                errors.append((outcome.key, outcome.error))
+            write(sys.stdout, json.dumps(line, separators=(',', ':')) + '\n')
+            sys.stdout.flush()
+    finally:
+        progress.line.stop()
+        fleet.close()
+    more_pages_note(RegionResults(more), args.max_pages, key_text)
+    failures = RegionResults((), errors)
+    refused = set(key for key in failures.errors
+                  if not isinstance(key, tuple))
+    _print_failures(fleet, failures, regions_asked=len(
+        [key for key in keys if key[0] not in refused]))
+    args.abandoned = any(isinstance(e, FanOutTimeoutError)
+                         for e in failures.errors.values())
+    return 0 if failures.ok else 1
 
 
 def _by_account(accounts, results):
@@ -294,7 +340,10 @@ def _print_json(results):
                                  separators=(',', ': ')) + '\n')
 
 
-def _print_failures(fleet, results):
+def _print_failures(fleet, results, regions_asked=None):
+    """Say on stderr which accounts and regions failed; ``regions_asked``
+    is how many regions of the accounts that answered were asked (default:
+    those of ``results``, failed or not)."""
     accounts = [(k, e) for k, e in results.errors.items()
                 if not isinstance(k, tuple)]
     regions = RegionResults((), [(k, e) for k, e in results.errors.items()
@@ -305,7 +354,9 @@ def _print_failures(fleet, results):
             len(accounts), len(fleet.accounts)))
         lines.extend('  %s: %s' % (key, error) for key, error in accounts)
     if regions.errors:
-        total = len(results) + len(regions.errors)
+        total = regions_asked
+        if total is None:
+            total = len(results) + len(regions.errors)
         lines.append('mangrove: %d of %d regions failed:' % (
             len(regions.errors), total))
         lines.extend('  ' + line for line in format_errors(regions))
