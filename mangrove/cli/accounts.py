@@ -17,9 +17,10 @@ see :mod:`mangrove.cli.servicelist`). An account whose role could not be
 assumed is under ``"errors"`` as one error (``{"error": "AssumeRoleError",
 "message": ..., "role": ...}``); a region that failed in an account that
 answered is under ``"errors"`` too, as ``{account: {region: error}}`` (or
-``{account: {service: {region: error}}}``). Exit status 1 when an account
-or a region failed. The roles' temporary
-credentials are never printed.
+``{account: {service: {region: error}}}``). ``--jsonl`` writes a line as
+each account's region answers, ``"account"`` first, and one line for an
+account whose role failed. Exit status 1 when an account or a region
+failed. The roles' temporary credentials are never printed.
 """
 from __future__ import absolute_import
 

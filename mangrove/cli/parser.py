@@ -188,8 +188,9 @@ def build_parser():
     output.add_argument('--jsonl', action='store_true',
                         help='print one JSON object per line as each region '
                              'answers: {"region": ..., "result": ...} or '
-                             '{"region": ..., "error": {...}}; memory for '
-                             'the regions in flight only')
+                             '{"region": ..., "error": {...}} ("account" '
+                             'first with --accounts); memory for the regions '
+                             'in flight only')
     sub.add_argument('--hide-empty', action='store_true',
                      help='leave out the regions that returned nothing '
                           '(the summary line still counts them)')
