@@ -426,6 +426,9 @@ class _Signer(object):
             raise AttributeError(name)
         return getattr(self.refresh(), name)
 
+    def __setattr__(self, name, value):
+        setattr(self._current[1], name, value)
+
     def __reduce__(self):
         # A boto object pickled with its connection (a result sent back
         # from a worker process) leaves the credentials behind.
@@ -487,9 +490,6 @@ def _keyless_provider(cls, state):
     provider = cls.__new__(cls)
     provider.__dict__.update(state)
     return provider
-
-    def __setattr__(self, name, value):
-        setattr(self._current[1], name, value)
 
 
 def install(transport, holder):

@@ -172,6 +172,24 @@ def test_new_credentials_reach_proxies_handed_out_before(connect_kwargs,
         'default', 'default-account-group']
 
 
+def test_what_boto_sets_on_a_signer_outlives_new_credentials(
+        connect_kwargs):
+    # boto sets attributes on a connection's auth handler (S3 its region
+    # name, for one); a managed connection's signer passes them to the
+    # handler it stands for, so the handler made for new credentials (a
+    # copy) keeps them.
+    pool = services.Ec2Pool(connect=True, regions=['us-east-1'],
+                            **connect_kwargs)
+    pool.update_credentials('AKIDFIRST', 'first-secret')
+    signer = pool.regions.us_east_1.connection._auth_handler
+    signer.region_name = 'set-by-boto'
+    assert 'region_name' not in vars(signer)
+    pool.update_credentials('AKIDSECOND', 'second-secret')
+    handler = signer.refresh()
+    assert handler._provider.access_key == 'AKIDSECOND'
+    assert handler.region_name == 'set-by-boto'
+
+
 def test_a_mixin_pool_takes_new_credentials_for_every_service(
         connect_kwargs, proxy):
     class Inventory(ServiceMixinPool):
