@@ -19,7 +19,7 @@ from mangrove.exceptions import (
     RegionNotInPoolError, UnknownAccountError, UnknownMethodError)
 from mangrove.services import Ec2Pool
 
-from bed.accounts import through
+from bed.accounts import check_refused_alone, through
 
 PROD, DEV, TEST = '111111111111', '222222222222', '333333333333'
 REFUSED = '444444444444'
@@ -154,17 +154,12 @@ def test_a_role_that_cannot_be_assumed_fails_once_and_alone(proxy):
     reported = []
     results = fleet.call('get_all_zones',
                          on_result=lambda *a: reported.append(a))
-    assert list(results) == [(PROD, 'us_east_1'), (PROD, 'eu_west_1'),
-                             (DEV, 'us_east_1'), (DEV, 'eu_west_1')]
-    assert list(results.errors) == [REFUSED]
-    error = results.errors[REFUSED]
-    assert isinstance(error, AssumeRoleError)
-    assert error.account == REFUSED and error.error_code == 'AccessDenied'
-    assert error.role_arn == 'arn:aws:iam::444444444444:role/Audit'
+    error = check_refused_alone(results, REFUSED, [
+        (PROD, 'us_east_1'), (PROD, 'eu_west_1'), (DEV, 'us_east_1'),
+        (DEV, 'eu_west_1')])
     assert str(error).startswith(
         'account 444444444444: cannot assume role '
         'arn:aws:iam::444444444444:role/Audit: AccessDenied (HTTP 403)')
-    assert 'AssumeRoleError' in results.format_error(REFUSED)
     # One AssumeRole for the refused account, whatever its regions.
     sent = [r for r in proxy.records if r['host'].startswith('sts.')]
     assert len(sent) == 3

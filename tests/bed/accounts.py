@@ -1,12 +1,14 @@
 # -*- coding: utf-8 -*-
 """What the account tests share: the way through the loopback proxy, an
-STS that refuses one account's role, an organization with nested units,
+STS that refuses one account's role (and the check of what a fan-out then
+returns), an organization with nested units,
 and a fan-out function that notes the order its calls start in."""
 from __future__ import absolute_import
 
 import threading
 
-__all__ = ['through', 'refuse', 'organization_with_units', 'StartOrder']
+__all__ = ['through', 'refuse', 'check_refused_alone',
+           'organization_with_units', 'StartOrder']
 
 
 def through(proxy):
@@ -25,6 +27,22 @@ def refuse(account):
                 b'</ErrorResponse>')
         return None
     return answer
+
+
+def check_refused_alone(results, refused, answered):
+    """Check the results of a fan-out in which STS refused the ``Audit``
+    role of account ``refused`` (access denied): the ``answered`` keys,
+    in order, and one error under the refused account's id alone, naming
+    the account and the role; return that error."""
+    from mangrove.exceptions import AssumeRoleError
+    assert list(results) == answered
+    assert list(results.errors) == [refused]
+    error = results.errors[refused]
+    assert isinstance(error, AssumeRoleError)
+    assert error.account == refused and error.error_code == 'AccessDenied'
+    assert error.role_arn == 'arn:aws:iam::%s:role/Audit' % refused
+    assert 'AssumeRoleError' in results.format_error(refused)
+    return error
 
 
 def organization_with_units(names, in_prod=1, in_inner=1):
