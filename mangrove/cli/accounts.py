@@ -39,14 +39,13 @@ from mangrove.cli.errors import CommandError, UsageError
 from mangrove.cli.progress import Progress
 from mangrove.cli.servicelist import (
     check_method, fan_out_keys, grouped_layout, nest, pool_class,
-    service_list)
+    service_list, write_jsonl_line)
 from mangrove.cli.terminal import (
     more_pages_note, print_lines, terminal_width, write)
 from mangrove.exceptions import (
     AssumeRoleError, FanOutTimeoutError, MangroveError, OrganizationsError)
 from mangrove.pagination import Pages
 from mangrove.plaindata import to_data
-from mangrove.regions import region_name
 from mangrove.registry import get_service
 from mangrove.results import RegionResults
 from mangrove.tables import (
@@ -229,24 +228,19 @@ def _call_jsonl(args, fleet, keys, pages):
     try:
         for outcome in fleet.iter_map(pages, timeout=args.timeout):
             progress(outcome.key, outcome.result, outcome.error)
-            line = collections.OrderedDict()
-            if isinstance(outcome.key, tuple):
-                line['account'] = outcome.key[0]
-                if len(outcome.key) == 3:
-                    line['service'] = outcome.key[1]
-                line['region'] = region_name(outcome.key[-1])
+            key = outcome.key
+            if not isinstance(key, tuple):   # an account whose role failed
+                write_jsonl_line(('account',), key, None, outcome.error,
+                                 _account_error)
             else:
-                line['account'] = outcome.key
-            if outcome.error is None:
-                line['result'] = to_data(outcome.result)
-                if args.max_pages is not None:
-                    more.append((outcome.key, outcome.result))
-            else:
-                line['error'] = error_data(outcome.error) if isinstance(
-                    outcome.key, tuple) else _account_error(outcome.error)
-                errors.append((outcome.key, outcome.error))
-            write(sys.stdout, json.dumps(line, separators=(',', ':')) + '\n')
-            sys.stdout.flush()
+                write_jsonl_line(
+                    ('account', 'service', 'region') if len(key) == 3
+                    else ('account', 'region'), key, outcome.result,
+                    outcome.error)
+            if outcome.error is not None:
+                errors.append((key, outcome.error))
+            elif args.max_pages is not None:
+                more.append((key, outcome.result))
     finally:
         progress.line.stop()
         fleet.close()

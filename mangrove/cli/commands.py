@@ -20,14 +20,14 @@ from mangrove.cli.connect import address_of, connected_pool
 from mangrove.cli.errors import CommandError, UsageError
 from mangrove.cli.progress import Progress
 from mangrove.cli.servicelist import (
-    check_method, fan_out_keys, grouped_layout, nest, service_list)
+    check_method, fan_out_keys, grouped_layout, nest, service_list,
+    write_jsonl_line)
 from mangrove.cli.terminal import (
     more_pages_note, print_lines, terminal_width, write)
 from mangrove.exceptions import FanOutTimeoutError
 from mangrove.results import RegionResults
 from mangrove.pagination import Pages
 from mangrove.plaindata import to_data
-from mangrove.regions import region_name
 from mangrove.registry import service_names
 from mangrove.tables import (
     error_data, error_text, format_errors, key_text, summary_line)
@@ -107,19 +107,13 @@ def _call_jsonl(args, pool, pages):
         for outcome in pool.iter_map(pages, timeout=args.timeout):
             count += 1
             progress(outcome.key, outcome.result, outcome.error)
-            key, line = outcome.key, collections.OrderedDict()
-            if isinstance(key, tuple):  # several services
-                line['service'], key = key
-            line['region'] = region_name(key)
-            if outcome.error is None:
-                line['result'] = to_data(outcome.result)
-                if args.max_pages is not None:
-                    more.append((outcome.key, outcome.result))
-            else:
-                line['error'] = error_data(outcome.error)
+            write_jsonl_line(
+                ('service', 'region') if isinstance(outcome.key, tuple)
+                else ('region',), outcome.key, outcome.result, outcome.error)
+            if outcome.error is not None:
                 errors.append((outcome.key, outcome.error))
-            write(sys.stdout, json.dumps(line, separators=(',', ':')) + '\n')
-            sys.stdout.flush()
+            elif args.max_pages is not None:
+                more.append((outcome.key, outcome.result))
     finally:
         progress.stop()
     more_pages_note(RegionResults(more), args.max_pages, key_text)

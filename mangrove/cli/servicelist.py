@@ -23,16 +23,20 @@ request.
 from __future__ import absolute_import
 
 import collections
+import json
+import sys
 
 from mangrove.cli.arguments import check_call, method_of, split_names
 from mangrove.cli.errors import UsageError
+from mangrove.cli.terminal import write
 from mangrove.clientpool import service_spec
 from mangrove.regions import region_name
+from mangrove.plaindata import to_data
 from mangrove.results import RegionResults
-from mangrove.tables import layout_results
+from mangrove.tables import error_data, layout_results
 
 __all__ = ['service_list', 'pool_class', 'check_method', 'fan_out_keys',
-           'nest', 'grouped_layout']
+           'nest', 'grouped_layout', 'write_jsonl_line']
 
 
 def service_list(text, backend=None):
@@ -88,6 +92,25 @@ def fan_out_keys(pool):
         return list(pool.regions)
     return [(attr, key) for attr, member in members.items()
             for key in member.regions]
+
+
+def write_jsonl_line(names, key, result, error, error_fields=error_data):
+    """One ``--jsonl`` line on stdout, written and flushed at once: each
+    part of ``key`` under its name in ``names`` (``('service', 'region')``;
+    a ``'region'`` part, a region key, is written as the region's name),
+    then ``"result"``, or ``"error"`` (``error_fields(error)``) when
+    ``error`` is not None.
+    """
+    parts = key if isinstance(key, tuple) else (key,)
+    line = collections.OrderedDict(zip(names, parts))
+    if 'region' in line:
+        line['region'] = region_name(line['region'])
+    if error is None:
+        line['result'] = to_data(result)
+    else:
+        line['error'] = error_fields(error)
+    write(sys.stdout, json.dumps(line, separators=(',', ':')) + '\n')
+    sys.stdout.flush()
 
 
 def nest(data, key, value):
