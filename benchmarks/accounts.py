@@ -99,7 +99,7 @@ sys.path[:] = [p for p in sys.path
 
 from mangrove.testing import MotoServer, moto_python  # noqa: E402
 
-from common import median  # noqa: E402
+from common import median, proc_stat  # noqa: E402
 
 #: Round trip per region from one place (us-east-1), in seconds.
 ROUND_TRIPS = {'us-east-1': 0.015, 'eu-west-1': 0.080, 'sa-east-1': 0.120,
@@ -109,7 +109,6 @@ ROLE = 'OrganizationAccountAccessRole'
 THREADS = 'mangrove AccountPool fan-out'
 PROCESSES = 'mangrove on processes (executor=, one per core)'
 CORES = multiprocessing.cpu_count()
-_TICK = float(os.sysconf('SC_CLK_TCK'))
 
 
 def timed(func):
@@ -140,12 +139,6 @@ def run_mangrove(accounts, keywords):
     return len(results)
 
 
-def zone_names(region):
-    """What a worker process sends back: plain names (boto's objects hold
-    their connection, which does not pickle)."""
-    return [zone.name for zone in region.get_all_zones()]
-
-
 def run_mangrove_processes(accounts, keywords):
     """The fan-out on a process per core, a new executor each round (its
     start counted): each worker assumes its accounts' roles itself."""
@@ -154,7 +147,7 @@ def run_mangrove_processes(accounts, keywords):
     fleet = AccountPool(Ec2Pool, accounts, role_name=ROLE, regions=REGIONS,
                         **keywords)
     with process_pool() as executor:
-        results = fleet.map(zone_names, executor=executor)
+        results = fleet.call('get_all_zones', executor=executor)
     results.raise_for_errors()
     return len(results)
 
@@ -163,7 +156,6 @@ def process_pool():
     from concurrent.futures import ProcessPoolExecutor
     if sys.version_info < (3, 7):
         return ProcessPoolExecutor(CORES)   # fork, on Linux
-    import multiprocessing
     return ProcessPoolExecutor(
         CORES, mp_context=multiprocessing.get_context('fork'))
 
@@ -187,9 +179,7 @@ def cpu_seconds(pid=None):
     if pid is None:
         usage = resource.getrusage(resource.RUSAGE_SELF)
         return usage.ru_utime + usage.ru_stime
-    with open('/proc/%d/stat' % pid) as handle:
-        fields = handle.read().rsplit(')', 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / _TICK
+    return proc_stat(pid)[1]
 
 
 def run_mangrove_afresh(accounts, keywords):

@@ -57,7 +57,7 @@ sys.path.insert(0, HERE)
 
 from mangrove.testing import MotoServer  # noqa: E402
 
-from common import median  # noqa: E402
+from common import median, proc_stat  # noqa: E402
 from fanout import ROUND_TRIPS  # noqa: E402
 import fleetwork  # noqa: E402
 
@@ -80,18 +80,6 @@ def start_proxy(upstream_port, latency):
 
 # -- client CPU, from /proc -------------------------------------------------
 
-_TICK = float(os.sysconf('SC_CLK_TCK'))
-
-
-def _stat(pid):
-    try:
-        with open('/proc/%d/stat' % pid) as handle:
-            fields = handle.read().rsplit(')', 1)[1].split()
-    except (IOError, OSError):
-        return None
-    return int(fields[1]), (int(fields[11]) + int(fields[12])) / _TICK
-
-
 def _test_bed(pid):
     """Whether a process is the emulator's or a proxy's."""
     try:
@@ -108,7 +96,7 @@ def client_cpu(excluded):
     stats = {}
     for name in os.listdir('/proc'):
         if name.isdigit():
-            stat = _stat(int(name))
+            stat = proc_stat(int(name))
             if stat is not None:
                 stats[int(name)] = stat
     children = {}
@@ -130,7 +118,8 @@ def client_cpu(excluded):
 def bed_cpu(excluded):
     """CPU seconds of the test bed's processes (the emulator, the
     proxies)."""
-    return sum(stat[1] for stat in map(_stat, excluded) if stat is not None)
+    return sum(stat[1] for stat in map(proc_stat, excluded)
+               if stat is not None)
 
 
 def timed_fan_out(pools, func, executor, excluded):

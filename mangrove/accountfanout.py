@@ -20,9 +20,8 @@ longest round trips first from its second run on.
 """
 from __future__ import absolute_import
 
-import sys
-
 import collections
+import sys
 
 from mangrove.exceptions import AssumeRoleError
 from mangrove.fanout import fan_out, iter_fan_out
