@@ -67,15 +67,15 @@ about 8)::
 
 Goal 2 is missed: the client's own CPU for the 250 requests (the row with
 no round trips) is longer than the chain's round trips on this machine.
-A later run (Python 3.13.0, without botocove, the machine about three times
+A later run (Python 3.13.0, without botocove, the machine about 2.5 times
 slower per request) printed the floors::
 
     client CPU of the 250 requests, one after another on one thread, no
-    round trips: 782 ms (3.13 ms a request)
-      CPU floor on 2 cores: 391 ms = 1.51x the one account's chain
-      the proxy's CPU in a fan-out: 280 ms; machine floor (client + proxy)
-      / cores: 531 ms = 2.05x the chain
-    mangrove / one account alone: 5.68x on threads, 5.71x on processes
+    round trips: 664 ms (2.66 ms a request)
+      CPU floor on 2 cores: 332 ms = 1.35x the one account's chain
+      the proxy's CPU in a fan-out: 260 ms; machine floor (client + proxy)
+      / cores: 462 ms = 1.88x the chain
+    mangrove / one account alone: 4.56x on threads, 3.21x on processes
 """
 from __future__ import print_function
 
