@@ -81,8 +81,11 @@ class ReportChannel(object):
         self._closed = True
         try:
             # accept() waits in a system call that closing the listener
-            # does not end everywhere; a connection of our own does.
-            Client(self.address, authkey=self._authkey).close()
+            # does not end everywhere; a connection of our own does. A
+            # plain socket, not Client(): Client() would wait for the
+            # greeting of an accepting thread that may be held up by
+            # another peer's, and the fan-out would never return.
+            socket.create_connection(self.address, CONNECT_TIMEOUT).close()
         except Exception:
             pass
         self._listener.close()
