@@ -19,12 +19,14 @@ from mangrove.exceptions import (
 from mangrove.fanout import fan_out
 from mangrove.reportchannel import ReportChannel
 from mangrove.results import RegionResults, format_key
+from mangrove.waits import now
 
 __all__ = ['Group', 'plan_chunks', 'map_in_chunks', 'RETURN_GRACE']
 
 logger = logging.getLogger(__name__)
 
-_now = getattr(time, 'monotonic', time.time)
+# Deadlines on the one clock of every fan-out (mangrove.waits).
+_now = now
 
 # The longest single wait of the calling thread, so Ctrl-C is seen at once.
 _SLICE = 0.25

@@ -1,13 +1,18 @@
 # -*- coding: utf-8 -*-
 """
 Running the ``mangrove`` command as a user would, for the command line
-tests: as a subprocess with pipes (:func:`mangrove`), or on a
-pseudo-terminal (:class:`Terminal`) for what only shows on a terminal (the
-progress line, the interactive shell, Ctrl-C and Ctrl-D).
+tests: through its entry point in this process, its arguments, stdin,
+stdout, stderr, environment and exit status as a process would have them
+(:func:`mangrove`); as a process of its own with pipes
+(``mangrove(..., process=True)``) where the process is itself the subject
+(start-up, exit with calls still running, signals) or boto must read
+another config; or on a pseudo-terminal (:class:`Terminal`) for what only
+shows on a terminal (the progress line, the interactive shell, Ctrl-C and
+Ctrl-D).
 
 The child is ``python -m mangrove`` with the interpreter running the tests
 and the mangrove they import; it runs in the tests' directory so that the
-current directory cannot shadow it. Every run has a hang guard: a command
+current directory cannot shadow it. Every child has a hang guard: a command
 that does not end is killed, and its test fails instead of hanging the
 suite. The guard is never asserted on.
 """
@@ -59,17 +64,32 @@ def guarded(proc, seconds=HANG_GUARD):
     return timer
 
 
+# Variables boto reads once, at its import (its config file: BOTO_CONFIG,
+# BOTO_PATH, ~/.boto under HOME): a command that must see other values than
+# the tests' runs in a process of its own.
+PROCESS_VARIABLES = ('BOTO_CONFIG', 'BOTO_PATH', 'HOME')
+
+
 def mangrove(*args, **options):
-    """Run ``python -m mangrove ARGS`` with pipes; options: ``stdin``
-    (text) and ``env`` (variables to set, None to unset).
+    """Run ``mangrove ARGS``; options: ``stdin`` (text), ``env``
+    (variables to set, None to unset) and ``process`` (True: run
+    ``python -m mangrove`` as a child with pipes; implied by ``env``
+    naming one of :data:`PROCESS_VARIABLES`).
 
     :rtype: Result
     """
-    stdin = options.get('stdin')
+    env = options.get('env') or {}
+    if options.get('process') or any(name in env
+                                     for name in PROCESS_VARIABLES):
+        return _in_child(args, options.get('stdin'), env)
+    return _in_process(args, options.get('stdin'), env)
+
+
+def _in_child(args, stdin, env):
     proc = subprocess.Popen(
         [sys.executable, '-m', 'mangrove'] + list(args),
         stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE, env=child_env(options.get('env')), cwd=HERE)
+        stderr=subprocess.PIPE, env=child_env(env), cwd=HERE)
     timer = guarded(proc)
     try:
         out, err = proc.communicate(
@@ -77,6 +97,75 @@ def mangrove(*args, **options):
     finally:
         timer.cancel()
     return Result(proc.returncode, out.decode('utf-8'), err.decode('utf-8'))
+
+
+class _Captured(object):
+    """What a pipe gives the command in place of stdout or stderr: text in
+    (bytes on Python 2, as :func:`mangrove._interpreters.stream_text`
+    encodes it), no terminal."""
+
+    encoding = 'utf-8'
+    closed = False
+
+    def __init__(self):
+        self._parts = []
+
+    def write(self, text):
+        if isinstance(text, bytes):
+            text = text.decode('utf-8')
+        self._parts.append(text)
+
+    def writelines(self, lines):
+        for line in lines:
+            self.write(line)
+
+    def flush(self):
+        pass
+
+    def isatty(self):
+        return False
+
+    def getvalue(self):
+        return u''.join(self._parts)
+
+
+def _stdin(text):
+    import io
+    text = text if text is not None else u''
+    if sys.version_info[0] == 2:
+        return io.BytesIO(text.encode('utf-8'))
+    return io.StringIO(text)
+
+
+def _in_process(args, stdin, env):
+    """The entry point (:func:`mangrove.cli.run`, as ``main`` calls it)
+    with this process's stdin, stdout, stderr and environment swapped for
+    the run's and put back after."""
+    from mangrove import cli
+    saved_streams = sys.stdin, sys.stdout, sys.stderr
+    saved_env = dict((name, os.environ.get(name)) for name in env)
+    out, err = _Captured(), _Captured()
+    for name, value in env.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
+    sys.stdin, sys.stdout, sys.stderr = _stdin(stdin), out, err
+    try:
+        try:
+            status = cli.run(list(args))[0]
+        except SystemExit as exc:
+            status = exc.code
+    finally:
+        sys.stdin, sys.stdout, sys.stderr = saved_streams
+        for name, value in saved_env.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+    if status is None:
+        status = 0
+    return Result(status, out.getvalue(), err.getvalue())
 
 
 def loads(text):

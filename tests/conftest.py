@@ -1,6 +1,10 @@
 # -*- coding: utf-8 -*-
 """pytest wiring of the test bed: one moto server for the whole session.
 
+With pytest-xdist (``-n 2``, as ``tools/test`` runs every environment), each
+worker is a session of its own with its own moto server; the controller,
+which runs no test, starts none.
+
 boto reads its config once, when it is first imported, so the config that
 points boto at the session's moto server is written and ``BOTO_CONFIG`` set
 in :func:`pytest_configure`, before any test module can import boto.  Test
@@ -23,7 +27,7 @@ if _HERE not in sys.path:
 # moto_server below is the session's server, started before boto's import.
 # pytest imports the plugin after this module: importing it here first would
 # keep pytest from preparing it (and make it warn).
-pytest_plugins = ['mangrove.testing']
+pytest_plugins = ['mangrove.testing', 'bed.progress']
 
 # Variables that would make boto ignore the test config: credentials and
 # no_proxy are read from the environment before the config file.
@@ -34,7 +38,20 @@ _SCRUBBED_ENV = ('AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY',
 _session = {}
 
 
+def _runs_no_test(config):
+    """Whether this process is pytest-xdist's controller, whose workers
+    run the tests."""
+    workers = getattr(config.option, 'numprocesses', None)
+    return bool(workers) and not hasattr(config, 'workerinput')
+
+
 def pytest_configure(config):
+    config.addinivalue_line(
+        'markers', 'slow: starts processes of its own (commands, workers, '
+        'clusters, terminals) or waits out timeouts and stalls; '
+        "'tools/test --quick' leaves it out")
+    if _runs_no_test(config):
+        return
     if 'boto' in sys.modules:
         raise pytest.UsageError(
             'boto was imported before tests/conftest.py could set '

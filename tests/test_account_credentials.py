@@ -36,6 +36,7 @@ def tokens_by_account(fleet):
                 for a in fleet.accounts)
 
 
+@pytest.mark.slow
 def test_the_margin_replaces_credentials_before_their_use(proxy):
     fleet = AccountPool(Inventory, ACCOUNTS[:2], role_name='Audit',
                         regions=['us-east-1'], duration=900,
@@ -69,6 +70,7 @@ def test_the_margin_replaces_credentials_before_their_use(proxy):
         first[ACCOUNTS[1]]]
 
 
+@pytest.mark.slow
 def test_one_assume_role_per_account_however_many_threads_ask(proxy):
     # moto makes each account's region on its first request, slowly: done
     # first, so that the credentials below do not expire while it works.
@@ -105,6 +107,7 @@ def test_one_assume_role_per_account_however_many_threads_ask(proxy):
     assert sorted(sent) == sorted(new[a] for a in ACCOUNTS for _ in REGIONS)
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not hasattr(os, 'fork'), reason='no fork')
 def test_a_forked_child_refreshes_on_its_own(proxy):
     fleet = AccountPool(Ec2Pool, ACCOUNTS[:2], role_name='Audit',
@@ -136,6 +139,7 @@ def test_a_forked_child_refreshes_on_its_own(proxy):
     assert fleet.call('get_all_zones').ok
 
 
+@pytest.mark.slow
 def test_no_secret_in_any_repr_error_or_log_line(proxy, caplog):
     caplog.set_level(logging.DEBUG, logger='mangrove')
     proxy.answers['AssumeRole'] = lambda param: (

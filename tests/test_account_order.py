@@ -12,6 +12,8 @@ from __future__ import absolute_import
 
 import pickle
 
+import pytest
+
 from mangrove import accountfanout
 from mangrove.accountfanout import pool_kind
 from mangrove.accounts import AccountPool
@@ -48,6 +50,7 @@ def measured_once(proxy):
     return starts
 
 
+@pytest.mark.slow
 def test_a_new_account_pool_of_the_same_kind_starts_slowest_first(proxy):
     measured_once(proxy)
     # New pools, new credentials, nothing run in their accounts yet; the
@@ -69,6 +72,7 @@ def test_a_new_account_pool_of_the_same_kind_starts_slowest_first(proxy):
         fleet.close()
 
 
+@pytest.mark.slow
 def test_pools_of_another_kind_keep_their_own_order(proxy, moto_server):
     from bed.proxy import LoopbackProxy
     measured_once(proxy)

@@ -51,6 +51,7 @@ def access_denied(account):
     return answer
 
 
+@pytest.mark.slow
 def test_each_account_pool_acts_in_its_own_account():
     fleet = AccountPool(Ec2Pool, named(prod=PROD, dev=DEV),
                         role_name='Audit', regions=REGIONS)
@@ -75,6 +76,7 @@ def test_each_account_pool_acts_in_its_own_account():
         g.name for g in caller.regions.us_east_1.get_all_security_groups()]
 
 
+@pytest.mark.slow
 def test_a_multi_service_pool_in_every_account():
     fleet = AccountPool(Inventory, [PROD, TEST], role_name='Audit',
                         regions=['us-east-1'])
@@ -95,6 +97,7 @@ def test_a_multi_service_pool_in_every_account():
     assert list(only) == [(TEST, 'sqs', 'us_east_1')]
 
 
+@pytest.mark.slow
 def test_narrowing_by_account_region_and_service():
     fleet = AccountPool(Ec2Pool, named(prod=PROD, dev=DEV, test=TEST),
                         role_name='Audit', regions=REGIONS)
@@ -147,6 +150,7 @@ def test_accounts_read_naturally_in_a_console():
     assert not hasattr(fleet.accounts, 'staging')
 
 
+@pytest.mark.slow
 def test_a_role_that_cannot_be_assumed_fails_once_and_alone(proxy):
     proxy.answers['AssumeRole'] = access_denied(REFUSED)
     fleet = AccountPool(Ec2Pool, [PROD, REFUSED, DEV], role_name='Audit',
@@ -178,6 +182,7 @@ def test_a_role_that_cannot_be_assumed_fails_once_and_alone(proxy):
     assert fleet.call('get_all_zones', accounts=[REFUSED]).ok
 
 
+@pytest.mark.slow
 def test_roles_are_assumed_inside_the_fan_out_at_once(proxy):
     # Every AssumeRole is held at the proxy until all of them have
     # arrived: proof that they are in flight together, not in sequence.
@@ -202,6 +207,7 @@ def test_roles_are_assumed_inside_the_fan_out_at_once(proxy):
                 if r['host'].startswith('sts.')]) == len(accounts)
 
 
+@pytest.mark.slow
 def test_an_account_pool_pickles_to_its_settings(proxy):
     fleet = AccountPool(Ec2Pool, [PROD, DEV], role_name='Audit',
                         regions=['us-east-1'], **through(proxy))

@@ -27,10 +27,14 @@ from bed.accounts import organization_with_units
 
 REGIONS = ['us-east-1', 'eu-west-1']
 
-pytestmark = pytest.mark.skipif(
-    sys.version_info < (3, 8),
-    reason='botocove needs Python 3.8+ (the botocove extra installs it '
-           'there)')
+# Every test here is slow: a botocove run or an account fan-out over
+# a proxy beside it (see conftest.py).
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        sys.version_info < (3, 8),
+        reason='botocove needs Python 3.8+ (the botocove extra installs it '
+               'there)')]
 
 
 @pytest.fixture

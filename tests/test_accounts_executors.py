@@ -29,6 +29,9 @@ from workers import HANG_GUARD
 from bed.accounts import check_refused_alone, refuse, through
 from bed.throttle import Throttle
 
+# Every test here is slow: its own processes (see conftest.py).
+pytestmark = pytest.mark.slow
+
 PROD, DEV, REFUSED = '111111111111', '222222222222', '444444444444'
 REGIONS = ['us-east-1', 'eu-west-1']
 

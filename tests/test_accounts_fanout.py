@@ -34,6 +34,7 @@ def run_instances(region, count):
                   for _ in range(count))
 
 
+@pytest.mark.slow
 def test_paginate_follows_every_page_of_every_account_and_region():
     fleet = AccountPool(Ec2Pool, [PROD, DEV], role_name='Audit',
                         regions=REGIONS)
@@ -66,6 +67,7 @@ def test_paginate_follows_every_page_of_every_account_and_region():
     assert next_page(some[PROD, 'us-east-1'])[0] == 'next_token'
 
 
+@pytest.mark.slow
 def test_paginate_on_a_multi_service_pool_in_every_account():
     fleet = AccountPool(Inventory, [PROD, DEV], role_name='Audit',
                         regions=['us-east-1'])
@@ -97,6 +99,7 @@ def stalled_role(proxy):
         proxy.answers.pop('AssumeRole', None)
 
 
+@pytest.mark.slow
 def test_timeout_gives_up_on_a_stalled_account_and_region_alone(
         proxy, stalled_role):
     accounts = [PROD, DEV, SLOW]

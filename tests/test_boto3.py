@@ -67,6 +67,7 @@ def test_old_python_gets_a_clear_message_naming_its_version():
 
 # -- the seed README's examples, on boto3 clients ----------------------------
 
+@pytest.mark.slow
 @needs_boto3
 def test_seed_examples_with_boto3_clients(kw):
     import botocore.session
@@ -148,6 +149,7 @@ def test_call_results_keyed_as_for_boto_2(kw):
 
 # -- paginate ----------------------------------------------------------------
 
+@pytest.mark.slow
 @needs_boto3
 def test_paginate_merges_every_page_of_every_region(kw):
     from mangrove.clientpool import client_pool
@@ -201,6 +203,7 @@ def test_paginate_refuses_what_boto3_cannot_do(kw):
 
 # -- keywords as boto3's -----------------------------------------------------
 
+@pytest.mark.slow
 @needs_boto3
 def test_boto3_keywords_reach_the_clients(kw, tmpdir, monkeypatch):
     import boto3
@@ -525,6 +528,7 @@ def test_a_mixin_pool_mixes_boto3_and_classic_services(kw):
         'jobs'
 
 
+@pytest.mark.slow
 @needs_boto3
 def test_a_mixin_pool_of_boto3_clients_by_default(kw):
     from mangrove.exceptions import InvalidDeclarationError
@@ -557,6 +561,7 @@ def test_a_mixin_pool_of_boto3_clients_by_default(kw):
 
 # -- enabled regions, regions not enabled, timeouts ---------------------------
 
+@pytest.mark.slow
 @needs_boto3
 def test_enabled_regions_and_regions_not_enabled(kw, moto_server):
     from botocore.config import Config

@@ -33,6 +33,7 @@ def fleet(moto_server):
                        aws_secret_access_key='testing')
 
 
+@pytest.mark.slow
 def test_each_accounts_clients_act_in_that_account(fleet):
     fleet.accounts[PROD].regions.us_east_1.create_security_group(
         GroupName='prod-only', Description='made in prod')
@@ -53,6 +54,7 @@ def test_each_accounts_clients_act_in_that_account(fleet):
     assert frozen.token and frozen.access_key != 'testing'
 
 
+@pytest.mark.slow
 def test_an_account_pool_of_clients_pickles(fleet):
     fleet.call('describe_security_groups').raise_for_errors()
     again = pickle.loads(pickle.dumps(fleet))

@@ -48,6 +48,7 @@ def test_old_python_is_told_the_extra_needs_python_3_9():
     assert platform.python_version() in line
 
 
+@pytest.mark.slow
 @needs_boto3
 def test_services_and_regions_come_from_botocore(server):
     import botocore.session
@@ -67,6 +68,7 @@ def test_services_and_regions_come_from_botocore(server):
     assert result.status == 2 and "did you mean 'ec" in one_error_line(result)
 
 
+@pytest.mark.slow
 @needs_boto3
 def test_call_prints_plain_json_keyed_by_region(server):
     ec2 = clients(server, 'ec2', ['us-east-1', 'eu-west-1'])
@@ -100,6 +102,7 @@ def test_call_prints_plain_json_keyed_by_region(server):
     assert result.status == 0 and 'eu-west-1' in result.out
 
 
+@pytest.mark.slow
 @needs_boto3
 def test_call_shows_bytes_and_streaming_bodies_as_data(server):
     s3 = clients(server, 's3', ['us-east-1'])
@@ -123,6 +126,7 @@ def test_call_shows_bytes_and_streaming_bodies_as_data(server):
     assert plain == b'secret-ish'
 
 
+@pytest.mark.slow
 @needs_boto3
 def test_call_follows_every_page_and_refuses_what_boto3_cannot_take(server):
     from test_boto3 import make_tables
@@ -144,6 +148,7 @@ def test_call_follows_every_page_and_refuses_what_boto3_cannot_take(server):
     assert result.status == 2 and 'list_tables' in one_error_line(result)
 
 
+@pytest.mark.slow
 @needs_boto3
 def test_shell_has_a_client_pool_per_service(server):
     sqs = clients(server, 'sqs', ['us-east-1'])

@@ -19,6 +19,9 @@ import pytest
 
 from test_boto_repairs import run_child
 
+# Every test here is slow: its own processes (see conftest.py).
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture
 def tmpdir_path():

@@ -26,6 +26,9 @@ import pytest
 
 import boto_sweep
 
+# Every test here is slow: its own processes (see conftest.py).
+pytestmark = pytest.mark.slow
+
 PY2_BOTO_FAILURES = sorted([
     'boto.manage.server', 'boto.manage.task', 'boto.manage.volume',
     'boto.mashups.server', 'boto.pyami.installers.ubuntu.ebs',

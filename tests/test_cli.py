@@ -93,6 +93,7 @@ def test_services_are_listed_one_per_line():
     assert result.out.splitlines() == service_names()
 
 
+@pytest.mark.slow
 def test_regions_lists_the_commercial_partition_and_partition_picks_another():
     from mangrove.backend import boto_backend
     from mangrove.registry import get_service
@@ -143,6 +144,7 @@ def test_call_prints_a_table_per_region_with_state_only_where_made(
     assert found['eu-west-1'] == ('eu-west-1: 0 results', [])
 
 
+@pytest.mark.slow
 def test_call_json_is_one_object_keyed_by_region(connect_kwargs):
     pool = ec2_pool(connect_kwargs, ['us-east-1'])
     pool.regions.us_east_1.create_security_group('cli-web', 'cli test')
@@ -163,6 +165,7 @@ def test_call_json_is_one_object_keyed_by_region(connect_kwargs):
     assert 'connection' not in group and 'connection' not in group['region']
 
 
+@pytest.mark.slow
 def test_call_covers_every_region_of_the_aws_partition_by_default(
         connect_kwargs):
     sqs_pool(connect_kwargs, ['eu-west-1']).regions.eu_west_1.create_queue(
@@ -178,6 +181,7 @@ def test_call_covers_every_region_of_the_aws_partition_by_default(
         assert names == (['cli-orders'] if region == 'eu-west-1' else [])
 
 
+@pytest.mark.slow
 def test_call_passes_positional_and_keyword_arguments(connect_kwargs):
     result = mangrove('call', 'sqs', 'create_queue', 'cli-jobs',
                       'visibility_timeout=45',
@@ -196,6 +200,7 @@ def test_call_passes_positional_and_keyword_arguments(connect_kwargs):
     assert pool.regions.us_east_1.get_queue('cli-jobs') is None
 
 
+@pytest.mark.slow
 def test_call_reads_argument_values_as_json_when_they_parse(connect_kwargs):
     pool = ec2_pool(connect_kwargs, ['us-east-1'])
     pool.regions.us_east_1.create_security_group('cli-web', 'cli test')
@@ -243,6 +248,7 @@ def proxy_config(proxy, tmpdir):
     return write_boto_config(str(tmpdir.join('proxy.cfg')), proxy.port)
 
 
+@pytest.mark.slow
 def test_a_failing_region_exits_1_and_the_others_still_print(
         proxy, proxy_config, connect_kwargs):
     ec2_pool(connect_kwargs, ['us-east-1']).regions.us_east_1 \
@@ -264,6 +270,7 @@ def test_a_failing_region_exits_1_and_the_others_still_print(
     assert 'us-east-1' not in result.err and 'us-west-2' not in result.err
 
 
+@pytest.mark.slow
 def test_a_failing_region_is_under_errors_in_json(proxy, proxy_config):
     proxy.faults = {'eu-west-1': '503'}
 
@@ -282,6 +289,7 @@ def test_a_failing_region_is_under_errors_in_json(proxy, proxy_config):
     assert 'eu-west-1' in result.err
 
 
+@pytest.mark.slow
 def test_a_region_past_the_timeout_fails_and_the_command_still_ends(
         proxy, proxy_config, connect_kwargs):
     # The server makes a region's defaults on its first request, which
@@ -517,6 +525,7 @@ def _moto_importable():
 MOTO = _moto_importable()
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not MOTO, reason='moto is not importable here')
 def test_demo_runs_its_own_server_and_stops_it(tmpdir, connect_kwargs):
     # A boto config pointing at a dead port: the demo must not need it.

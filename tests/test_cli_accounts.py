@@ -32,6 +32,7 @@ def make_queue(account, name):
     fleet.accounts[account].regions.us_east_1.create_queue(name)
 
 
+@pytest.mark.slow
 def test_the_table_is_grouped_by_account():
     make_queue(DEV, 'dev-jobs')
     result = mangrove('call', 'sqs', 'get_all_queues', '--accounts',
@@ -49,6 +50,7 @@ def test_the_table_is_grouped_by_account():
     assert lines[-1].startswith('2 accounts: 1 result in 1 of 4 regions')
 
 
+@pytest.mark.slow
 def test_json_is_keyed_by_account_then_region():
     make_queue(PROD, 'prod-jobs')
     result = mangrove('call', 'sqs', 'get_all_queues', '--json',
@@ -63,6 +65,7 @@ def test_json_is_keyed_by_account_then_region():
     assert data[DEV]['us-east-1'] == []
 
 
+@pytest.mark.slow
 def test_a_failed_account_is_under_errors_and_exits_1(proxy, proxy_config):
     proxy.answers['AssumeRole'] = refuse(REFUSED)
     env = {'BOTO_CONFIG': proxy_config}
@@ -101,6 +104,7 @@ def jsonl_lines(out):
             for line in out.splitlines()]
 
 
+@pytest.mark.slow
 def test_jsonl_is_a_line_per_account_and_region_and_one_per_failed_account(
         proxy, proxy_config):
     make_queue(DEV, 'dev-lines')
@@ -144,6 +148,7 @@ def test_jsonl_is_a_line_per_account_and_region_and_one_per_failed_account(
                for line in lines)
 
 
+@pytest.mark.slow
 def test_every_account_of_the_organization(tmpdir):
     from mangrove.organizations import OrganizationsConnection
     conn = OrganizationsConnection()
@@ -165,6 +170,7 @@ def test_every_account_of_the_organization(tmpdir):
     assert list(loads(with_caller.out)) == ['123456789012'] + members
 
 
+@pytest.mark.slow
 def test_no_secret_is_ever_printed(proxy, proxy_config):
     make_queue(PROD, 'prod-jobs')
     result = mangrove('call', 'sqs', 'get_all_queues', '--accounts', PROD,
@@ -209,6 +215,7 @@ def test_bad_account_options_are_one_line_and_status_2(args, expected):
     assert expected in result.err
 
 
+@pytest.mark.slow
 def test_role_options_reach_sts(proxy, proxy_config):
     # What STS received, read at the proxy: the parameters of each
     # AssumeRole (forwarded to moto, which answers it).
@@ -249,6 +256,7 @@ def organization():
     return organization_with_units(['member-%d' % n for n in range(4)])
 
 
+@pytest.mark.slow
 def test_organizational_units_and_skipped_accounts(organization):
     members = organization['members']
     make_queue(members[1], 'eu-jobs')
@@ -283,6 +291,7 @@ def test_organizational_units_and_skipped_accounts(organization):
     assert list(loads(rest.out)) == members[1:3]
 
 
+@pytest.mark.slow
 def test_a_unit_the_organization_lacks_is_one_line_and_status_1(
         organization):
     result = mangrove('call', 'sqs', 'get_all_queues', '--accounts',

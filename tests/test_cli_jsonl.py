@@ -49,6 +49,7 @@ def test_each_region_is_one_json_line(connect_kwargs):
     assert [g['name'] for g in found['eu-west-1']['result']] == ['default']
 
 
+@pytest.mark.slow
 def test_a_failing_region_is_a_line_with_its_error(proxy, proxy_config):
     proxy.faults = {'eu-west-1': '503'}
 

@@ -67,6 +67,7 @@ def test_a_new_private_key_is_printed_whole_on_a_narrow_terminal():
     assert 'printed whole' in note and '--json' in note
 
 
+@pytest.mark.slow
 def test_session_credentials_are_printed_whole_and_match_json():
     table = mangrove('call', 'sts', 'get_session_token', '--regions',
                      'us-east-1', env={'COLUMNS': '60'})
@@ -109,6 +110,7 @@ def test_a_dict_response_prints_as_nested_lines_with_the_secret_whole(
 # -- tables ------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_tables_fit_the_width_cut_in_the_middle_and_json_has_it_whole():
     table = mangrove('call', 'ec2', 'get_all_images', '--regions',
                      'us-east-1', env={'COLUMNS': '72'})
@@ -137,6 +139,7 @@ def test_tables_fit_the_width_cut_in_the_middle_and_json_has_it_whole():
     assert cut > 0
 
 
+@pytest.mark.slow
 def test_nothing_is_cut_without_a_terminal_width():
     result = mangrove('call', 'ec2', 'get_all_images', '--regions',
                       'us-east-1', env={'COLUMNS': None})
@@ -145,6 +148,7 @@ def test_nothing_is_cut_without_a_terminal_width():
     assert '...' not in result.out
 
 
+@pytest.mark.slow
 def test_instances_show_their_name_tag_and_volumes_their_attachment(
         connect_kwargs):
     region = ec2(connect_kwargs)
@@ -171,6 +175,7 @@ def test_instances_show_their_name_tag_and_volumes_their_attachment(
     assert '%s /dev/sdf attached' % instance.id in row
 
 
+@pytest.mark.slow
 def test_summary_line_counts_and_hide_empty_leaves_out_empty_regions(
         connect_kwargs):
     from mangrove.services import SqsPool
@@ -192,6 +197,7 @@ def test_summary_line_counts_and_hide_empty_leaves_out_empty_regions(
                     r'[\d.]+s$', hidden.out.splitlines()[-1])
 
 
+@pytest.mark.slow
 def test_json_has_no_leftovers_of_boto_xml_parsing(connect_kwargs):
     region = ec2(connect_kwargs)
     instance = region.run_instances(AMI).instances[0]
@@ -233,6 +239,7 @@ def test_json_has_no_leftovers_of_boto_xml_parsing(connect_kwargs):
 # -- pipes and help ---------------------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(sys.version_info < (3, 7),
                     reason='the demo needs moto, which needs Python 3.7+')
 def test_demo_into_a_pipe_closed_early_ends_quietly_and_stops_its_server():
@@ -276,6 +283,7 @@ def test_the_command_help_has_examples_too():
     assert '\nexamples:\n  $ mangrove ' in result.out
 
 
+@pytest.mark.slow
 def test_a_refused_connection_names_host_and_port_once_for_all_regions():
     from mangrove.testing import free_port
     port = free_port()     # nothing listens there

@@ -43,6 +43,7 @@ def tag_things(ec2_region, autoscale_region):
     return group.id
 
 
+@pytest.mark.slow
 def test_several_services_in_a_table_and_in_json():
     from mangrove.services import AutoScalePool, Ec2Pool
     ec2 = Ec2Pool(connect=True, regions=['us-east-1'])
@@ -91,6 +92,7 @@ def test_several_services_in_a_table_and_in_json():
     assert list(loads(one.out)) == ['us-east-1', 'eu-west-1']
 
 
+@pytest.mark.slow
 def test_failures_are_nested_alike_and_exit_1(proxy, proxy_config):
     proxy.faults['eu-west-1'] = '503'
     env = {'BOTO_CONFIG': proxy_config}
@@ -116,6 +118,7 @@ def test_failures_are_nested_alike_and_exit_1(proxy, proxy_config):
         'autoscale: 1 region failed (see below)']
 
 
+@pytest.mark.slow
 def test_several_services_in_every_account(proxy, proxy_config):
     from mangrove.accounts import AccountPool
     from mangrove.services import AutoScalePool, Ec2Pool
@@ -185,6 +188,7 @@ def test_several_services_in_every_account(proxy, proxy_config):
     ('ec2,ec2', 'service ec2 is named twice'),
     (',', 'comma-separated list'),
 ])
+@pytest.mark.slow
 def test_each_service_must_have_the_method(service, expected):
     for accounts in ([], ['--accounts', PROD, '--role-name', 'Audit']):
         result = mangrove('call', service, 'get_all_tags', '--regions',
@@ -195,6 +199,7 @@ def test_each_service_must_have_the_method(service, expected):
         assert expected in result.err
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(sys.version_info < (3, 9),
                     reason='boto3 pools need Python 3.9+')
 def test_several_boto3_services(moto_server):

@@ -17,8 +17,11 @@ from mangrove.testing import write_boto_config
 
 from clirun import SilentEndpoint, Terminal, mangrove
 
-pytestmark = pytest.mark.skipif(not hasattr(os, 'fork'),
-                                reason='needs a pseudo-terminal')
+# Every test here is slow: its own processes (see conftest.py).
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(not hasattr(os, 'fork'),
+                       reason='needs a pseudo-terminal')]
 
 # Throw-away credentials for commands sent to the silent endpoint.
 CREDENTIALS = {'AWS_ACCESS_KEY_ID': 'testing',

@@ -246,6 +246,7 @@ def test_a_source_is_called_when_credentials_are_about_to_expire(
     assert len(calls) == 2
 
 
+@pytest.mark.slow
 def test_credentials_change_while_threads_call(connect_kwargs, proxy):
     kwargs = dict(connect_kwargs, proxy_port=proxy.port)
     sts = services.StsPool(connect=True, regions=['us-east-1'], **kwargs)

@@ -111,6 +111,7 @@ def test_s3_and_sqs_pools_reach_moto_through_endpoint_url_with_no_proxy(
     assert pool.regions['us-east-1'].get_all_queues() == []
 
 
+@pytest.mark.slow
 def test_endpoint_url_ignores_a_proxy_from_boto_config_and_environment(
         tmpdir, moto_server, proxy):
     # That proxy would work (it forwards to moto), so only its records tell
@@ -223,6 +224,7 @@ def test_s3_endpoint_url_is_path_style_unless_a_calling_format_is_given(
     assert custom.regions['eu-west-1'].calling_format is chosen
 
 
+@pytest.mark.slow
 def test_global_service_pseudo_region_is_signed_for_its_signing_region():
     # A server of its own: moto's IAM backend loads every managed policy,
     # which would slow each later reset of the session's server.

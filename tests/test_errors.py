@@ -603,6 +603,7 @@ def test_region_attribute_error_lives_with_the_others():
     assert mapping.RegionAttributeError is exceptions.RegionAttributeError
 
 
+@pytest.mark.slow
 def test_lists_of_valid_names_are_capped_and_kept_whole_in_valid():
     from mangrove.exceptions import MAX_NAMES, RegionNotInPoolError
 

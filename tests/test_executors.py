@@ -27,6 +27,9 @@ from mangrove.exceptions import (
 from mangrove.executors import map_pools
 from mangrove.mixinpool import ServiceMixinPool
 
+# Every test here is slow: its own processes (see conftest.py).
+pytestmark = pytest.mark.slow
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 #: Start methods a ProcessPoolExecutor can be given here (mp_context is

@@ -27,6 +27,9 @@ from mangrove.accounts import AccountPool
 from mangrove.executors import map_pools
 from test_executors import account_pools, check_fleet, check_timed_out
 
+# Every test here is slow: its own processes (see conftest.py).
+pytestmark = pytest.mark.slow
+
 distributed = pytest.importorskip(
     'distributed', reason='dask.distributed does not install on Python %s'
     % sys.version.split()[0])

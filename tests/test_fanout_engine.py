@@ -156,6 +156,7 @@ def test_repr_is_short_and_names_the_failures():
         '... (+1)>')
 
 
+@pytest.mark.slow
 def test_timed_out_task_is_an_error_and_fast_results_are_kept():
     release = threading.Event()
     slow_thread = []
@@ -206,6 +207,7 @@ def test_task_still_queued_at_the_timeout_is_cancelled_and_reported():
     assert ran == []
 
 
+@pytest.mark.slow
 def test_on_result_is_called_once_per_key_with_result_or_error():
     release = threading.Event()
     calls = []
@@ -316,6 +318,7 @@ def test_by_default_every_task_runs_at_once():
     assert state['peak'] == 6
 
 
+@pytest.mark.slow
 def test_by_default_ten_services_times_34_regions_run_at_once():
     # 340 calls: a multi-service fan-out over every commercial region. The
     # endpoint limits, not the thread count, bound what one endpoint gets.

@@ -139,6 +139,7 @@ needs_spawn = pytest.mark.skipif(
     reason='a spawn ProcessPoolExecutor needs Python 3.7 (mp_context)')
 
 
+@pytest.mark.slow
 @needs_spawn
 def test_results_with_errors_return_from_a_spawned_worker():
     from boto.exception import EC2ResponseError
@@ -162,6 +163,7 @@ def test_results_with_errors_return_from_a_spawned_worker():
     assert 'rebuilt wrongly' in str(stand_in)
 
 
+@pytest.mark.slow
 @needs_spawn
 def test_a_fan_out_error_raised_in_a_spawned_worker_reaches_the_caller():
     pool = connected_pool()
@@ -216,6 +218,7 @@ def test_an_endless_or_overflowing_timeout_is_refused_before_any_task(
 # -- a progress callback cannot make a fan-out late ---------------------------
 
 
+@pytest.mark.slow
 def test_a_blocking_on_result_cannot_make_the_fan_out_overrun_its_timeout():
     release = threading.Event()
     calls = []
@@ -371,6 +374,7 @@ def _exit_of(child):
     return child.returncode, out.decode('utf-8') + err.decode('utf-8')
 
 
+@pytest.mark.slow
 def test_a_task_given_up_on_never_holds_the_process_open(silent_server,
                                                          tmpdir):
     regions = ['us-east-1', 'eu-west-1']

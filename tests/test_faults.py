@@ -59,6 +59,7 @@ def assert_boto_error(error, kind=NETWORK_ERRORS):
     assert not isinstance(error, MangroveError)
 
 
+@pytest.mark.slow
 def test_refused_connections_reach_the_caller_and_the_pool_recovers(
         pool, proxy):
     before = snapshot(pool)
@@ -90,6 +91,7 @@ def test_refused_connections_reach_the_caller_and_the_pool_recovers(
     assert snapshot(pool) == before
 
 
+@pytest.mark.slow
 def test_5xx_for_one_region_is_boto_server_error_for_that_region_only(
         pool, proxy):
     from boto.exception import BotoServerError
@@ -114,6 +116,7 @@ def test_5xx_for_one_region_is_boto_server_error_for_that_region_only(
     assert snapshot(pool) == before
 
 
+@pytest.mark.slow
 def test_reset_for_one_region_fails_that_region_only(pool, proxy):
     before = snapshot(pool)
     proxy.faults['eu-west-1'] = 'reset'
@@ -130,6 +133,7 @@ def test_reset_for_one_region_fails_that_region_only(pool, proxy):
     assert snapshot(pool) == before
 
 
+@pytest.mark.slow
 def test_stall_ends_with_boto_socket_timeout_from_http_socket_timeout(
         proxy, via_proxy):
     default_pool = Ec2Pool(connect=True, regions=REGIONS, **via_proxy)
@@ -186,6 +190,7 @@ def test_a_stalled_region_does_not_hold_up_calls_to_other_regions(
     assert [zone.region_name for zone in stalled[0]][:1] == ['eu-west-1']
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize('num_retries', [0, 2])
 def test_num_retries_passes_through_to_boto(pool, proxy, num_retries):
     from boto.exception import BotoServerError
@@ -205,6 +210,7 @@ def test_num_retries_passes_through_to_boto(pool, proxy, num_retries):
     assert len(requests_to(proxy, 'us-east-1', start)) == 1
 
 
+@pytest.mark.slow
 def test_faults_in_one_region_of_a_mixin_pool(proxy, via_proxy):
     mixin = Ec2SqsPool(connect=True, **via_proxy)
     proxy.faults['eu-west-1'] = '503'

@@ -30,8 +30,11 @@ from workers import (
     connection_ids_in_child, pooled_socket_ports, record_client_ports,
     run_threads)
 
-pytestmark = pytest.mark.skipif(not hasattr(os, 'fork'),
-                                reason='this platform has no os.fork()')
+# Every test here is slow: its own processes (see conftest.py).
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(not hasattr(os, 'fork'),
+                       reason='this platform has no os.fork()')]
 
 KEYS = [name.replace('-', '_') for name in REGIONS]
 

@@ -114,6 +114,7 @@ SECONDS = {'us_east_1': 3.0, 'us_west_2': 1.0, 'eu_west_1': 2.0}
 BY_SECONDS = ['us_east_1', 'eu_west_1', 'us_west_2']
 
 
+@pytest.mark.slow
 def test_a_fan_out_measures_each_region(proxy):
     pool = Ec2Pool(connect=True, regions=REGIONS, **through(proxy))
     warmed(pool.regions.values(), proxy)
@@ -149,6 +150,7 @@ def test_a_pool_starts_its_slowest_region_first(connect_kwargs):
     assert streamed.keys == BY_SECONDS
 
 
+@pytest.mark.slow
 def test_a_failing_region_is_measured_too(proxy):
     pool = Ec2Pool(connect=True, regions=REGIONS, **through(proxy))
     warmed(pool.regions.values(), proxy)
@@ -174,6 +176,7 @@ def test_a_multi_service_pool_starts_its_slowest_regions_first(
                              ['us_east_1', 'us_west_2', 'eu_west_1']]
 
 
+@pytest.mark.slow
 def test_an_account_pool_starts_its_slowest_regions_first(connect_kwargs):
     accounts = ['111111111111', '222222222222']
     fleet = AccountPool(Ec2Pool, accounts, role_name='Audit',

@@ -90,6 +90,7 @@ def test_an_unpickled_pool_builds_each_region_on_first_use(connect_kwargs):
     assert pool.regions.eu_west_1.state == 'closed'
 
 
+@pytest.mark.slow
 def test_a_region_unpickled_alone_keeps_its_pool_until_built(connect_kwargs):
     pool = Ec2Pool(connect=True, regions=REGIONS, **connect_kwargs)
     proxy = pickle.loads(pickle.dumps(pool.regions.eu_west_1))
@@ -213,6 +214,7 @@ def test_racing_connects_both_get_the_failed_build_error(connect_kwargs):
 
 # -- close racing builds ------------------------------------------------------
 
+@pytest.mark.slow
 def test_close_racing_lazy_builds_never_raises_a_raw_error(
         connect_kwargs, fast_thread_switching):
     # The repro: a pickled connected pool, readers building its region
@@ -287,6 +289,7 @@ def test_a_pool_is_a_context_manager(proxy, connect_kwargs):
     assert not mixin.connected and not mixin.ec2.connected
 
 
+@pytest.mark.slow
 @needs_proc
 def test_a_dropped_pool_releases_its_sockets_without_the_collector(
         connect_kwargs):
@@ -433,6 +436,7 @@ def test_a_service_declared_twice_under_two_names_is_refused():
     assert 'cloudwatch' in str(raised.value)
 
 
+@pytest.mark.slow
 def test_errors_of_a_huge_pool_list_a_bounded_number_of_regions():
     names = ['zone-%05d' % i for i in range(10000)]
     pool = SqsPool(connect=True, regions=names,
@@ -464,6 +468,7 @@ def test_from_declaration_builds_a_pool_of_the_declared_service(
 
 # -- every public operation at once -------------------------------------------
 
+@pytest.mark.slow
 def test_stress_every_public_operation_at_once_finds_no_raw_error(
         connect_kwargs, fast_thread_switching):
     """Twelve threads, each mixing every public operation of a pool and a

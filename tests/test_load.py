@@ -94,6 +94,7 @@ def warm_up(mixin, proxy):
         assert len(pooled_socket_ports(conn)) == THREADS
 
 
+@pytest.mark.slow
 @needs_proc
 def test_16_threads_100_calls_no_errors_no_fd_growth(mixin, proxy):
     warm_up(mixin, proxy)
@@ -123,6 +124,7 @@ def test_16_threads_100_calls_no_errors_no_fd_growth(mixin, proxy):
     assert [id(conn) for conn in boto_connections(mixin)] == connections
 
 
+@pytest.mark.slow
 def test_outage_mid_run_fails_with_boto_errors_then_recovers(mixin, proxy):
     services_before = dict(mixin.services)
     connections = [id(conn) for conn in boto_connections(mixin)]

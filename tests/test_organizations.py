@@ -43,6 +43,7 @@ def test_every_active_account_page_after_page(organization):
     assert members[11] in [a.id for a in everything]
 
 
+@pytest.mark.slow
 def test_narrowed_to_units_and_without_those_skipped(organization):
     members = organization['members']
     with OrganizationsConnection(page_size=2) as conn:
@@ -58,6 +59,7 @@ def test_narrowed_to_units_and_without_those_skipped(organization):
         assert info.value.error_code == 'ParentNotFoundException'
 
 
+@pytest.mark.slow
 def test_an_account_pool_over_the_organization(organization):
     members = organization['members']
     fleet = AccountPool(SqsPool, 'organization', role_name='Audit',
@@ -90,6 +92,7 @@ def test_an_account_pool_over_the_organization(organization):
     assert [q.name for q in found[members[4], 'us-east-1']] == ['only-here']
 
 
+@pytest.mark.slow
 def test_no_organization_is_an_error_that_says_so():
     with pytest.raises(OrganizationsError) as info:
         AccountPool(SqsPool, 'organization', role_name='Audit',

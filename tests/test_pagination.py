@@ -21,6 +21,7 @@ def run_instances(region, count):
     return [region.run_instances(image).id for _ in range(count)]
 
 
+@pytest.mark.slow
 def test_every_reservation_of_every_region_in_pages_of_five():
     pool = services.Ec2Pool(connect=True, regions=REGIONS)
     made = {'us_east_1': run_instances(pool.regions.us_east_1, 12),

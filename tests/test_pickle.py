@@ -206,6 +206,7 @@ needs_spawn = pytest.mark.skipif(
            'test covers unpickling in another process there)')
 
 
+@pytest.mark.slow
 @needs_spawn
 def test_pool_fans_out_in_a_spawned_process_pool_worker(used_pool, proxy):
     expected = expected_instances(used_pool)
@@ -221,6 +222,7 @@ def test_pool_fans_out_in_a_spawned_process_pool_worker(used_pool, proxy):
     assert len(proxy.records) - before == len(KEYS)
 
 
+@pytest.mark.slow
 @needs_spawn
 def test_mixin_fans_out_in_a_spawned_process_pool_worker(via_proxy, proxy):
     mixin = Ec2SqsPool(connect=True, **via_proxy)
@@ -252,6 +254,7 @@ print(json.dumps(workers.call_in_worker(pool)))
 '''
 
 
+@pytest.mark.slow
 def test_pool_unpickles_in_a_fresh_interpreter(used_pool, proxy):
     expected = expected_instances(used_pool)
     before = len(proxy.records)

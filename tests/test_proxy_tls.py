@@ -186,6 +186,7 @@ def basic(credentials):
     return 'Basic ' + token.decode('ascii')
 
 
+@pytest.mark.slow
 def test_ec2_through_the_proxy_of_boto_config(pki, aws_tls):
     proxy = make_proxy(aws_tls)
     try:
@@ -206,6 +207,7 @@ def test_ec2_pool_through_the_proxy(pki, aws_tls):
     assert_tunnelled(proxy, 'ec2.us-east-1.amazonaws.com:443')
 
 
+@pytest.mark.slow
 def test_s3_through_the_proxy_to_a_bucket_host(pki, aws_tls):
     proxy = make_proxy(aws_tls)
     try:
@@ -219,6 +221,7 @@ def test_s3_through_the_proxy_to_a_bucket_host(pki, aws_tls):
     assert 's3.amazonaws.com:443' in targets
 
 
+@pytest.mark.slow
 def test_the_http_proxy_environment_variable(pki, aws_tls):
     proxy = make_proxy(aws_tls)
     try:
@@ -230,6 +233,7 @@ def test_the_http_proxy_environment_variable(pki, aws_tls):
     assert_tunnelled(proxy, 'ec2.us-east-1.amazonaws.com:443')
 
 
+@pytest.mark.slow
 def test_proxy_credentials_of_boto_config_are_sent(pki, aws_tls):
     proxy = make_proxy(aws_tls, credentials=CREDENTIALS)
     try:
@@ -241,6 +245,7 @@ def test_proxy_credentials_of_boto_config_are_sent(pki, aws_tls):
                      basic(CREDENTIALS))
 
 
+@pytest.mark.slow
 def test_proxy_credentials_of_http_proxy_are_sent(pki, aws_tls):
     proxy = make_proxy(aws_tls, credentials=CREDENTIALS)
     try:
@@ -323,6 +328,7 @@ def test_a_host_the_certificate_does_not_name_is_rejected(pki, aws_tls):
         ['ec2.eu-west-1.amazonaws.com:443']
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(sys.version_info < (3,), reason=(
     "boto's own code on 2.7.18: httplib refuses the trailing newline of "
     "its base64 Proxy-Authorization value"))

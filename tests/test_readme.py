@@ -13,6 +13,8 @@ import os
 import re
 import sys
 
+import pytest
+
 README = os.path.join(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__))), 'README.rst')
 
@@ -39,6 +41,7 @@ def readme_text():
     return text
 
 
+@pytest.mark.slow
 def test_readme_examples_run_as_written():
     flags = (doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE |
              doctest.IGNORE_EXCEPTION_DETAIL)

@@ -49,6 +49,7 @@ def test_partition_narrows_ec2_pool_to_one_partition():
         keys(GOVCLOUD)
 
 
+@pytest.mark.slow
 def test_every_ec2_region_answers_from_its_own_host_signed_for_itself(
         connect_kwargs, proxy):
     kwargs = dict(connect_kwargs, proxy_port=proxy.port)

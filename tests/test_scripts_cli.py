@@ -6,6 +6,8 @@ from __future__ import absolute_import
 
 from mangrove.services import Ec2Pool
 
+import pytest
+
 from clirun import loads, mangrove
 
 
@@ -17,6 +19,7 @@ def make_reservations(count):
         region.run_instances(image)
 
 
+@pytest.mark.slow
 def test_call_follows_every_page_never_printing_a_first_page_alone():
     make_reservations(7)
     result = mangrove('call', 'ec2', 'get_all_reservations', 'max_results=5',
@@ -41,6 +44,7 @@ def test_max_pages_must_be_a_positive_whole_number():
     assert "'0'" in result.err
 
 
+@pytest.mark.slow
 def test_partition_all_and_enabled_regions():
     everywhere = mangrove('regions', 'iam', '--partition', 'all')
     assert everywhere.out.splitlines() == [

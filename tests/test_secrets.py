@@ -142,6 +142,7 @@ def _while_stalled(proxy, call):
     return outcome[0]
 
 
+@pytest.mark.slow
 def test_no_secret_in_anything_a_service_pool_shows(collector, proxy,
                                                     secret_kwargs):
     c = collector
@@ -251,6 +252,7 @@ def test_no_secret_in_constructor_errors(collector, secret_kwargs):
     assert c.leaks() == []
 
 
+@pytest.mark.slow
 def test_no_secret_in_anything_a_mixin_pool_shows(collector, proxy,
                                                   secret_kwargs):
     c = collector
@@ -324,6 +326,7 @@ sys.stdout.write('done')
 '''
 
 
+@pytest.mark.slow
 def test_mangrove_logger_is_quiet_by_default():
     # A fresh interpreter with no logging configured: Python would print
     # warnings and errors of a logger without handlers to stderr.

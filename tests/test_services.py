@@ -454,6 +454,7 @@ LIVE = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize('class_name,regions,case', LIVE,
                          ids=[row[0] for row in LIVE])
 def test_helper_against_the_server(class_name, regions, case):
@@ -608,6 +609,7 @@ print(json.dumps({
 '''
 
 
+@pytest.mark.slow
 def test_explicit_keywords_work_without_any_boto_config(moto_port):
     home = tempfile.mkdtemp(prefix='mangrove-nohome-')
     try:

@@ -104,6 +104,7 @@ def test_the_hook_can_be_switched_off():
     assert out.split('\n')[:2] == ["['_mangrove_boto_hook']", 'False']
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not PY3, reason='nothing to repair on Python 2')
 def test_boto_first_works_and_the_hook_steps_aside(moto_port):
     code = textwrap.dedent('''
@@ -184,6 +185,7 @@ def fresh_venv():
         shutil.rmtree(directory, ignore_errors=True)
 
 
+@pytest.mark.slow
 def test_the_wheel_puts_the_pth_file_in_site_packages(fresh_venv):
     with io.open(os.path.join(fresh_venv['purelib'], PTH_NAME)) as handle:
         assert handle.read() == PTH_LINE
@@ -202,6 +204,7 @@ def test_import_boto_ec2_in_a_fresh_venv(fresh_venv):
     assert mangrove_loaded == 'True'
 
 
+@pytest.mark.slow
 def test_a_legacy_script_runs_unchanged_in_a_fresh_venv(
         fresh_venv, moto_port):
     script = os.path.join(fresh_venv['dir'], 'legacy.py')

@@ -65,6 +65,7 @@ def test_each_key_yields_its_error_apart():
     assert outcomes['good'].stats.elapsed >= 0
 
 
+@pytest.mark.slow
 def test_a_long_stream_holds_only_the_calls_in_flight():
     # 5,000 tasks of 10 KB results, read from a generator and dropped as
     # they arrive: holding them all would be 50 MB.
@@ -92,6 +93,7 @@ def test_a_long_stream_holds_only_the_calls_in_flight():
     assert Payload.alive == 0
 
 
+@pytest.mark.slow
 def test_memory_stays_flat_under_tracemalloc():
     tracemalloc = pytest.importorskip('tracemalloc')
 

@@ -168,6 +168,7 @@ def test_sqs_queues_are_kept_per_region(connect_kwargs):
     assert east.get_all_queues() == []
 
 
+@pytest.mark.slow
 def test_reset_clears_all_state(moto_server, connect_kwargs):
     conn = ec2('eu-west-1', connect_kwargs)
     conn.create_security_group('testbed-gone', 'reset removes it')
@@ -220,6 +221,7 @@ def test_proxy_latency_applies_only_to_its_region(proxy, connect_kwargs):
     assert delays == {'eu-west-1': 0.05, 'us-east-1': 0}
 
 
+@pytest.mark.slow
 def test_proxy_503_fault_fails_only_its_region(proxy, connect_kwargs):
     from boto.exception import BotoServerError
     proxy.faults['eu-west-1'] = '503'
@@ -233,6 +235,7 @@ def test_proxy_503_fault_fails_only_its_region(proxy, connect_kwargs):
     assert faults == {'eu-west-1': '503', 'us-east-1': None}
 
 
+@pytest.mark.slow
 def test_proxy_reset_fault_drops_the_connection(proxy, connect_kwargs):
     proxy.faults['us-west-2'] = 'reset'
     with pytest.raises(CONNECTION_ERRORS):
@@ -312,6 +315,7 @@ def test_proxy_stop_closes_connections_and_restart_keeps_the_port(
                                         proxy.port))
 
 
+@pytest.mark.slow
 def test_proxy_answers_502_when_upstream_is_gone(connect_kwargs):
     from boto.exception import BotoServerError
     with LoopbackProxy(free_port()) as gateway:
@@ -321,6 +325,7 @@ def test_proxy_answers_502_when_upstream_is_gone(connect_kwargs):
     assert not gateway.running
 
 
+@pytest.mark.slow
 def test_moto_server_speaks_tls_with_cert_and_key():
     import ssl
     workdir = tempfile.mkdtemp(prefix='mangrove-tls-')

@@ -27,6 +27,7 @@ def group_names(region):
     return set(group.name for group in region.get_all_security_groups())
 
 
+@pytest.mark.slow
 def test_moto_pool_is_an_ec2_pool_on_the_emulator(moto_pool):
     assert type(moto_pool) is Ec2Pool
     moto_pool.regions.eu_west_1.create_security_group('web', 'in eu-west-1')
@@ -35,6 +36,7 @@ def test_moto_pool_is_an_ec2_pool_on_the_emulator(moto_pool):
     assert 'us_east_1' in results.failed
 
 
+@pytest.mark.slow
 def test_moto_pool_starts_from_an_empty_server(moto_pool):
     # The test before made 'web' in eu-west-1 on the same session server.
     assert 'web' not in group_names(moto_pool.regions.eu_west_1)
@@ -80,6 +82,7 @@ def test_pool_arguments_override_the_server_keywords(moto_server):
         pool.close()
 
 
+@pytest.mark.slow
 def test_connect_kwargs_reach_the_server_through_plain_boto(moto_server):
     import boto.ec2
     kwargs = moto_server.connect_kwargs
@@ -132,6 +135,7 @@ def test_a_server_that_cannot_start_says_why():
     assert 'stopped' in repr(server)
 
 
+@pytest.mark.slow
 def test_start_and_stop_a_server_of_ones_own():
     with MotoServer() as server:
         assert server.running
@@ -212,6 +216,7 @@ class TestBuckets(object):
 '''
 
 
+@pytest.mark.slow
 def test_a_users_test_suite_with_the_plugin():
     """A project's own pytest run: two tests on its own session server."""
     workdir = tempfile.mkdtemp(prefix='mangrove-user-tests-')

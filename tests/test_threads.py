@@ -14,6 +14,8 @@ import random
 import threading
 import time
 
+import pytest
+
 from mangrove import NotConnectedError, ServiceMixinPool
 from mangrove.exceptions import InvalidArgumentError, RegionNotInPoolError
 from mangrove.services import Ec2Pool
@@ -52,6 +54,7 @@ def wait_for(condition):
         time.sleep(0.01)
 
 
+@pytest.mark.slow
 def test_threads_racing_first_use_share_one_connection_per_region(
         connect_kwargs):
     regions = REGIONS + MORE_REGIONS[:2]
@@ -98,6 +101,7 @@ def test_threads_racing_first_use_share_one_connection_per_region(
     assert pool.call('get_all_instances').ok
 
 
+@pytest.mark.slow
 def test_readers_never_see_a_half_built_region_while_writers_add(
         connect_kwargs, fast_thread_switching):
     pool = Ec2Pool(connect=True, regions=['us-east-1'],

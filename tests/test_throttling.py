@@ -55,6 +55,7 @@ def requests_to(proxy, region):
     return [r for r in proxy.records if r['region'] == region]
 
 
+@pytest.mark.slow
 def test_a_crowded_endpoint_is_throttled_and_every_call_still_succeeds(
         proxy, via_proxy):
     # 20 calls at once into us-east-1, which throttles beyond 3 in flight;
@@ -95,6 +96,7 @@ def test_a_crowded_endpoint_is_throttled_and_every_call_still_succeeds(
     assert figures['eu-west-1']['throttled'] == 0
 
 
+@pytest.mark.slow
 def test_a_spent_budget_reports_the_throttling_error_for_that_key_alone(
         proxy, via_proxy):
     proxy.throttle['us-east-1'] = Throttle(max_in_flight=0)  # always
@@ -114,6 +116,7 @@ def test_a_spent_budget_reports_the_throttling_error_for_that_key_alone(
     assert results.stats['eu_west_1'].throttled == 0
 
 
+@pytest.mark.slow
 def test_a_budget_of_seconds_ends_the_retries_too(proxy, via_proxy):
     proxy.throttle['us-east-1'] = Throttle(max_in_flight=0)
     pool = Ec2Pool(connect=True, regions=['us-east-1'], **via_proxy)
@@ -179,6 +182,7 @@ def test_a_users_function_given_to_map_is_retried_per_request(
     assert results.stats['eu_west_1'].retries == 0
 
 
+@pytest.mark.slow
 def test_a_region_used_directly_is_retried_under_the_default_policy(
         proxy, via_proxy):
     proxy.throttle['us-east-1'] = Throttle(first=2)
@@ -194,6 +198,7 @@ def test_a_region_used_directly_is_retried_under_the_default_policy(
     assert throttling_code(caught.value) == 'RequestLimitExceeded'
 
 
+@pytest.mark.slow
 def test_errors_that_are_not_throttling_are_never_retried(proxy, via_proxy):
     pool = Ec2Pool(connect=True, regions=REGIONS, **via_proxy)
     proxy.clear()
@@ -211,6 +216,7 @@ def test_errors_that_are_not_throttling_are_never_retried(proxy, via_proxy):
     assert throttling_code(results.errors['eu_west_1']) is None
 
 
+@pytest.mark.slow
 def test_an_endpoint_limit_holds_across_concurrent_fan_outs(
         proxy, via_proxy):
     # Two fan-outs of 6 calls each into one endpoint that throttles beyond
@@ -298,6 +304,7 @@ def test_the_throttling_codes_are_recognised_in_every_written_form():
     assert not throttling.is_throttling(500, None)
 
 
+@pytest.mark.slow
 def test_a_pools_call_and_map_take_a_retry_policy(proxy, via_proxy):
     proxy.throttle['us-east-1'] = Throttle(max_in_flight=0)
     pool = Ec2Pool(connect=True, regions=REGIONS, **via_proxy)

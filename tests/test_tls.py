@@ -222,6 +222,7 @@ def assert_certificate_rejected(outcome):
     assert 'CERTIFICATE_VERIFY_FAILED' in outcome['message'], outcome
 
 
+@pytest.mark.slow
 def test_ec2_connects_when_the_ca_is_trusted(pki, tls):
     outcome = connect('ec2', tls, pki['ca'])
     assert outcome == {'ok': True, 'value': ['default', 'mangrove-tls']}
@@ -232,11 +233,13 @@ def test_s3_connects_when_the_ca_is_trusted(pki, tls):
     assert outcome == {'ok': True, 'value': ['mangrove-tls']}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize('call', ['ec2', 's3'])
 def test_another_ca_is_rejected(pki, tls, call):
     assert_certificate_rejected(connect(call, tls, pki['other_ca']))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize('call', ['ec2', 's3'])
 def test_the_system_cas_do_not_vouch_for_the_test_ca(tls, call):
     assert_certificate_rejected(connect(call, tls, 'system'))
@@ -255,6 +258,7 @@ def test_a_host_name_the_certificate_does_not_name_is_rejected(
     assert 'does not match certificate' in outcome['message']
 
 
+@pytest.mark.slow
 def test_ec2_presents_a_client_certificate(pki, tls):
     # The server asks for none; what matters is that boto's key_file and
     # cert_file are loaded, as ssl.wrap_socket loaded them.
@@ -281,6 +285,7 @@ def test_s3_pool_connects_when_the_ca_is_trusted(pki, tls):
     assert outcome == {'ok': True, 'value': ['mangrove-tls']}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize('call', ['ec2_pool', 's3_pool'])
 def test_pool_rejects_another_ca(pki, tls, call):
     assert_certificate_rejected(connect(call, tls, pki['other_ca']))

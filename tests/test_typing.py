@@ -86,6 +86,7 @@ def run_mypy_tool(argv, workdir):
     return proc.returncode, output
 
 
+@pytest.mark.slow
 def test_stubs_match_the_code(tmpdir):
     """stubtest compares every stub with the module it describes: names,
     kinds, signatures, ``__all__``; a module without a stub is left to
@@ -195,6 +196,7 @@ WRONG_USES = [
 ]
 
 
+@pytest.mark.slow
 def test_mypy_accepts_a_users_script(tmpdir):
     tmpdir.join('user_script.py').write(textwrap.dedent(USER_SCRIPT))
     code, output = run_mypy_tool(
@@ -203,6 +205,7 @@ def test_mypy_accepts_a_users_script(tmpdir):
     assert code == 0 and output.strip() == '', output
 
 
+@pytest.mark.slow
 def test_mypy_sees_a_wrong_use(tmpdir):
     lines = ['from mangrove.services import Ec2Pool'] + WRONG_USES
     tmpdir.join('wrong.py').write('\n'.join(lines) + '\n')
