@@ -1,9 +1,12 @@
 # -*- coding: utf-8 -*-
-"""pytest wiring of the test bed: one moto server for the whole session.
+"""pytest wiring of the test bed: one moto server for the whole session,
+started when the first test that needs it runs.
 
 With pytest-xdist (``-n 2``, as ``tools/test`` runs every environment), each
 worker is a session of its own with its own moto server; the controller,
-which runs no test, starts none.
+which runs no test, starts none. A module whose tests need no server says so
+(``pytestmark = pytest.mark.no_server``): its tests neither start nor reset
+it, and a request one of them sent by mistake would be refused, not served.
 
 boto reads its config once, when it is first imported, so the config that
 points boto at the session's moto server is written and ``BOTO_CONFIG`` set
@@ -13,7 +16,9 @@ modules import boto inside their tests, never at module level.
 from __future__ import absolute_import
 
 import os
+import random
 import shutil
+import socket
 import sys
 import tempfile
 
@@ -22,6 +27,13 @@ import pytest
 _HERE = os.path.dirname(os.path.abspath(__file__))
 if _HERE not in sys.path:
     sys.path.insert(0, _HERE)
+if os.environ.get('PYTEST_XDIST_WORKER'):
+    # pytest-xdist 1.x (Python 2.7) starts its workers with `python -c` in
+    # the source tree, which puts the tree first on sys.path: the tests
+    # import the installed mangrove, as pytest's own process does.
+    _TREE = os.path.dirname(_HERE)
+    sys.path[:] = [entry for entry in sys.path
+                   if os.path.abspath(entry or os.curdir) != _TREE]
 
 # mangrove's own fixtures (moto_pool, moto_pool_class), as users get them;
 # moto_server below is the session's server, started before boto's import.
@@ -47,9 +59,12 @@ def _runs_no_test(config):
 
 def pytest_configure(config):
     config.addinivalue_line(
-        'markers', 'slow: starts processes of its own (commands, workers, '
-        'clusters, terminals) or waits out timeouts and stalls; '
-        "'tools/test --quick' leaves it out")
+        'markers', 'slow: takes a second or more: processes of its own '
+        '(commands, workers, clusters, terminals, installs), or many '
+        "requests through a fault proxy; 'tools/test --quick' leaves it out")
+    config.addinivalue_line(
+        'markers', 'no_server: needs no moto server (none is started or '
+        'reset for it)')
     if _runs_no_test(config):
         return
     if 'boto' in sys.modules:
@@ -59,7 +74,9 @@ def pytest_configure(config):
             'talk to real AWS instead of the test moto server. Import boto '
             'inside test functions, not at module level or in plugins.')
     from mangrove.testing import MotoServer, write_boto_config
-    server = MotoServer().start()
+    # boto's config names the server's port now; the server starts when a
+    # test first needs it.
+    server = MotoServer(port=_unshared_port())
     tmpdir = tempfile.mkdtemp(prefix='mangrove-tests-')
     saved_env = dict((name, os.environ.get(name))
                      for name in _SCRUBBED_ENV + ('BOTO_CONFIG',))
@@ -84,10 +101,35 @@ def pytest_unconfigure(config):
             os.environ[name] = value
 
 
+def _unshared_port():
+    """A free port of 127.0.0.1 below the range the system takes ports from
+    for outgoing connections, so that none of the suite's many connections
+    can take it before the server, started later, binds it."""
+    try:
+        with open('/proc/sys/net/ipv4/ip_local_port_range') as handle:
+            first = int(handle.read().split()[0])
+    except (IOError, OSError, ValueError, IndexError):
+        first = 32768
+    choose = random.Random()
+    for _ in range(200):
+        port = choose.randrange(max(1024, first - 12000), first)
+        probe = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        try:
+            probe.bind(('127.0.0.1', port))
+        except socket.error:
+            continue
+        finally:
+            probe.close()
+        return port
+    raise pytest.UsageError('no free port of 127.0.0.1 in %d-%d for the '
+                            'moto server' % (first - 12000, first - 1))
+
+
 @pytest.fixture(scope='session')
 def moto_server():
-    """The session's :class:`mangrove.testing.MotoServer`."""
-    return _session['server']
+    """The session's :class:`mangrove.testing.MotoServer`, started on first
+    use."""
+    return _session['server'].start()
 
 
 @pytest.fixture(scope='session')
@@ -103,10 +145,14 @@ def boto_config_path():
 
 
 @pytest.fixture(autouse=True)
-def fresh_moto(moto_server):
-    """Every test starts from an empty moto server."""
-    moto_server.reset()
-    return moto_server
+def fresh_moto(request):
+    """Every test starts from an empty moto server (none for a test marked
+    ``no_server``)."""
+    if request.node.get_closest_marker('no_server') is not None:
+        return None
+    server = request.getfixturevalue('moto_server')
+    server.reset()
+    return server
 
 
 @pytest.fixture

@@ -7,6 +7,9 @@ import pytest
 from mangrove.backend import boto_backend
 from mangrove.registry import SERVICES
 
+# Nothing here talks to AWS: no moto server (see conftest.py).
+pytestmark = pytest.mark.no_server
+
 KEYWORDS = dict(aws_access_key_id='testing', aws_secret_access_key='testing')
 
 

@@ -26,8 +26,9 @@ import pytest
 
 import boto_sweep
 
-# Every test here is slow: its own processes (see conftest.py).
-pytestmark = pytest.mark.slow
+# Every test here is slow (its own processes) and talks to no AWS endpoint
+# (see conftest.py).
+pytestmark = [pytest.mark.slow, pytest.mark.no_server]
 
 PY2_BOTO_FAILURES = sorted([
     'boto.manage.server', 'boto.manage.task', 'boto.manage.volume',

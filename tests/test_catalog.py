@@ -16,6 +16,9 @@ from mangrove import catalog
 from mangrove.exceptions import InvalidArgumentError
 from bed.names import COMMERCIAL_REGIONS
 
+# Nothing here talks to AWS: no moto server (see conftest.py).
+pytestmark = pytest.mark.no_server
+
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 MAKE_CATALOG = os.path.join(REPO, 'tools', 'make_catalog.py')
 

@@ -44,6 +44,26 @@ def process_pool(method, workers=2):
         workers, mp_context=multiprocessing.get_context(method))
 
 
+@pytest.fixture(scope='module')
+def shared_processes():
+    """``shared_processes(method)``: a pool of two worker processes started
+    with ``method``, made once for the module and shared by the tests that
+    need a process pool of that kind and nothing of its workers' past (a
+    spawned worker takes a second to start; a test whose subject is what a
+    worker keeps, or that leaves one busy, makes its own)."""
+    made = {}
+
+    def get(method):
+        if method not in made:
+            made[method] = process_pool(method)
+        return made[method]
+    try:
+        yield get
+    finally:
+        for executor in made.values():
+            executor.shutdown(wait=True)
+
+
 # -- the fleet: accounts x regions -------------------------------------------
 
 
@@ -109,7 +129,8 @@ def comparable(results):
     return dict(results), errors
 
 
-def test_a_fleet_fan_out_is_the_same_on_threads_and_processes():
+def test_a_fleet_fan_out_is_the_same_on_threads_and_processes(
+        shared_processes):
     pools = account_pools()
     on_threads = map_pools(pools, work.inventory)
     expected = check_fleet(on_threads)
@@ -119,12 +140,12 @@ def test_a_fleet_fan_out_is_the_same_on_threads_and_processes():
         assert check_fleet(map_pools(pools, work.inventory,
                                      executor=threads)) == expected
     for method in START_METHODS:
-        with process_pool(method) as processes:
-            arrived = map_pools(pools, work.inventory, executor=processes)
-            assert check_fleet(arrived) == expected, method
-            stand_in = arrived.errors['333333333333', 'ap_southeast_2']
-            assert isinstance(stand_in, UnpicklableError)
-            assert stand_in.type_name == 'executor_workers.HoldsALock'
+        arrived = map_pools(pools, work.inventory,
+                            executor=shared_processes(method))
+        assert check_fleet(arrived) == expected, method
+        stand_in = arrived.errors['333333333333', 'ap_southeast_2']
+        assert isinstance(stand_in, UnpicklableError)
+        assert stand_in.type_name == 'executor_workers.HoldsALock'
 
 
 def test_a_fleet_fan_out_on_loky_is_the_same():
@@ -173,13 +194,14 @@ def test_map_pools_on_threads_is_one_fan_out_bounded_in_all():
 
 
 @pytest.mark.parametrize('method', START_METHODS)
-def test_map_and_call_on_processes_give_what_threads_give(method):
+def test_map_and_call_on_processes_give_what_threads_give(
+        method, shared_processes):
     pool = services.Ec2Pool(connect=True, regions=work.REGIONS)
     pool.regions.eu_west_1.create_security_group('only-here', 'x')
     expected = pool.call('get_all_security_groups')
-    with process_pool(method) as processes:
-        arrived = pool.call('get_all_security_groups', executor=processes)
-        paged = pool.paginate('get_all_security_groups', executor=processes)
+    processes = shared_processes(method)
+    arrived = pool.call('get_all_security_groups', executor=processes)
+    paged = pool.paginate('get_all_security_groups', executor=processes)
     for results in (arrived, paged):
         assert results.succeeded == expected.succeeded
         for key in expected:
@@ -193,15 +215,15 @@ def test_map_and_call_on_processes_give_what_threads_give(method):
     assert group.connection.region.name == 'eu-west-1'
 
 
-def test_a_mixin_pool_sends_each_service_as_a_chunk():
+def test_a_mixin_pool_sends_each_service_as_a_chunk(shared_processes):
     pool = work.Ec2SqsPool(connect=True, regions=work.REGIONS)
     pool.ec2.regions.us_east_1.create_security_group('mixin', 'x')
     pool.sqs.regions.eu_west_1.create_queue('mixin-queue')
     expected = pool.call('get_all_queues', services=['sqs'])
-    with process_pool('fork') as processes:
-        results = pool.map(work.where, executor=processes)
-        queues = pool.call('get_all_queues', services=['sqs'],
-                           executor=processes)
+    processes = shared_processes('fork')
+    results = pool.map(work.where, executor=processes)
+    queues = pool.call('get_all_queues', services=['sqs'],
+                       executor=processes)
     assert results.succeeded == [(service, region.replace('-', '_'))
                                  for service in ('ec2', 'sqs')
                                  for region in work.REGIONS]
@@ -274,36 +296,37 @@ def check_timed_out(results):
 # -- bad input ---------------------------------------------------------------
 
 
-def test_a_function_that_cannot_pickle_is_named_in_the_error():
+def test_a_function_that_cannot_pickle_is_named_in_the_error(
+        shared_processes):
     pool = services.Ec2Pool(connect=True, regions=work.REGIONS)
 
     def nested(region):
         return region.region_key
 
-    with process_pool('fork', workers=1) as processes:
-        for func in (nested, lambda region: 1):
-            with pytest.raises(UnpicklableFunctionError) as raised:
-                pool.map(func, executor=processes)
-            assert isinstance(raised.value, TypeError)
-            message = str(raised.value)
-            assert repr(func) in message or func.__name__ in message
-            assert 'ProcessPoolExecutor' in message
-            assert 'top level of a module' in message
-        # Nothing was sent, and the pool still fans out.
-        assert pool.map(work.where, executor=processes).ok
+    processes = shared_processes('fork')
+    for func in (nested, lambda region: 1):
+        with pytest.raises(UnpicklableFunctionError) as raised:
+            pool.map(func, executor=processes)
+        assert isinstance(raised.value, TypeError)
+        message = str(raised.value)
+        assert repr(func) in message or func.__name__ in message
+        assert 'ProcessPoolExecutor' in message
+        assert 'top level of a module' in message
+    # Nothing was sent, and the pool still fans out.
+    assert pool.map(work.where, executor=processes).ok
 
 
-def test_a_pool_class_workers_cannot_import_is_named_in_the_error():
+def test_a_pool_class_workers_cannot_import_is_named_in_the_error(
+        shared_processes):
     class Pool(ServiceMixinPool):
         services = ['ec2']
 
     pool = Pool(connect=True, regions=work.REGIONS)
-    with process_pool('fork', workers=1) as processes:
-        with pytest.raises(InvalidArgumentTypeError) as raised:
-            pool.map(work.where, executor=processes)
-        assert 'top level of a module' in str(raised.value)
-        assert '<Pool: ec2 (3 regions)>' in str(raised.value)
-        assert pool.map(work.where).ok
+    with pytest.raises(InvalidArgumentTypeError) as raised:
+        pool.map(work.where, executor=shared_processes('fork'))
+    assert 'top level of a module' in str(raised.value)
+    assert '<Pool: ec2 (3 regions)>' in str(raised.value)
+    assert pool.map(work.where).ok
 
 
 def test_bad_executors_and_options_are_refused_before_anything_runs():

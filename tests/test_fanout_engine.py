@@ -20,6 +20,9 @@ from mangrove.exceptions import (
     InvalidArgumentTypeError, MangroveError)
 from mangrove.fanout import RegionResults, fan_out
 
+# Nothing here talks to AWS: no moto server (see conftest.py).
+pytestmark = pytest.mark.no_server
+
 REGIONS = ['us_east_1', 'us_east_2', 'us_west_1', 'us_west_2', 'eu_west_1']
 
 # Only bounds a wait that a bug would make endless; never asserted on.

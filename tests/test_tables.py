@@ -18,6 +18,9 @@ from mangrove.plaindata import is_secret, to_data
 from mangrove.tables import (
     error_text, format_errors, layout_results, shorten, summary_line)
 
+# Nothing here talks to AWS: no moto server (see conftest.py).
+pytestmark = pytest.mark.no_server
+
 
 @pytest.mark.parametrize('text, width, expected', [
     ('i-0123456789abcdef0', 30, 'i-0123456789abcdef0'),

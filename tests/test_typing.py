@@ -19,6 +19,9 @@ import pytest
 
 import mangrove
 
+# Nothing here talks to AWS: no moto server (see conftest.py).
+pytestmark = pytest.mark.no_server
+
 PACKAGE = os.path.dirname(os.path.abspath(mangrove.__file__))
 
 
