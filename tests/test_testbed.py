@@ -349,3 +349,52 @@ def test_moto_server_speaks_tls_with_cert_and_key():
         server.stop()
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
+
+
+# -- the progress lines tools/test shows (bed.progress) ----------------------
+
+PROGRESS_SUITE = {
+    'conftest.py': "pytest_plugins = ['bed.progress']\n",
+    'test_one.py': 'def test_a():\n    pass\n\n\ndef test_b():\n    pass\n',
+    'test_two.py': ('import pytest\n\n\ndef test_c():\n    assert False\n\n\n'
+                    '@pytest.mark.skip\ndef test_d():\n    pass\n'),
+}
+
+
+@pytest.mark.slow
+@pytest.mark.no_server
+@pytest.mark.parametrize('workers', [[], ['-n', '2']])
+def test_progress_is_a_line_per_file_one_per_failure_and_a_closing_one(
+        tmpdir, workers):
+    import subprocess
+    import sys
+    if workers:
+        pytest.importorskip('xdist')  # in every env of tox.ini
+    suite = tmpdir.mkdir('suite')
+    for name, text in PROGRESS_SUITE.items():
+        suite.join(name).write(text)
+    progress = tmpdir.join('progress')
+    here = os.path.dirname(os.path.abspath(__file__))
+    env = dict((name, value) for name, value in os.environ.items()
+               if not name.startswith(('PYTEST_', 'MANGROVE_TEST_')))
+    env.update(MANGROVE_TEST_PROGRESS=str(progress), TOX_ENV_NAME='pyXY',
+               PYTHONPATH=os.pathsep.join(
+                   [here] + [p for p in [os.environ.get('PYTHONPATH')] if p]))
+    proc = subprocess.Popen(
+        [sys.executable, '-m', 'pytest', '-p', 'no:cacheprovider', '-q'] +
+        workers, cwd=str(suite), env=env, stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT)
+    output = proc.communicate()[0].decode('utf-8', 'replace')
+    assert proc.returncode == 1, output
+    lines = progress.read().splitlines()
+    assert all(line.startswith('pyXY ') for line in lines), lines
+    files = sorted(line for line in lines if '.py: ' in line)
+    assert len(files) == 2, lines
+    assert ' test_one.py: 2 passed (' in files[0]
+    assert ' test_two.py: 1 failed, 1 skipped (' in files[1]
+    # Percentages of the whole run: the file that ended last is at 100%.
+    assert [line for line in lines if '.py: ' in line][-1] \
+        .startswith('pyXY 100% ')
+    assert 'pyXY FAILED test_two.py::test_c' in lines
+    assert lines[-1].startswith(
+        'pyXY done: 2 passed, 1 failed, 1 skipped in ')

@@ -150,6 +150,82 @@ def test_start_and_stop_a_server_of_ones_own():
     server.stop()  # idempotent
 
 
+def reset_answer(server):
+    """POST /moto-api/reset as MotoServer.reset sends it: (status, what
+    the server did)."""
+    from six.moves import http_client
+    conn = http_client.HTTPConnection('127.0.0.1', server.port, timeout=30)
+    try:
+        conn.request('POST', '/moto-api/reset', b'', {'Content-Length': '0'})
+        response = conn.getresponse()
+        response.read()
+        return response.status, response.getheader('X-Mangrove-Reset')
+    finally:
+        conn.close()
+
+
+def test_a_reset_after_reads_alone_is_skipped_and_one_after_a_write_is_not(
+        moto_server):
+    pool = moto_server.pool(Ec2Pool, regions=['us-east-1', 'eu-west-1'])
+    queues = moto_server.pool(SqsPool, regions=['eu-west-1'])
+    # The suite reset the server before this test; nothing was sent since.
+    assert reset_answer(moto_server) == (200, 'skipped')
+    # Reads of every protocol: query (EC2, SQS), REST (S3), JSON-less.
+    assert pool.call('get_all_security_groups').ok
+    assert queues.regions.eu_west_1.get_all_queues() == []
+    from boto.s3.connection import OrdinaryCallingFormat, S3Connection
+    s3 = S3Connection(calling_format=OrdinaryCallingFormat(),
+                      **moto_server.connect_kwargs)
+    assert list(s3.get_all_buckets()) == []
+    assert reset_answer(moto_server) == (200, 'skipped')
+    # Each kind of write counts: query action, form body, REST PUT.
+    for write in (
+            lambda: pool.regions.eu_west_1.create_security_group('w', 'w'),
+            lambda: queues.regions.eu_west_1.create_queue('written'),
+            lambda: s3.create_bucket('written-bucket')):
+        write()
+        assert reset_answer(moto_server) == (200, 'done')
+        assert reset_answer(moto_server) == (200, 'skipped')
+    # What the writes made is gone: the reset was a real one.
+    assert 'w' not in group_names(pool.regions.eu_west_1)
+    assert queues.regions.eu_west_1.get_all_queues() == []
+    assert list(s3.get_all_buckets()) == []
+    # MotoServer.reset takes either answer.
+    moto_server.reset()
+    moto_server.reset()
+
+
+def test_every_account_and_reset_gets_its_own_copy_of_aws_policies(
+        moto_server):
+    # The test server parses AWS's managed policies once and hands each IAM
+    # backend a copy: what one account or one test does to its copy (an
+    # attachment) shows in no other.
+    import boto.iam
+    import boto.sts
+    policy = 'arn:aws:iam::aws:policy/ReadOnlyAccess'
+
+    def attachments(conn):
+        answer = conn.get_policy(policy)['get_policy_response']
+        return int(answer['get_policy_result']['policy']['attachment_count'])
+
+    kwargs = moto_server.connect_kwargs
+    caller = boto.iam.connect_to_region('universal', **kwargs)
+    caller.create_user('auditor')
+    caller.attach_user_policy(policy, 'auditor')
+    assert attachments(caller) == 1
+    sts = boto.sts.connect_to_region('us-east-1', **kwargs)
+    creds = sts.assume_role('arn:aws:iam::111111111111:role/audit',
+                            'audit').credentials
+    other = dict(kwargs, aws_access_key_id=creds.access_key,
+                 aws_secret_access_key=creds.secret_key,
+                 security_token=creds.session_token)
+    other_account = boto.iam.connect_to_region('universal', **other)
+    assert attachments(other_account) == 0
+    moto_server.reset()
+    assert attachments(boto.iam.connect_to_region('universal',
+                                                  **kwargs)) == 0
+
+
 def test_write_boto_config_names_the_port(tmpdir):
     path = write_boto_config(str(tmpdir.join('boto.cfg')), 4321,
                              {'Boto': {'num_retries': 3}})

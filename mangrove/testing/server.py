@@ -469,6 +469,11 @@ class MotoServer(object):
     def reset(self):
         """Clear all of the server's state (``POST /moto-api/reset``).
 
+        A server that has had no request since the last reset that could
+        have changed anything (only reads: ``Describe*``, ``List*``,
+        ``Get*``, REST ``GET`` and ``HEAD``) is already as a reset leaves
+        it, and answers at once.
+
         :raises MotoServerError: when the server does not answer 200.
         """
         if self.cert:
