@@ -3,14 +3,21 @@
 order, even in programs that never import mangrove.
 
 boto-mangrove installs ``mangrove_boto_hook.pth`` into site-packages. At
-interpreter start-up :mod:`site` runs its one line, which imports nothing:
-on Python 3 it puts a small finder first on :data:`sys.meta_path` that
-declines every name but ``boto`` and ``boto.*``, and hands those to
-:func:`find_spec` here. So this module is imported only when boto is, and
-the first ``import boto`` (or ``boto.*``) installs mangrove's boto repairs
-(:mod:`mangrove.boto_repairs`) before boto's own code runs; the finder then
-leaves :data:`sys.meta_path`. Programs that never import boto pay one cheap
-check per import.
+interpreter start-up :mod:`site` runs its one line, which on Python 3
+imports this small module (it needs only :mod:`os` and :mod:`sys`, loaded
+already) and puts :class:`BotoImportHook` first on :data:`sys.meta_path`;
+should this module be gone or broken, the line does nothing at all.
+
+The finder answers for ``boto`` and ``boto.*`` alone and imports nothing
+while it does: :mod:`importlib` asks finders under its global lock, where
+an import of mangrove could wait for a module lock another thread holds
+while that thread waits for the global lock. It hands back the spec the
+other finders find for boto, with a loader that, when boto's own code is
+about to run (under boto's module lock alone), installs mangrove's boto
+repairs (:mod:`mangrove.boto_repairs`) and leaves :data:`sys.meta_path`.
+If mangrove cannot be imported then (a half-uninstalled boto-mangrove, or
+a build environment whose path no longer holds it), boto is imported as it
+is. Programs that never import boto pay one cheap check per import.
 
 Set ``MANGROVE_BOTO_HOOK=0`` (or ``off``, ``false``, ``no``) to switch it
 off: boto is then repaired only once mangrove is imported, and on Python
@@ -24,19 +31,15 @@ import sys
 ENVIRONMENT_VARIABLE = 'MANGROVE_BOTO_HOOK'
 
 #: The file that setup.py installs into site-packages, and its line. site
-#: runs a .pth line that starts with "import" at every start, so this one
-#: imports nothing (sys is loaded): on Python 3 it registers a finder that
-#: declines every name not starting with "boto" and hands the others to
-#: :func:`find_spec`; once, though site may read the file twice (it does in
-#: a venv).
+#: runs a .pth line that starts with "import" at every start; this one does
+#: nothing on Python 2, and on Python 3 registers the finder once (site may
+#: read the file twice: it does in a venv), or nothing if this module
+#: cannot be imported.
 PTH_NAME = 'mangrove_boto_hook.pth'
 PTH_LINE = (
-    u"import sys; sys.version_info >= (3,) and not [f for f in sys.meta_path "
-    u"if getattr(f, 'mangrove_boto_hook', 0)] and sys.meta_path.insert(0, "
-    u"type('BotoImportHook', (), {'mangrove_boto_hook': True, "
-    u"'find_spec': staticmethod(lambda name, path=None, target=None: "
-    u"__import__('_mangrove_boto_hook').find_spec(name, path, target) "
-    u"if name[:4] == 'boto' else None)})())\n")
+    u"import sys; exec('if sys.version_info >= (3,):\\n try:\\n  import "
+    u"_mangrove_boto_hook\\n except Exception:\\n  pass\\n else:\\n  "
+    u"_mangrove_boto_hook.register()\\n')\n")
 
 _OFF = ('0', 'off', 'false', 'no')
 _SIX_MOVES = 'boto.vendored.six.moves'
@@ -47,31 +50,96 @@ def switched_off():
     return os.environ.get(ENVIRONMENT_VARIABLE, '').strip().lower() in _OFF
 
 
-def find_spec(fullname, path=None, target=None):
-    """What the start-up finder does with a name that starts with
-    ``boto``: for boto's own modules, install the repairs and return the
-    spec that the finders, repairs included, then find."""
-    if fullname != 'boto' and not fullname.startswith('boto.'):
-        return None
-    if switched_off():
-        _explain(fullname)
-        return None
+def register():
+    """Put a :class:`BotoImportHook` first on :data:`sys.meta_path`, unless
+    one is there already. Does nothing on Python 2, where boto needs no
+    repair."""
+    if sys.version_info < (3,):
+        return
+    for finder in sys.meta_path:
+        if getattr(finder, 'mangrove_boto_hook', False):
+            return
+    sys.meta_path.insert(0, BotoImportHook())
+
+
+def _unregister():
     for finder in list(sys.meta_path):
         if getattr(finder, 'mangrove_boto_hook', False):
             sys.meta_path.remove(finder)
+
+
+class BotoImportHook(object):
+    """The start-up finder: boto's spec, with repairs installed before
+    boto's code runs."""
+
+    mangrove_boto_hook = True
+
+    def find_spec(self, fullname, path=None, target=None):
+        if fullname != 'boto' and not fullname.startswith('boto.'):
+            return None
+        if switched_off():
+            _explain(fullname)
+            return None
+        spec = _spec_of_the_others(fullname, path, target)
+        loader = getattr(spec, 'loader', None)
+        if loader is None or not hasattr(loader, 'exec_module'):
+            return spec
+        spec.loader = _RepairsFirst(loader)
+        return spec
+
+    def invalidate_caches(self):
+        pass
+
+
+def _spec_of_the_others(fullname, path, target):
+    """The spec the finders after the hook give ``fullname``; asking them
+    imports nothing."""
+    for finder in list(sys.meta_path):
+        if getattr(finder, 'mangrove_boto_hook', False):
+            continue
+        find = getattr(finder, 'find_spec', None)
+        if find is None:
+            continue
+        spec = find(fullname, path, target)
+        if spec is not None:
+            return spec
+    return None
+
+
+class _RepairsFirst(object):
+    """A module's own loader, which runs after mangrove's boto repairs are
+    installed, and is the module's loader from then on."""
+
+    def __init__(self, loader):
+        self._loader = loader
+
+    def create_module(self, spec):
+        create = getattr(self._loader, 'create_module', None)
+        return None if create is None else create(spec)
+
+    def exec_module(self, module):
+        _unregister()
+        _install_repairs()
+        spec = getattr(module, '__spec__', None)
+        if spec is not None and spec.loader is self:
+            spec.loader = self._loader
+        if getattr(module, '__loader__', None) is self:
+            module.__loader__ = self._loader
+        self._loader.exec_module(module)
+
+    def __getattr__(self, name):
+        # get_data, is_package, get_resource_reader, ...: the real loader's.
+        return getattr(self._loader, name)
+
+
+def _install_repairs():
     try:
         from mangrove import boto_repairs
-    except ImportError:
-        # boto-mangrove half uninstalled: boto as it is.
-        return None
-    boto_repairs.install()
-    for finder in list(sys.meta_path):
-        find = getattr(finder, 'find_spec', None)
-        if find is not None:
-            spec = find(fullname, path, target)
-            if spec is not None:
-                return spec
-    return None
+        boto_repairs.install()
+    except Exception:
+        # boto-mangrove half uninstalled, or not on this path: boto as it
+        # is, which is what the program would have had without it.
+        pass
 
 
 def _explain(fullname):
