@@ -91,6 +91,13 @@ class BotoImportHook(object):
         pass
 
 
+def find_spec(fullname, path=None, target=None):
+    """:meth:`BotoImportHook.find_spec`, for the finder the ``.pth`` line of
+    boto-mangrove 1.x registered (it calls this module's ``find_spec``),
+    should that line outlive an upgrade."""
+    return BotoImportHook().find_spec(fullname, path, target)
+
+
 def _spec_of_the_others(fullname, path, target):
     """The spec the finders after the hook give ``fullname``; asking them
     imports nothing."""

@@ -45,9 +45,18 @@ STS_REGIONS = {'aws': 'us-east-1', 'aws-cn': 'cn-north-1',
 #: the accounts' CloudTrail as who came.
 DEFAULT_SESSION_NAME = 'mangrove'
 
-_ACCOUNT_ID = re.compile(r'^[0-9]{12}$')
-_ROLE_NAME = re.compile(r'^[\w+=,.@/-]{1,512}$')
-_SESSION_NAME = re.compile(r'^[\w+=,.@-]{2,64}$')
+# \Z, not $: '$' also matches before a final newline ('Audit\n').
+_ACCOUNT_ID = re.compile(r'^[0-9]{12}\Z')
+_ROLE_NAME = re.compile(r'^[\w+=,.@/-]{1,512}\Z')
+_SESSION_NAME = re.compile(r'^[\w+=,.@-]{2,64}\Z')
+_EXTERNAL_ID = re.compile(r'^[\w+=,.@:/-]{2,1224}\Z')
+# An ARN template: arn:PARTITION:iam::{account}:role/PATH/NAME.
+_ROLE_ARN = re.compile(
+    r'^arn:[a-z-]+:iam::\{account\}:role/[\w+=,.@/-]{1,512}\Z')
+
+#: The longest credentials STS gives (a role's maximum session may be
+#: set lower, which STS then enforces).
+MAX_DURATION = 43200
 _CALLER_ACCOUNT = re.compile(r'<Account>\s*([0-9]{12})\s*</Account>')
 
 
@@ -147,8 +156,7 @@ class RoleSettings(object):
                 raise wrong_type('role_arn', "an ARN template such as "
                                  "'arn:aws:iam::{account}:role/Audit'",
                                  role_arn)
-            if not role_arn.startswith('arn:') or \
-                    '{account}' not in role_arn:
+            if not _ROLE_ARN.match(role_arn):
                 raise wrong_value('role_arn', "an ARN with {account} where "
                                   "each account's id goes, such as "
                                   "'arn:aws:iam::{account}:role/Audit'",
@@ -159,12 +167,16 @@ class RoleSettings(object):
             'session_name', session_name, _SESSION_NAME,
             '2 to 64 letters, digits or +=,.@_-', required=True)
         self.external_id = _check_text(
-            'external_id', external_id, re.compile(r'^[\w+=,.@:/-]{2,1224}$'),
+            'external_id', external_id, _EXTERNAL_ID,
             '2 to 1224 letters, digits or +=,.@:/_-')
         if isinstance(duration, bool) or not isinstance(
                 duration, six.integer_types) or duration < 1:
             raise wrong_type('duration', 'a whole number of seconds (AWS '
                              'allows 900 to 43200)', duration)
+        if duration > MAX_DURATION:
+            raise wrong_value('duration', 'at most %d seconds (12 hours), '
+                              'the longest credentials STS gives'
+                              % MAX_DURATION, duration)
         self.duration = duration
         self.refresh_margin = refresh_margin
         if partition not in (None,) + catalog.PARTITIONS:

@@ -160,20 +160,40 @@ def parse_endpoint_url(value):
     if not isinstance(value, six.string_types):
         raise wrong_type('endpoint_url', 'a URL string such as %r'
                          % 'http://127.0.0.1:4566', value)
-    parts = urlsplit(value.replace('{region}', 'region'))
+    expected = 'something like %r or %r' % (
+        'http://127.0.0.1:4566', 'https://s3.{region}.example.com')
+    try:
+        parts = urlsplit(value.replace('{region}', 'region'))
+        hostname = parts.hostname
+    except ValueError:
+        # An unclosed IPv6 bracket ('http://[::1'), among others.
+        parts = hostname = None
+    if parts is not None and '@' in parts.netloc:
+        # boto has nowhere to put them: they would be dropped silently.
+        raise InvalidArgumentError(
+            'endpoint_url %r carries credentials (user:password@), which '
+            'boto never sends; give the host alone, %s, and credentials as '
+            'aws_access_key_id and aws_secret_access_key'
+            % (_without_userinfo(parts), expected),
+            value=_without_userinfo(parts), valid=expected)
     # urlsplit's .port differs between Pythons on a bad port (an error, or
     # None), so the port is checked here, once, for all of them.
-    port = _NETLOC_RE.match(parts.netloc).group(1)
+    port = None if parts is None else \
+        _NETLOC_RE.match(parts.netloc).group(1)
     port_ok = port is None or (port.isdigit() and 0 < int(port) < 65536)
-    if parts.scheme not in ('http', 'https') or not parts.hostname \
-            or not port_ok:
-        expected = 'something like %r or %r' % (
-            'http://127.0.0.1:4566', 'https://s3.{region}.example.com')
+    if parts is None or parts.scheme not in ('http', 'https') or \
+            not hostname or not port_ok:
         raise InvalidArgumentError(
             'endpoint_url %r is not an http(s) URL with a host (and a port '
             'from 1 to 65535, if any); expected %s' % (value, expected),
             value=value, valid=expected)
     return value
+
+
+def _without_userinfo(parts):
+    """The URL of ``parts`` with its user:password@ left out, for messages
+    (a password has no place in one)."""
+    return parts._replace(netloc=parts.netloc.rsplit('@', 1)[1]).geturl()
 
 
 def parse_options(owner, service, options):

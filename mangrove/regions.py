@@ -19,7 +19,7 @@ from mangrove.exceptions import (
 
 # Lower-case words joined by dashes or underscores: 'us-east-1',
 # 'us_gov_west_1', 'universal'. Anything else cannot be a region.
-_REGION_RE = re.compile(r'^[a-z0-9]+(?:[-_][a-z0-9]+)*$')
+_REGION_RE = re.compile(r'^[a-z0-9]+(?:[-_][a-z0-9]+)*\Z')
 
 _EXPECTED_NAME = "a string such as 'us-east-1' or 'us_east_1'"
 

@@ -60,7 +60,7 @@ def _arrived(data, type_name, message):
 _GLIMPSE_KEYS = 4
 _GLIMPSE_WIDTH = 100
 
-_IDENTIFIER = re.compile(r'^[A-Za-z_][A-Za-z0-9_]*$')
+_IDENTIFIER = re.compile(r'^[A-Za-z_][A-Za-z0-9_]*\Z')
 
 
 def _glimpse_of(value):

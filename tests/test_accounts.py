@@ -267,6 +267,39 @@ def test_bad_arguments_are_refused_with_what_is_valid(kwargs, error):
     assert str(info.value)
 
 
+@pytest.mark.parametrize('name, value', [
+    # What STS refuses, refused before any account is asked.
+    ('duration', 43201),
+    ('duration', 10 ** 12),
+    # A trailing newline is no part of a name ('$' let it through).
+    ('role_name', 'Audit\n'),
+    ('session_name', 'mangrove\n'),
+    ('external_id', 'shared-id\n'),
+    ('role_arn', 'arn:{account}'),
+    ('role_arn', 'arn:aws:iam::{account}:user/Audit'),
+    ('role_arn', 'arn:aws:iam::{account}:role/Audit\n'),
+])
+def test_values_sts_would_refuse_are_refused_by_name(name, value):
+    arguments = dict(pool_class=Ec2Pool, accounts=[PROD], role_name='Audit',
+                     regions=['us-east-1'])
+    if name == 'role_arn':
+        arguments['role_name'] = None
+    arguments[name] = value
+    with pytest.raises(InvalidArgumentError) as info:
+        AccountPool(**arguments)
+    assert isinstance(info.value, ValueError)
+    assert name in str(info.value) and repr(value) in str(info.value)
+
+
+def test_role_arn_templates_of_every_partition_and_path_are_taken():
+    for template in ('arn:aws:iam::{account}:role/Audit',
+                     'arn:aws-cn:iam::{account}:role/ops/Audit',
+                     'arn:aws-us-gov:iam::{account}:role/a+b=c,d.e@f-g_h'):
+        fleet = AccountPool(Ec2Pool, [PROD], role_arn=template,
+                            regions=['us-east-1'])
+        assert fleet.settings.role == template
+
+
 def test_map_accounts_runs_once_per_account_with_its_pool(proxy):
     proxy.answers['AssumeRole'] = access_denied(REFUSED)
     fleet = AccountPool(Ec2Pool, [PROD, REFUSED, DEV], role_name='Audit',

@@ -393,6 +393,11 @@ def test_progress_line_shows_when_stderr_is_a_terminal():
      'unknown placeholder {regoin} in --endpoint-url'),
     (['shell', '--regions', 'us-east-1', '--endpoint-url',
       'http://{Region}.example.com'], 'unknown placeholder {Region}'),
+    # urlsplit's bare ValueError once made this the one traceback.
+    (['call', 'ec2', 'get_all_zones', '--regions', 'us-east-1',
+      '--endpoint-url', 'http://[::1'], "endpoint_url 'http://[::1'"),
+    (['call', 'ec2', 'get_all_zones', '--regions', 'us-east-1',
+      '--endpoint-url', 'http://me:pw@127.0.0.1:1'], 'carries credentials'),
     ([], 'a command is required'),
 ])
 def test_bad_usage_is_one_line_and_status_2(args, expected):

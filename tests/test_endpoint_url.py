@@ -301,11 +301,26 @@ def test_regions_named_like_the_mappings_own_names_are_regions_by_item(
 @pytest.mark.parametrize('url', [
     'ftp://127.0.0.1:21', 'http://', '127.0.0.1:4566', 'http://host:port',
     'http://127.0.0.1:70000', 'http://127.0.0.1:0',
+    # urlsplit raises a bare ValueError on an unclosed IPv6 bracket.
+    'http://[::1', 'http://[::1:5000/', 'https://[::1]x:80',
 ])
 def test_bad_endpoint_url_is_refused_by_name(url):
     with pytest.raises(InvalidArgumentError) as raised:
         services.SqsPool(endpoint_url=url)
     assert repr(url) in str(raised.value)
+    assert isinstance(raised.value, ValueError)
+
+
+def test_credentials_in_endpoint_url_are_refused_and_never_shown():
+    # boto would drop them silently, and send requests unsigned by them.
+    url = 'http://auditor:s3cr3t-pa55@127.0.0.1:4566/'
+    with pytest.raises(InvalidArgumentError) as raised:
+        services.SqsPool(endpoint_url=url)
+    message = str(raised.value)
+    assert 'http://127.0.0.1:4566/' in message
+    assert 'credentials' in message and 'aws_access_key_id' in message
+    assert 's3cr3t-pa55' not in message and 'auditor' not in message
+    assert 's3cr3t-pa55' not in repr(raised.value.args)
 
 
 def test_bad_endpoint_url_in_a_declaration_names_class_and_service():
