@@ -362,6 +362,10 @@ def check_client_keywords(kwargs, owner):
     session = kwargs.get('session')
     if session is not None and not hasattr(session, 'client'):
         raise wrong_type('session', 'a boto3.Session', session)
+    config = kwargs.get('config')
+    if config is not None and not hasattr(config, 'merge'):
+        # Else every region would fail alike, later, inside botocore.
+        raise wrong_type('config', 'a botocore.config.Config', config)
     if session is not None and kwargs.get('profile_name') is not None:
         raise InvalidArgumentError(
             '%s: give session or profile_name, not both (a session has its '

@@ -65,10 +65,17 @@ THROTTLING_CODES = frozenset([
 def _positive(name, value, allow_zero=False):
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise wrong_type(name, 'a number of seconds (int or float)', value)
-    if not (value >= 0 if allow_zero else value > 0) or math.isinf(value):
-        raise wrong_value(name, 'a finite number of seconds, %s' % (
-            '0 or more' if allow_zero else 'more than 0'), value)
-    return float(value)
+    valid = 'a finite number of seconds, %s' % (
+        '0 or more' if allow_zero else 'more than 0')
+    try:
+        seconds = float(value)
+    except OverflowError:
+        # An int past the largest float (10 ** 400).
+        raise wrong_value(name, valid, value)
+    if not (seconds >= 0 if allow_zero else seconds > 0) or \
+            math.isinf(seconds):
+        raise wrong_value(name, valid, value)
+    return seconds
 
 
 class RetryPolicy(object):

@@ -261,6 +261,11 @@ def test_bad_input_is_refused_before_anything_is_built(kw):
         client_pool('ec2', session=boto3.Session(), profile_name='ops')
     with pytest.raises(InvalidArgumentTypeError):
         client_pool('ec2', session='default')
+    # Once taken, then failing in every region with an AttributeError.
+    with pytest.raises(InvalidArgumentTypeError) as caught:
+        client_pool('ec2', config='x', connect=True, regions=['us-east-1'])
+    assert "config must be a botocore.config.Config, not str 'x'" in \
+        str(caught.value)
     with pytest.raises(UnknownRegionError) as caught:
         client_pool('ec2', regions=['us-east-7'])
     assert 'us-east-1' in caught.value.suggestions

@@ -286,6 +286,12 @@ def test_the_limits_and_the_policy_check_their_input():
         RetryPolicy(seconds='5')
     with pytest.raises(InvalidArgumentError):
         RetryPolicy(base=-1)
+    # Past the largest float: float() raised a bare OverflowError.
+    for name in ('seconds', 'base', 'cap'):
+        with pytest.raises(InvalidArgumentError) as caught:
+            RetryPolicy(**{name: 10 ** 400})
+        assert isinstance(caught.value, ValueError)
+        assert str(caught.value).startswith(name + ' must be a finite')
     with pytest.raises(InvalidArgumentTypeError) as caught:
         fan_out([('a', int)], retry=3)
     assert 'RetryPolicy' in str(caught.value)
