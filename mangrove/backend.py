@@ -24,7 +24,7 @@ import weakref
 
 from six.moves.urllib.parse import urlsplit
 
-from mangrove import boto_repairs, catalog
+from mangrove import boto_repairs, catalog, redaction
 from mangrove._interpreters import keyword_names
 from mangrove.exceptions import InvalidArgumentError, UnknownRegionError
 from mangrove.fork import ForkSafeLock
@@ -222,6 +222,8 @@ class BotoBackend(object):
         :raises UnknownRegionError: neither boto nor the catalog knows the
             region for this service (never raised with ``endpoint_url``).
         """
+        # boto logs secrets at DEBUG; none from a connection of mangrove's.
+        redaction.install()
         module = self.load(spec)
         kwargs = credential_keywords(spec, self.connection_class(spec),
                                      kwargs)

@@ -180,3 +180,26 @@ def test_no_secret_in_any_repr_error_or_log_line(proxy, caplog):
     for text in texts:
         for secret in secrets:
             assert secret not in text
+
+
+def test_boto_debug_records_carry_no_secret_of_mangrove_connections(
+        proxy, caplog):
+    # boto logs AssumeRole's answer (secret key, session token) and every
+    # request's token at DEBUG: all of it reaches a program's log with
+    # logging.basicConfig(level=logging.DEBUG).
+    caplog.set_level(logging.DEBUG, logger='boto')
+    fleet = AccountPool(Inventory, ACCOUNTS[:1], role_name='Audit',
+                        regions=['us-east-1'], **through(proxy))
+    assert fleet.call('get_all_queues').ok           # SQS: Signature V4
+    assert fleet.call('get_all_zones', services=['ec2']).ok  # V2: a param
+    credentials = fleet.accounts.slot(ACCOUNTS[0]).source.credentials
+    text = '\n'.join(record.getMessage() for record in caplog.records
+                     if record.name == 'boto')
+    assert credentials.token and credentials.secret_key
+    assert credentials.token not in text
+    assert credentials.secret_key not in text
+    # boto did log them (and everything else as ever), redacted.
+    assert '<SessionToken><redacted></SessionToken>' in text
+    assert '<SecretAccessKey><redacted></SecretAccessKey>' in text
+    assert 'x-amz-security-token:<redacted>' in text.lower()
+    assert credentials.access_key in text

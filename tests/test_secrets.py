@@ -357,3 +357,32 @@ def test_mangrove_logger_is_quiet_by_default():
     assert child.returncode == 0, err.decode('utf-8', 'replace')
     assert out == b'done'
     assert err == b''
+
+
+def test_redact_replaces_each_written_form_of_a_secret_value():
+    from mangrove.redaction import REDACTED, redact
+    cases = [
+        ('<Credentials><AccessKeyId>ASIAKEY</AccessKeyId>'
+         '<SecretAccessKey>s3cr3t/k+y=</SecretAccessKey>'
+         '<SessionToken>T0K3N==</SessionToken></Credentials>',
+         '<Credentials><AccessKeyId>ASIAKEY</AccessKeyId>'
+         '<SecretAccessKey>%s</SecretAccessKey>'
+         '<SessionToken>%s</SessionToken></Credentials>'
+         % (REDACTED, REDACTED)),
+        ("Headers: {'X-Amz-Security-Token': 'T0K3N==', 'Host': 'h'}",
+         "Headers: {'X-Amz-Security-Token': '%s', 'Host': 'h'}" % REDACTED),
+        ("Params: {u'SecurityToken': u'T0K3N==', 'Action': 'X'}",
+         "Params: {u'SecurityToken': u'%s', 'Action': 'X'}" % REDACTED),
+        ('Data: Action=DescribeRegions&SecurityToken=T0K3N%3D%3D&Version=1',
+         'Data: Action=DescribeRegions&SecurityToken=%s&Version=1'
+         % REDACTED),
+        ('POST\n/\n\nhost:ec2.amazonaws.com\nx-amz-security-token:T0K3N==\n',
+         'POST\n/\n\nhost:ec2.amazonaws.com\nx-amz-security-token:%s\n'
+         % REDACTED),
+        ('{"SessionToken": "T0K3N==", "Expiration": 1}',
+         '{"SessionToken": "%s", "Expiration": 1}' % REDACTED),
+        ('Token: T0K3N==', 'Token: %s' % REDACTED),
+        ('Method: POST', 'Method: POST'),
+    ]
+    for text, expected in cases:
+        assert redact(text) == expected
