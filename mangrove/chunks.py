@@ -234,12 +234,18 @@ class _ChunkRun(object):
                 part = pickle.loads(part)
         except BaseException as exc:
             # The chunk never ran to its end (a worker died, the pool
-            # could not travel): each of its keys has that error.
-            part = RegionResults([], [(key, exc) for key in keys],
-                                 [(key, getattr(exc, '__traceback__', None))
-                                  for key in keys])
-            logger.debug('a chunk of %d keys failed whole: %s', len(keys),
-                         exc)
+            # could not travel): its keys that had not reported their
+            # outcome have that error. Those that had keep theirs, which
+            # on_result has seen: a success made is not undone by the
+            # worker's later death.
+            missing = [key for key in keys if key not in self.arrived]
+            part = RegionResults.gathered(
+                [self.arrived[key] for key in keys if key in self.arrived] +
+                [RegionResults([], [(key, exc) for key in missing],
+                               [(key, getattr(exc, '__traceback__', None))
+                                for key in missing])], keys)
+            logger.debug('a chunk failed with %d of its %d keys unreported: '
+                         '%s', len(missing), len(keys), exc)
         self.parts[index] = part
         for key in keys:
             self._report(key, part)

@@ -93,3 +93,21 @@ class Ec2SqsPool(ServiceMixinPool):
     """A multi-service pool whose class workers can import."""
 
     services = ['ec2', 'sqs']
+
+
+class DieAfterFile(object):
+    """``us_east_1`` answers at once; ``eu_west_1`` waits until ``path``
+    exists (the caller's ``on_result`` creates it on hearing of
+    ``us_east_1``), then kills its worker process."""
+
+    def __init__(self, path, limit=60):
+        self.path = path
+        self.limit = limit
+
+    def __call__(self, region):
+        if region.region_key != 'eu_west_1':
+            return region.region_key
+        end = time.time() + self.limit
+        while not os.path.exists(self.path) and time.time() < end:
+            time.sleep(0.05)
+        os._exit(3)

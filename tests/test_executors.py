@@ -272,6 +272,35 @@ def test_on_result_hears_of_each_key_as_it_finishes_in_its_worker(tmpdir):
     assert all(error is None for _, _, error in heard)
 
 
+@pytest.mark.skipif(sys.version_info < (3,), reason="Python 2's process "
+                    'pool never notices a worker that died')
+def test_a_worker_that_dies_keeps_the_outcomes_it_reported(tmpdir):
+    # One worker, one chunk: us_east_1 and ap_southeast_2 answer and are
+    # reported; then eu_west_1 kills the worker. What was reported stays
+    # (a resource made is not reported as failed, nor made again on retry);
+    # only eu_west_1 gets the worker's death.
+    pool = services.Ec2Pool(connect=True, regions=work.REGIONS)
+    flag = str(tmpdir.join('others-reported'))
+    heard = []
+
+    def on_result(key, result, error):
+        heard.append((key, result, type(error).__name__ if error else None))
+        if len(heard) == 2:
+            open(flag, 'w').close()
+
+    with process_pool('fork', workers=1) as processes:
+        results = pool.map(work.DieAfterFile(flag, limit=30),
+                           executor=processes, on_result=on_result)
+    assert dict(results) == {'us_east_1': 'us_east_1',
+                             'ap_southeast_2': 'ap_southeast_2'}
+    assert results.failed == ['eu_west_1']
+    assert type(results.errors['eu_west_1']).__name__ == 'BrokenProcessPool'
+    assert sorted(heard) == [
+        ('ap_southeast_2', 'ap_southeast_2', None),
+        ('eu_west_1', None, 'BrokenProcessPool'),
+        ('us_east_1', 'us_east_1', None)]
+
+
 def test_a_timeout_reports_the_unfinished_keys_alone(tmpdir):
     pool = services.Ec2Pool(connect=True, regions=work.REGIONS)
     flag = str(tmpdir.join('never'))
