@@ -47,6 +47,28 @@ KEYS = ['us_east_1', 'eu_west_1', 'ap_southeast_2']
 # -- results and errors cross processes --------------------------------------
 
 
+@pytest.fixture(autouse=True)
+def plain_exception_pickling():
+    """Exceptions pickle as Python itself pickles them. dask.distributed,
+    once imported (by another test module of the same process), registers
+    tblib's pickling for every exception class defined by then, which
+    rebuilds an exception without calling its __init__: an error that
+    cannot be rebuilt from its args (this module's subject) then can, and
+    whether it could would depend on which test files a worker collected
+    first."""
+    from six.moves import copyreg
+    foreign = dict(
+        (cls, reducer) for cls, reducer in copyreg.dispatch_table.items()
+        if isinstance(cls, type) and issubclass(cls, BaseException) and
+        getattr(reducer, '__module__', '').startswith('tblib'))
+    for cls in foreign:
+        del copyreg.dispatch_table[cls]
+    try:
+        yield
+    finally:
+        copyreg.dispatch_table.update(foreign)
+
+
 def _failing(error):
     def task():
         raise error
