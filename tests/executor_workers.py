@@ -81,12 +81,19 @@ class WaitForFile(object):
     def __call__(self, region):
         if region.region_key != 'eu_west_1':
             return region.region_key
+        if not self.heard():
+            raise RuntimeError('never heard that us_east_1 finished')
+        return 'heard in time'
+
+    def heard(self):
+        """Wait until ``path`` exists, ``limit`` seconds at most; whether
+        it does."""
         end = time.time() + self.limit
         while not os.path.exists(self.path):
             if time.time() > end:
-                raise RuntimeError('never heard that us_east_1 finished')
+                return False
             time.sleep(0.05)
-        return 'heard in time'
+        return True
 
 
 class Ec2SqsPool(ServiceMixinPool):
@@ -95,19 +102,13 @@ class Ec2SqsPool(ServiceMixinPool):
     services = ['ec2', 'sqs']
 
 
-class DieAfterFile(object):
-    """``us_east_1`` answers at once; ``eu_west_1`` waits until ``path``
-    exists (the caller's ``on_result`` creates it on hearing of
-    ``us_east_1``), then kills its worker process."""
-
-    def __init__(self, path, limit=60):
-        self.path = path
-        self.limit = limit
+class DieAfterFile(WaitForFile):
+    """The other keys answer at once; ``eu_west_1`` waits until ``path``
+    exists (the caller's ``on_result`` creates it on hearing of the
+    others), then kills its worker process."""
 
     def __call__(self, region):
         if region.region_key != 'eu_west_1':
             return region.region_key
-        end = time.time() + self.limit
-        while not os.path.exists(self.path) and time.time() < end:
-            time.sleep(0.05)
+        self.heard()
         os._exit(3)
