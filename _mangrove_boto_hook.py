@@ -5,8 +5,10 @@ order, even in programs that never import mangrove.
 boto-mangrove installs ``mangrove_boto_hook.pth`` into site-packages. At
 interpreter start-up :mod:`site` runs its one line, which on Python 3
 imports this small module (it needs only :mod:`os` and :mod:`sys`, loaded
-already) and puts :class:`BotoImportHook` first on :data:`sys.meta_path`;
-should this module be gone or broken, the line does nothing at all.
+already), imports :mod:`importlib` while start-up still runs on one thread
+(see :func:`register`) and puts :class:`BotoImportHook` first on
+:data:`sys.meta_path`; should this module be gone or broken, the line does
+nothing at all.
 
 The finder answers for ``boto`` and ``boto.*`` alone and imports nothing
 while it does: :mod:`importlib` asks finders under its global lock, where
@@ -56,6 +58,15 @@ def register():
     repair."""
     if sys.version_info < (3,):
         return
+    # importlib is imported now, while start-up runs on one thread. The
+    # first import of boto imports mangrove, and with it six, which imports
+    # importlib.util; a thread importing importlib's submodules meanwhile
+    # (inspect imports importlib.machinery) does not wait for importlib's
+    # own code to finish, and on 3.13 builds a second importlib._bootstrap
+    # that was never set up, after which every import_module() in the
+    # process fails with "name 'sys' is not defined". importlib needs only
+    # what start-up has loaded already; it costs about 0.1 ms.
+    import importlib  # noqa: F401
     for finder in sys.meta_path:
         if getattr(finder, 'mangrove_boto_hook', False):
             return

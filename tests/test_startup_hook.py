@@ -91,6 +91,26 @@ def test_start_up_imports_the_hook_alone_and_registers_one_finder():
 
 
 @pytest.mark.skipif(not PY3, reason='no finder on Python 2')
+def test_start_up_leaves_importlib_whole_before_any_thread_runs():
+    # The first import of boto imports mangrove, six and importlib.util; a
+    # thread importing importlib.machinery meanwhile does not wait for
+    # importlib's own code, and could build a second importlib._bootstrap
+    # that was never set up (every import_module() then fails with "name
+    # 'sys' is not defined"). importlib is whole before a thread can run.
+    code = textwrap.dedent('''
+        import json, sys
+        print(json.dumps([
+            'importlib' in sys.modules,
+            sys.modules.get('importlib._bootstrap')
+            is sys.modules['_frozen_importlib']]))
+    ''')
+    for hook in (None, '0'):
+        rc, out, err = python(sys.executable, ['-c', code], hook)
+        assert rc == 0, err
+        assert json.loads(out.strip().splitlines()[-1]) == [True, True]
+
+
+@pytest.mark.skipif(not PY3, reason='no finder on Python 2')
 def test_the_finder_imports_nothing_and_answers_for_boto_alone():
     # importlib asks finders under its global lock: an import there could
     # wait for a module lock held by a thread that waits for that lock.
