@@ -17,19 +17,28 @@ from mangrove.exceptions import (
     FanOutTimeoutError, InvalidArgumentTypeError, UnpicklableFunctionError,
     describe)
 from mangrove.fanout import fan_out
-from mangrove.reportchannel import ReportChannel
 from mangrove.results import RegionResults, format_key
 from mangrove.waits import now
 
-__all__ = ['Group', 'plan_chunks', 'map_in_chunks', 'RETURN_GRACE']
+__all__ = ['Group', 'plan_chunks', 'map_in_chunks', 'RETURN_GRACE',
+           'PROGRESS_CHUNKS_PER_SLOT']
 
 logger = logging.getLogger(__name__)
 
 # Deadlines on the one clock of every fan-out (mangrove.waits).
 _now = now
 
-# The longest single wait of the calling thread, so Ctrl-C is seen at once.
+# The longest single wait of the calling thread, so Ctrl-C is seen at once;
+# and how often it looks for workers' reports while it waits.
 _SLICE = 0.25
+_REPORT_SLICE = 0.05
+
+#: How many chunks per slot of the executor a fan-out with ``on_result``
+#: sends when its workers report each chunk as it returns (dask, and
+#: executors mangrove knows nothing of): progress comes in steps of a
+#: quarter of a slot's keys, at the price of fewer keys at once in each
+#: worker.
+PROGRESS_CHUNKS_PER_SLOT = 4
 
 #: How long past its timeout a fan-out waits for chunks to come back: each
 #: worker's own fan-out ends at the timeout and returns what it has.
@@ -120,17 +129,23 @@ def map_in_chunks(engine, func, groups, timeout=None, on_result=None,
     # The same checks, and errors, as a fan-out on threads: fan_out's own.
     fan_out([], timeout=timeout, on_result=on_result, **options)
     deadline = None if timeout is None else _now() + float(timeout)
-    chunks = plan_chunks(groups, engine.workers())
+    reports = None if on_result is None else engine.reports()
+    slots = engine.workers()
+    if on_result is not None and reports is None:
+        # Each chunk is heard of when it returns: smaller chunks, finer
+        # progress (the executor queues those its slots cannot run yet).
+        slots = max(slots, min(sum(len(group.keys) for group in groups),
+                               slots * PROGRESS_CHUNKS_PER_SLOT))
+    chunks = plan_chunks(groups, slots)
     if not chunks:
+        if reports is not None:
+            reports.close()
         return RegionResults()
     func_data = _shipped_func(engine, func)
     pools = {}
     for group in groups:
         if id(group.pool) not in pools:
             pools[id(group.pool)] = _shipped_pool(engine, group.pool)
-    channel = None
-    if on_result is not None and engine.progress_host() is not None:
-        channel = ReportChannel(engine.progress_host())
     run = _ChunkRun(chunks, on_result)
     try:
         for index, chunk in enumerate(chunks):
@@ -142,12 +157,12 @@ def map_in_chunks(engine, func, groups, timeout=None, on_result=None,
                 deadline - _now(), time.time())
             run.submit(index, engine.executor.submit(
                 run_chunk, pieces, func_data, options, budget,
-                None if channel is None else channel.address_and_key()))
-        run.wait(deadline, channel)
+                None if reports is None else reports.destination()))
+        run.wait(deadline, reports)
     finally:
         run.cancel()
-        if channel is not None:
-            channel.close()
+        if reports is not None:
+            reports.close()
     return run.results(timeout, [group.key(key) for group in groups
                                  for key in group.keys])
 
@@ -187,7 +202,7 @@ def _shipped(engine, obj, error):
 
 class _ChunkRun(object):
     """One fan-out's chunks in flight, and their keys' outcomes as they
-    arrive (whole chunks, or single keys through the progress channel)."""
+    arrive (whole chunks, or single keys the workers reported)."""
 
     def __init__(self, chunks, on_result):
         self.chunks = chunks
@@ -200,27 +215,29 @@ class _ChunkRun(object):
     def submit(self, index, future):
         self.futures[future] = index
 
-    def wait(self, deadline, channel):
+    def wait(self, deadline, reports):
         pending = set(self.futures)
         limit = None if deadline is None else deadline + RETURN_GRACE
         while pending:
-            wait = _SLICE
+            wait = _SLICE if reports is None else _REPORT_SLICE
             if limit is not None:
                 wait = min(wait, limit - _now())
                 if wait <= 0:
                     break
             done, pending = futures.wait(
                 pending, timeout=wait, return_when=futures.FIRST_COMPLETED)
-            if channel is not None:
-                for key, part in channel.take():
-                    self.arrived[key] = part
-                    self._report(key, part)
+            self._take(reports)
             for future in done:
                 self._finish(self.futures[future], future)
-        if channel is not None:
-            for key, part in channel.take():
-                self.arrived[key] = part
-                self._report(key, part)
+        self._take(reports)
+
+    def _take(self, reports):
+        """Report the keys the workers reported since the last look."""
+        if reports is None:
+            return
+        for key, part in reports.take():
+            self.arrived[key] = part
+            self._report(key, part)
 
     def _keys(self, index):
         return [group.key(key) for group, keys in self.chunks[index]

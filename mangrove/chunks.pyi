@@ -5,10 +5,12 @@ from typing import Any, Callable, Iterable, List, Optional, Tuple
 
 from mangrove.results import RegionResults
 
-__all__ = ['Group', 'plan_chunks', 'map_in_chunks', 'RETURN_GRACE']
+__all__ = ['Group', 'plan_chunks', 'map_in_chunks', 'RETURN_GRACE',
+           'PROGRESS_CHUNKS_PER_SLOT']
 
 logger: logging.Logger
 RETURN_GRACE: float
+PROGRESS_CHUNKS_PER_SLOT: int
 
 class Group:
     pool: Any

@@ -25,8 +25,8 @@ from mangrove.exceptions import UnpicklableError
 from mangrove.fanout import fan_out
 from mangrove.latency import RegionTask
 from mangrove.optin import NotEnabledAware
-from mangrove.reportchannel import ReportSender
 from mangrove.results import RegionResults
+from mangrove.workerreports import reporter
 
 __all__ = ['run_chunk', 'prefixed', 'region_task', 'WORKER_POOL_CACHE_SIZE']
 
@@ -83,7 +83,8 @@ def run_chunk(pieces, func_data, options, budget, progress):
     :param options: ``fan_out`` keywords (``max_workers`` and the like).
     :param budget: ``(seconds, wall-clock time they were given at)`` for
         a fan-out with a timeout, else None.
-    :param progress: a report channel's ``(address, authkey)``, or None.
+    :param progress: where to report each key as it finishes (see
+        :func:`mangrove.workerreports.reporter`), or None.
     """
     options = dict(options)
     if budget is not None:
@@ -105,13 +106,9 @@ def run_chunk(pieces, func_data, options, budget, progress):
                      for key in keys)
     for pool, keys in own.values():
         tasks.extend(pool.chunk_tasks(func, keys))
-    sender = None if progress is None else ReportSender(*progress)
-    try:
-        results = fan_out(tasks, on_result=None if sender is None
-                          else sender.send, **options)
-    finally:
-        if sender is not None:
-            sender.close()
+    sender = reporter(progress)
+    results = fan_out(tasks, on_result=None if sender is None
+                      else sender.send, **options)
     if all(isinstance(piece[0], bytes) for piece in pieces):
         return _returned(results)
     return results

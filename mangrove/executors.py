@@ -22,16 +22,16 @@ text, and an error that cannot travel as an
 :class:`~mangrove.exceptions.UnpicklableError` naming its type and message.
 
 Progress (``on_result``) is reported per key as each finishes in its
-worker, through an authenticated connection back to the caller, for every
-executor whose workers can reach it: threads, process pools, loky, dask
-(whose workers reach the caller the way they reach the scheduler). Any
-other executor reports a chunk's keys when the chunk returns.
+worker on threads, process pools and loky (:mod:`mangrove.workerreports`:
+in memory for threads, a private directory for processes; no socket). dask
+and any other executor report a chunk's keys when the chunk returns, and a
+fan-out with ``on_result`` sends them smaller chunks for finer progress
+(:data:`~mangrove.chunks.PROGRESS_CHUNKS_PER_SLOT`).
 """
 from __future__ import absolute_import
 
 import collections
 import pickle
-import socket
 from concurrent import futures
 
 import six
@@ -42,6 +42,7 @@ from mangrove.chunkworker import region_task
 from mangrove.exceptions import InvalidArgumentError, wrong_type
 from mangrove.fanout import fan_out
 from mangrove.optin import NotEnabledAware
+from mangrove.workerreports import ReportDirectory, ThreadReports
 
 __all__ = ['map_pools', 'fan_out_on', 'resolve_executor', 'map_in_chunks',
            'Group']
@@ -94,13 +95,15 @@ class _Engine(object):
             count = _cores()
         return count
 
-    def progress_host(self):
-        """Where the workers can reach the caller, or None to report each
-        chunk as it returns."""
-        if self.kind in ('threads', 'processes'):
-            return '127.0.0.1'
-        if self.kind == 'dask':
-            return _address_towards(self.executor)
+    def reports(self):
+        """A new way for the workers to report each key as it finishes
+        (:mod:`mangrove.workerreports`), or None where they report each
+        chunk as it returns: workers that may be on other machines (dask)
+        and executors mangrove knows nothing of."""
+        if self.kind == 'threads':
+            return ThreadReports()
+        if self.kind == 'processes':
+            return ReportDirectory()
         return None
 
 
@@ -114,28 +117,6 @@ def _cores():
         return multiprocessing.cpu_count()
     except NotImplementedError:
         return 1
-
-
-def _address_towards(dask_executor):
-    """The caller's address on the way to the dask scheduler: loopback for
-    a scheduler on this machine, else the interface that routes to it."""
-    try:
-        address = dask_executor._client.scheduler.address
-        host, port = address.split('://')[-1].rsplit(':', 1)
-        host = host.strip('[]')
-    except Exception:
-        return None
-    if host in ('127.0.0.1', 'localhost', '::1') or host.startswith('127.'):
-        return '127.0.0.1'
-    probe = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    try:
-        # A datagram socket's connect sends nothing; it picks the route.
-        probe.connect((host, int(port)))
-        return probe.getsockname()[0]
-    except (socket.error, ValueError):
-        return None
-    finally:
-        probe.close()
 
 
 def resolve_executor(executor):

@@ -112,3 +112,20 @@ class DieAfterFile(WaitForFile):
             return region.region_key
         self.heard()
         os._exit(3)
+
+
+def zones(region):
+    """The region's availability zones, asked of AWS."""
+    return sorted(zone.name for zone in region.get_all_zones())
+
+
+class NeverFinishes(WaitForFile):
+    """The other keys answer at once; ``eu_west_1`` waits ``limit``
+    seconds for a file no one makes, so its worker is still at work (and
+    reporting) after the caller has stopped waiting."""
+
+    def __call__(self, region):
+        if region.region_key != 'eu_west_1':
+            return region.region_key
+        self.heard()
+        return 'late'
