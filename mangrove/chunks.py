@@ -18,6 +18,7 @@ from mangrove.exceptions import (
     describe)
 from mangrove.fanout import fan_out
 from mangrove.results import RegionResults, format_key
+from mangrove.taskrun import Reporter
 from mangrove.waits import now
 
 __all__ = ['Group', 'plan_chunks', 'map_in_chunks', 'RETURN_GRACE',
@@ -117,8 +118,11 @@ def map_in_chunks(engine, func, groups, timeout=None, on_result=None,
         it has, and the call (at most :data:`RETURN_GRACE` later, for the
         chunks to come back); unfinished keys are
         :class:`FanOutTimeoutError`.
-    :param on_result: ``on_result(key, result, error)``, once per key, from
-        the calling thread.
+    :param on_result: ``on_result(key, result, error)``, once per key, one
+        report at a time from a thread of the fan-out, as
+        :func:`~mangrove.fanout.fan_out` calls it (it never holds the call
+        past its timeout; what it raises for the program, SystemExit or
+        KeyboardInterrupt, the call raises).
     :param options: further ``fan_out`` keywords for every chunk's
         fan-out (``max_workers`` and the like: threads per worker), checked
         here as ``fan_out`` checks them.
@@ -147,6 +151,7 @@ def map_in_chunks(engine, func, groups, timeout=None, on_result=None,
         if id(group.pool) not in pools:
             pools[id(group.pool)] = _shipped_pool(engine, group.pool)
     run = _ChunkRun(chunks, on_result)
+    finished = False
     try:
         for index, chunk in enumerate(chunks):
             pieces = [(pools[id(group.pool)], keys, group.prefix)
@@ -159,12 +164,15 @@ def map_in_chunks(engine, func, groups, timeout=None, on_result=None,
                 run_chunk, pieces, func_data, options, budget,
                 None if reports is None else reports.destination()))
         run.wait(deadline, reports)
+        results = run.results(timeout, [group.key(key) for group in groups
+                                        for key in group.keys])
+        finished = True
     finally:
         run.cancel()
         if reports is not None:
             reports.close()
-    return run.results(timeout, [group.key(key) for group in groups
-                                 for key in group.keys])
+        run.close(deadline, interrupted=not finished)
+    return results
 
 
 def _shipped_pool(engine, pool):
@@ -206,7 +214,7 @@ class _ChunkRun(object):
 
     def __init__(self, chunks, on_result):
         self.chunks = chunks
-        self.on_result = on_result
+        self.reporter = None if on_result is None else Reporter(on_result)
         self.futures = {}
         self.parts = [None] * len(chunks)       # each chunk's results
         self.arrived = {}                       # key -> one-key results
@@ -226,6 +234,8 @@ class _ChunkRun(object):
                     break
             done, pending = futures.wait(
                 pending, timeout=wait, return_when=futures.FIRST_COMPLETED)
+            if self.reporter is not None:
+                self.reporter.check()
             self._take(reports)
             for future in done:
                 self._finish(self.futures[future], future)
@@ -268,22 +278,24 @@ class _ChunkRun(object):
             self._report(key, part)
 
     def _report(self, key, part):
-        if self.on_result is None or key in self.reported:
+        if self.reporter is None or key in self.reported:
             return
         self.reported.add(key)
         if key in part:
             result, error = part[key], None
         else:
             result, error = None, part.errors.get(key)
-        try:
-            self.on_result(key, result, error)
-        except Exception:
-            logger.exception('on_result raised for %s; the fan-out carries '
-                             'on', format_key(key))
+        self.reporter.put(key, result, error)
 
     def cancel(self):
         for future in self.futures:
             future.cancel()
+
+    def close(self, deadline, interrupted):
+        """Let ``on_result`` take the last reports (until a moment after
+        ``deadline``, if any), and raise what it raised for the program."""
+        if self.reporter is not None:
+            self.reporter.close(deadline, interrupted)
 
     def results(self, timeout, order):
         gathered = []

@@ -117,7 +117,11 @@ def fan_out(tasks, max_workers=None, timeout=None, on_result=None,
         fan-out returned). An exception it raises is logged on the
         ``mangrove.fanout`` logger and the fan-out carries on, as
         :mod:`concurrent.futures` does for done callbacks: results already
-        paid for are never thrown away because of a progress display.
+        paid for are never thrown away because of a progress display. A
+        :class:`SystemExit` or :class:`KeyboardInterrupt` it raises is
+        raised by the call, at once, as if ``on_result`` had run in the
+        calling thread; the tasks still running are left to finish on
+        their own.
     :type on_result: callable or None
     :param retry: how the tasks' requests retry throttling errors; by
         default the process's policy
@@ -143,11 +147,12 @@ def fan_out(tasks, max_workers=None, timeout=None, on_result=None,
     run = TaskRun(iter([(index,) + tasks[index] for index
                         in start_order([func for _, func in tasks])]),
                   workers, retry, eager=on_result is not None)
-    outcomes = _Outcomes(tasks, on_result)
+    outcomes = _Outcomes(tasks, on_result, run.wake)
     finished = False
     try:
         while outcomes.missing:
             batch = run.wait(deadline)
+            outcomes.check()
             for outcome in batch:
                 outcomes.record(outcome)
             if not batch and deadline is not None and now() >= deadline:
@@ -294,11 +299,17 @@ class _Outcomes(object):
     """Each task's outcome as the calling thread learns it, reported to
     ``on_result`` (if any) through a :class:`~mangrove.taskrun.Reporter`."""
 
-    def __init__(self, tasks, on_result):
+    def __init__(self, tasks, on_result, wake):
         self.tasks = tasks
         self.outcomes = [None] * len(tasks)
         self.missing = set(range(len(tasks)))
-        self.reporter = None if on_result is None else Reporter(on_result)
+        self.reporter = None if on_result is None else Reporter(on_result,
+                                                                wake)
+
+    def check(self):
+        """Raise the SystemExit or KeyboardInterrupt ``on_result`` raised."""
+        if self.reporter is not None:
+            self.reporter.check()
 
     def record(self, outcome):
         self.outcomes[outcome.position] = outcome

@@ -67,6 +67,7 @@ class TaskRun(object):
         self.exhausted = False    # the source has no more tasks
         self.source_error = None  # exc_info of a source that raised
         self.running = {}         # index -> key, of the tasks in flight
+        self.woken = False        # wake() was called: the caller must look
         self.finished = collections.deque()  # outcomes the caller has not
         # Workers start as tasks need them: a stream of unknown length
         # starts no more threads than it has tasks in flight.
@@ -158,12 +159,20 @@ class TaskRun(object):
         ``deadline`` (None: for ever) or until nothing is left to run, or,
         for an ``eager`` caller, for one."""
         with self.cond:
-            wait_until(self.cond, (lambda: self.finished or self._done())
+            wait_until(self.cond, (lambda: self.woken or self.finished or
+                                   self._done())
                        if self.eager else self._done, deadline)
             batch = list(self.finished)
             self.finished.clear()
             self.cond.notify_all()
             return batch
+
+    def wake(self):
+        """End the caller's :meth:`wait` now, and each later one at once
+        (the caller has something to do besides taking outcomes)."""
+        with self.cond:
+            self.woken = True
+            self.cond.notify_all()
 
     def stop(self):
         """Start no more tasks; return ``(keys in flight by index,
@@ -209,19 +218,32 @@ def _call(index, key, func, retry):
 
 class Reporter(object):
     """Calls ``on_result`` one report at a time on a thread of its own, so
-    that a slow callback never holds the fan-out past its timeout."""
+    that a slow callback never holds the fan-out past its timeout.
+
+    An :class:`Exception` from ``on_result`` is logged and the reports go
+    on. A :class:`SystemExit` or :class:`KeyboardInterrupt` (anything not an
+    :class:`Exception`) is meant for the program: the reports stop, and
+    :meth:`check` (or :meth:`close`) raises it in the calling thread, which
+    ``wake`` (if given) tells at once.
+
+    :param on_result: ``on_result(key, result, error)``.
+    :param wake: called with no argument, from the report thread, when
+        ``on_result`` raised something the caller must raise.
+    """
 
     # How long past the timeout a fan-out waits for on_result to take the
     # last reports (the timed-out tasks) before it returns without them.
     GRACE = 0.2
 
-    def __init__(self, on_result):
+    def __init__(self, on_result, wake=None):
         self.on_result = on_result
+        self.wake = wake
         self.cond = threading.Condition(threading.Lock())
         self.queue = collections.deque()
         self.busy = False
         self.closed = False
         self.dropped = False
+        self.raised = None
         self.thread = threading.Thread(target=self._loop,
                                        name='mangrove-fanout-report')
         self.thread.daemon = True
@@ -240,16 +262,34 @@ class Reporter(object):
                     return
                 key, result, error = self.queue.popleft()
                 self.busy = True
+            stop = False
             try:
                 self.on_result(key, result, error)
             except Exception:
                 logger.exception(
                     'on_result raised for %s; the fan-out carries on',
                     format_key(key))
+            except BaseException as exc:
+                # Left to end this thread alone, it would end nothing, and
+                # a fan-out with no timeout would wait for ever for the
+                # reports no one takes any more.
+                stop = True
+                with self.cond:
+                    self.raised = exc
+                    self.dropped = True
             finally:
                 with self.cond:
                     self.busy = False
                     self.cond.notify_all()
+            if stop:
+                if self.wake is not None:
+                    self.wake()
+                return
+
+    def check(self):
+        """Raise what ``on_result`` raised for the program, if it did."""
+        if self.raised is not None:
+            raise self.raised
 
     def close(self, deadline, interrupted=False):
         """Wait until every report is taken (or until a moment after
@@ -263,11 +303,12 @@ class Reporter(object):
                 return
             limit = None if deadline is None else max(
                 deadline, now()) + self.GRACE
-            if not wait_until(self.cond,
-                              lambda: not (self.queue or self.busy), limit):
+            if not wait_until(self.cond, lambda: self.dropped or not (
+                    self.queue or self.busy), limit):
                 self.dropped = True
                 logger.warning(
                     'on_result was still busy at the fan-out timeout; %d '
                     'report(s) dropped', len(self.queue))
                 return
         self.thread.join()
+        self.check()

@@ -269,6 +269,51 @@ def test_a_blocking_on_result_cannot_make_the_fan_out_overrun_its_timeout():
     assert calls == returned_with
 
 
+@pytest.mark.parametrize('leave', [SystemExit(3), KeyboardInterrupt()],
+                         ids=['SystemExit', 'KeyboardInterrupt'])
+@pytest.mark.parametrize('executor', ['threads', 'thread-pool'])
+def test_on_result_leaving_the_program_ends_a_fan_out_at_once(
+        leave, executor):
+    # Raised on the report thread alone it would end nothing: a fan-out
+    # with no timeout would wait for ever for reports no one takes. It is
+    # raised by the call, while a task is still at work.
+    from concurrent.futures import ThreadPoolExecutor
+    from mangrove.executors import map_pools
+    from mangrove.services import Ec2Pool
+    release = threading.Event()
+    calls = []
+
+    def task(key):
+        if key != 'us_east_1':
+            release.wait(HANG_GUARD)
+        return key
+
+    def on_result(key, result, error):
+        calls.append(key)
+        raise leave
+
+    threads = ThreadPoolExecutor(2) if executor == 'thread-pool' else None
+    try:
+        with pytest.raises(type(leave)):
+            if threads is None:
+                fan_out([(key, (lambda k: lambda: task(k))(key))
+                         for key in KEYS], on_result=on_result)
+            else:
+                # Connections are made here; no request is sent.
+                pool = Ec2Pool(connect=True, regions=[
+                    key.replace('_', '-') for key in KEYS])
+                map_pools({'one': pool}, lambda region: task(
+                    region.region_key), executor=threads,
+                    on_result=on_result)
+        assert not release.is_set()
+    finally:
+        release.set()
+        if threads is not None:
+            threads.shutdown(wait=True)
+    assert calls == ['us_east_1'] if threads is None else calls == [
+        ('one', 'us_east_1')]
+
+
 def test_every_report_is_made_before_the_call_returns_when_in_time():
     calls = []
 
