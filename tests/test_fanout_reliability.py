@@ -269,6 +269,35 @@ def test_a_blocking_on_result_cannot_make_the_fan_out_overrun_its_timeout():
     assert calls == returned_with
 
 
+def test_a_blocking_on_result_cannot_hold_a_chunked_fan_out_either():
+    # The same on an executor: its keys' reports go through the fan-out's
+    # report thread, not the thread that waits for the chunks.
+    from concurrent.futures import ThreadPoolExecutor
+    from mangrove.executors import map_pools
+    from mangrove.services import Ec2Pool
+    release = threading.Event()
+    calls = []
+
+    def blocking_progress(key, result, error):
+        calls.append(key)
+        release.wait(HANG_GUARD)
+
+    pool = Ec2Pool(connect=True, regions=[key.replace('_', '-')
+                                          for key in KEYS])
+    try:
+        with ThreadPoolExecutor(2) as threads:
+            results = map_pools({'one': pool}, lambda region:
+                                region.region_key, executor=threads,
+                                timeout=2, on_result=blocking_progress)
+            assert not release.is_set()
+            returned_with = list(calls)
+    finally:
+        release.set()
+    assert results.ok and sorted(results) == sorted(
+        ('one', key) for key in KEYS)
+    assert len(returned_with) == 1
+
+
 @pytest.mark.parametrize('leave', [SystemExit(3), KeyboardInterrupt()],
                          ids=['SystemExit', 'KeyboardInterrupt'])
 @pytest.mark.parametrize('executor', ['threads', 'thread-pool'])
