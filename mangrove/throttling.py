@@ -25,6 +25,9 @@ connections), since a throttling error mangrove retries does not count
 against it. When the budget runs out, the last throttling error is handled
 by boto as if mangrove were not there: the caller gets boto's exception
 naming the throttling code.
+
+The same path gives a request that AWS makes idempotent its client token
+(:mod:`mangrove.clienttokens`).
 """
 from __future__ import absolute_import
 
@@ -40,6 +43,7 @@ import six
 
 from mangrove import limits
 from mangrove.callstats import current
+from mangrove.clienttokens import ensure_token
 from mangrove.exceptions import wrong_type, wrong_value
 from mangrove.waits import now
 
@@ -275,6 +279,9 @@ class _Governed(object):
     def __call__(self, request, sender=None, override_num_retries=None,
                  retry_handler=None):
         transport = self.transport()
+        # Before boto's first send, so that its re-sends on a dropped
+        # connection and the retries below carry the same token.
+        ensure_token(request)
         stats, policy = current()
         endpoint = limits.endpoint(_account(transport), self.service,
                                    self.region)

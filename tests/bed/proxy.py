@@ -7,6 +7,7 @@ adds per-region latency, injects faults and records what was sent.
 """
 from __future__ import absolute_import
 
+import json
 import socket
 import threading
 import time
@@ -78,6 +79,18 @@ def _parameter(path, body, name):
 
 def _action(path, body):
     return _parameter(path, body, 'Action')
+
+
+def _client_token(path, body):
+    """A request's ``ClientToken``: a query parameter, or a member of a
+    JSON body."""
+    token = _parameter(path, body, 'ClientToken')
+    if token is None and body[:1] == b'{':
+        try:
+            token = json.loads(body.decode('utf-8')).get('ClientToken')
+        except (ValueError, AttributeError):
+            return None
+    return token
 
 
 _HOP_BY_HOP = ('connection', 'keep-alive', 'transfer-encoding',
@@ -167,6 +180,9 @@ class _ProxyHandler(BaseHTTPServer.BaseHTTPRequestHandler):
             'latency': behaviour[0],
             'fault': behaviour[1],
             'throttled': throttled[3] if throttled else None,
+            'action': _action(self.path, body) or
+            self.headers.get('X-Amz-Target'),
+            'client_token': _client_token(self.path, body),
         })
         if throttled is not None:
             self._answer(*throttled[:3])
@@ -190,7 +206,8 @@ class _ProxyHandler(BaseHTTPServer.BaseHTTPRequestHandler):
                          _error_body('ServiceUnavailable',
                                      'injected by the mangrove test bed'))
             return
-        answer = proxy.answers.get(_action(self.path, body))
+        answer = proxy.answers.get(_action(self.path, body) or
+                                   self.headers.get('X-Amz-Target'))
         if callable(answer):
             # Asked per request: it may answer some requests and not others.
             answer = answer(lambda name: _parameter(self.path, body, name))
@@ -212,9 +229,25 @@ class _ProxyHandler(BaseHTTPServer.BaseHTTPRequestHandler):
                                          'stalled by the mangrove test bed '
                                          'and never released'))
                 return
-        self._forward(proxy, body, dechunked)
+        self._carry_out(proxy, host, body, dechunked)
+
+    def _carry_out(self, proxy, host, body, dechunked):
+        """Forward the request (or answer a known client token's re-send
+        as AWS does), then answer, or lose the answer."""
+        token = _client_token(self.path, body) if proxy.idempotent else None
+        answer = proxy._done.get((host, token)) if token else None
+        if answer is None:
+            answer = self._forward(proxy, body, dechunked)
+            if token and answer[0] < 500:
+                # AWS keeps a token's answer: a re-send gets it again.
+                proxy._done.setdefault((host, token), answer)
+        if proxy._loses_answer(_action(self.path, body)):
+            raise _Dropped()   # the work is done; the client never hears
+        self._answer(*answer)
 
     def _forward(self, proxy, body, dechunked):
+        """Send the request upstream: the answer as ``_answer``'s
+        arguments."""
         headers = _header_pairs(self.headers)
         if dechunked:
             headers = [(k, v) for k, v in headers
@@ -236,10 +269,8 @@ class _ProxyHandler(BaseHTTPServer.BaseHTTPRequestHandler):
                 response = conn.getresponse()
                 payload = response.read()
             except (socket.error, http_client.HTTPException) as exc:
-                self._answer(502, [('Content-Type', 'text/xml')],
-                             _error_body('BadGateway',
-                                         'upstream failed: %s' % exc))
-                return
+                return (502, [('Content-Type', 'text/xml')],
+                        _error_body('BadGateway', 'upstream failed: %s' % exc))
         finally:
             conn.close()
         relayed = [(k, v) for k, v in _header_pairs(response.msg)
@@ -251,8 +282,7 @@ class _ProxyHandler(BaseHTTPServer.BaseHTTPRequestHandler):
             payload = b''
         else:
             relayed.append(('Content-Length', str(len(payload))))
-        self._answer(response.status, relayed, payload,
-                     reason=response.reason, counted=True)
+        return (response.status, relayed, payload, response.reason, True)
 
     def _answer(self, status, headers, body, reason=None, counted=False):
         if self.server.is_stopping():
@@ -370,7 +400,9 @@ class LoopbackProxy(object):
 
     Attributes: ``port``, ``upstream_port``, ``latency``, ``faults`` (both
     may be changed while the proxy runs), ``answers`` (a query action such
-    as ``'DescribeRegions'`` -> ``(status, content_type, body)`` the proxy
+    as ``'DescribeRegions'``, or a JSON request's ``X-Amz-Target`` such as
+    ``'CloudHsmFrontendService.CreateHsm'``, ->
+    ``(status, content_type, body)`` the proxy
     answers itself, for what the emulator cannot be made to say; or a
     callable taking ``param(name)``, which reads one of the request's
     parameters, and returning such a triple, or None to forward it) and
@@ -380,7 +412,17 @@ class LoopbackProxy(object):
     header, or Signature Version 2's ``SecurityToken`` parameter),
     ``region``, ``scope`` (see :func:`credential_scope`),
     the ``latency`` and ``fault`` that were applied, and ``throttled``, the
-    throttling error code it was answered with (None: not throttled).
+    throttling error code it was answered with (None: not throttled),
+    ``action`` (a query action, or a JSON request's ``X-Amz-Target``) and
+    ``client_token``, the request's ``ClientToken`` (or None).
+
+    ``lose_answers`` maps a query action (``'RunInstances'``) to how many
+    of its next requests are carried out and then left unanswered: the
+    proxy forwards each one, then closes the client's connection, as a
+    network that drops a connection after AWS did the work. With
+    ``idempotent`` set, the proxy keeps AWS's promise that moto does not:
+    a request whose ``ClientToken`` was seen before (for the same host) is
+    answered what the first one got, and is not forwarded again.
     """
 
     upstream_host = LOOPBACK
@@ -392,6 +434,9 @@ class LoopbackProxy(object):
         self.faults = dict(faults or {})
         self.throttle = dict(throttle or {})
         self.answers = {}
+        self.lose_answers = {}
+        self.idempotent = False
+        self._done = {}
         self.port = port
         self.max_stall = max_stall
         self.upstream_timeout = upstream_timeout
@@ -518,6 +563,16 @@ class LoopbackProxy(object):
         latency = self.latency.get(region, self.latency.get('*', 0)) or 0
         fault = self.faults.get(region, self.faults.get('*'))
         return latency, fault
+
+    def _loses_answer(self, action):
+        """Whether this request of ``action`` is to go unanswered (one of
+        the next ``lose_answers[action]``)."""
+        with self._lock:
+            left = self.lose_answers.get(action, 0)
+            if left <= 0:
+                return False
+            self.lose_answers[action] = left - 1
+            return True
 
     def _record(self, record):
         with self._lock:
