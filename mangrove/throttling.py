@@ -91,10 +91,13 @@ def _positive(name, value, allow_zero=False):
 class RetryPolicy(object):
     """How a throttled request is retried: exponential backoff with full
     jitter (each wait a random length between 0 and ``base * 2 ** n``,
-    ``n`` the retry's number from 0, at most ``cap``), within a budget.
+    ``n`` the retry's number from 0, at most ``cap``; or the answer's
+    ``Retry-After``, when that is longer), within one budget that bounds
+    every send of a throttled request, boto's own retries included.
 
-    :param attempts: sends of one request at most, the first included
-        (``1``: mangrove never retries).
+    :param attempts: sends of one request at most while it is throttled,
+        the first included (``1``: a throttled request is never sent
+        again).
     :type attempts: int
     :param seconds: no retry is made whose wait would end more than this
         many seconds after the request was first sent.
