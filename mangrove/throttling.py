@@ -400,9 +400,7 @@ class _Attempts(object):
             # when those retries are spent, its request hook told as boto
             # tells it.
             body = _text(response.read())
-            hook = getattr(transport, 'request_hook', None)
-            if hook is not None:
-                hook.handle_request_data(self.request, response, error=True)
+            self._hook(transport, response)
             raise _naming(BotoServerError(status, response.reason, body),
                           code, body)
         if self.chained is not None:
@@ -419,6 +417,7 @@ class _Attempts(object):
                 error = _naming((_service_error(transport) or
                                  BotoServerError)(status, response.reason,
                                                   body), code, body)
+            self._hook(transport, response)
             raise error
         # A 4xx answer: boto hands it to the service, which raises its own
         # error from the body. It cannot name a code sent in a body of the
@@ -434,7 +433,15 @@ class _Attempts(object):
             return None
         if error.error_code:
             return None
+        self._hook(transport, response)
         raise _naming(error, code, body)
+
+    def _hook(self, transport, response):
+        # boto tells a connection's request hook of each request it ends
+        # with an error; mangrove ends these in boto's stead.
+        hook = getattr(transport, 'request_hook', None)
+        if hook is not None:
+            hook.handle_request_data(self.request, response, error=True)
 
 
 def _json_error(transport, response, code):

@@ -503,3 +503,23 @@ def test_route53s_own_retries_of_a_throttle_are_in_the_budget(
     error = results.errors['aws_global']
     assert isinstance(error, BotoServerError)
     assert (error.status, error.error_code) == (400, 'Throttling')
+
+
+def test_a_spent_throttle_is_told_to_the_connections_request_hook(
+        proxy, via_proxy):
+    # As boto tells it of each request it ends with an error.
+    told = []
+
+    class Hook(object):
+        def handle_request_data(self, request, response, error=False):
+            told.append((request.method, response.status, error))
+
+    proxy.throttle['us-east-1'] = Throttle(max_in_flight=0)
+    pool = Ec2Pool(connect=True, regions=['us-east-1'], **via_proxy)
+    pool.regions.us_east_1.connection.set_request_hook(Hook())
+
+    results = pool.call('get_all_zones', retry=RetryPolicy(attempts=1))
+
+    assert throttling_code(results.errors['us_east_1']) == \
+        'RequestLimitExceeded'
+    assert told == [('POST', 503, True)]
