@@ -18,19 +18,29 @@ What: an answer is a throttling error when its status is 429 or its AWS
 error code is one of :data:`THROTTLING_CODES` (EC2's
 ``RequestLimitExceeded``, ``Throttling``, ``ThrottlingException``, S3's
 ``SlowDown``, ``TooManyRequestsException``...), whatever its status (EC2
-and S3 throttle with a 503). Nothing else is retried by mangrove: other
-errors, 503s included, reach boto's own handling unchanged, and boto's
-``num_retries`` keeps its meaning (its retries of 5xx answers and broken
-connections), since a throttling error mangrove retries does not count
-against it. When the budget runs out, the last throttling error is handled
-by boto as if mangrove were not there: the caller gets boto's exception
-naming the throttling code.
+and S3 throttle with a 503) and whether its body is XML or JSON.
+
+One budget: the policy bounds every re-send of a throttling answer. Within
+it mangrove re-sends, waiting at least the ``Retry-After`` the answer asks
+for; when it is spent (or a ``Retry-After`` would end past its seconds),
+nobody re-sends: not boto's loop of 5xx retries (which would send a 503
+throttle ``num_retries`` more times, each after a sleep of its own), nor a
+service's own retry handler (DynamoDB's, Route 53's). A 5xx throttle then
+raises at once what boto raises when its retries are spent
+(``BotoServerError``), a 4xx one reaches the service's own error handling,
+and in either the error names the throttling code, read from a JSON body
+too. Nothing else is retried by mangrove: other errors, other 503s
+included, reach boto's own handling unchanged, and boto's ``num_retries``
+keeps its meaning (its retries of other 5xx answers and broken
+connections).
 
 The same path gives a request that AWS makes idempotent its client token
 (:mod:`mangrove.clienttokens`).
 """
 from __future__ import absolute_import
 
+import email.utils
+import json
 import logging
 import math
 import numbers
@@ -85,10 +95,13 @@ def _positive(name, value, allow_zero=False):
 class RetryPolicy(object):
     """How a throttled request is retried: exponential backoff with full
     jitter (each wait a random length between 0 and ``base * 2 ** n``,
-    ``n`` the retry's number from 0, at most ``cap``), within a budget.
+    ``n`` the retry's number from 0, at most ``cap``; or the answer's
+    ``Retry-After``, when that is longer), within one budget that bounds
+    every send of a throttled request, boto's own retries included.
 
-    :param attempts: sends of one request at most, the first included
-        (``1``: mangrove never retries).
+    :param attempts: sends of one request at most while it is throttled,
+        the first included (``1``: a throttled request is never sent
+        again).
     :type attempts: int
     :param seconds: no retry is made whose wait would end more than this
         many seconds after the request was first sent.
@@ -286,7 +299,7 @@ class _Governed(object):
         endpoint = limits.endpoint(_account(transport), self.service,
                                    self.region)
         attempt = _Attempts(endpoint, policy or _default[0], stats,
-                            retry_handler, self)
+                            retry_handler, self, request)
         attempt.acquire()
         try:
             return type(transport)._mexe(transport, request, sender,
@@ -307,8 +320,10 @@ class _Attempts(object):
     """One request's sends: its slot of the endpoint's limit, and the
     retries of its throttling errors within the policy's budget."""
 
-    def __init__(self, endpoint, policy, stats, chained, governed):
+    def __init__(self, endpoint, policy, stats, chained, governed,
+                 request=None):
         self.endpoint = endpoint
+        self.request = request
         self.policy = policy
         self.stats = stats
         self.chained = chained
@@ -330,18 +345,21 @@ class _Attempts(object):
 
     def handle(self, response, i, next_sleep):
         """boto's ``retry_handler``: None lets boto go on as usual; a
-        ``(message, i, sleep)`` makes it send the request again."""
+        ``(message, i, sleep)`` makes it send the request again; an
+        exception ends the request."""
         code = _throttled(response)
         self.endpoint.answered(self.ticket, code is not None)
         stats = self.stats
         if stats is not None:
             stats.requests += 1
             stats.throttled += code is not None
-        delay = None if code is None else self._delay()
-        if delay is None:
+        if code is None:
             if self.chained is not None:
                 return self.chained(response, i, next_sleep)
             return None
+        delay = self._delay(_retry_after(response))
+        if delay is None:
+            return self._spent(response, code, i, next_sleep)
         # The slot is given back while backing off: the endpoint's halved
         # limit then holds this request too.
         self.release()
@@ -355,14 +373,165 @@ class _Attempts(object):
             self.governed.service, self.governed.region, code, self.retries,
             delay)
         log.debug(message)
+        # i unchanged: a throttle mangrove retries does not count against
+        # boto's num_retries.
         return message, i, 0
 
-    def _delay(self):
-        """The wait before the next retry, or None when the budget is
+    def _delay(self, retry_after):
+        """The wait before the next retry (at least ``retry_after``
+        seconds, the answer's ``Retry-After``), or None when the budget is
         spent."""
         if self.retries + 1 >= self.policy.attempts:
             return None
         delay = self.policy.delay(self.retries)
+        if retry_after is not None:
+            delay = max(delay, retry_after)
         if now() + delay - self.started > self.policy.seconds:
             return None
         return delay
+
+    def _spent(self, response, code, i, next_sleep):
+        """End a request whose budget a throttling answer spent."""
+        log.debug('%s/%s throttled (%s); budget of %d sends, %gs spent '
+                  'after %d', self.governed.service, self.governed.region,
+                  code, self.policy.attempts, self.policy.seconds,
+                  self.retries + 1)
+        # boto is imported by now (a boto connection sent the request);
+        # mangrove itself imports it only when it must.
+        from boto.exception import BotoServerError
+        transport = self.governed.transport()
+        status = response.status
+        if status in _BOTO_RETRIES:
+            # boto would send a 5xx again, num_retries times, after sleeps
+            # of its own, outside the budget: raise now what boto raises
+            # when those retries are spent, its request hook told as boto
+            # tells it.
+            body = _text(response.read())
+            self._hook(transport, response)
+            raise _naming(BotoServerError(status, response.reason, body),
+                          code, body)
+        if self.chained is not None:
+            # A service's own handler (DynamoDB's, Route 53's) still reads
+            # the answer (old DynamoDB's raises its errors there, and
+            # returns no error otherwise), but may not send it again on a
+            # budget of its own: when it asks to, mangrove raises the
+            # error it would raise when that budget ran out.
+            if not self.chained(response, i, next_sleep):
+                return None
+            error = _json_error(transport, response, code)
+            if error is None:
+                body = _text(response.read())
+                error = _naming((_service_error(transport) or
+                                 BotoServerError)(status, response.reason,
+                                                  body), code, body)
+            self._hook(transport, response)
+            raise error
+        # A 4xx answer: boto hands it to the service, which raises its own
+        # error from the body. It cannot name a code sent in a body of the
+        # other kind (a 429 in JSON from an XML service): mangrove raises
+        # that same error, with the code.
+        cls = _service_error(transport)
+        if cls is None or not hasattr(response, '_cached_response'):
+            return None
+        body = _text(response.read())
+        try:
+            error = cls(status, response.reason, body)
+        except Exception:  # an error class that cannot read this body
+            return None
+        if error.error_code:
+            return None
+        self._hook(transport, response)
+        raise _naming(error, code, body)
+
+    def _hook(self, transport, response):
+        # boto tells a connection's request hook of each request it ends
+        # with an error; mangrove ends these in boto's stead.
+        hook = getattr(transport, 'request_hook', None)
+        if hook is not None:
+            hook.handle_request_data(self.request, response, error=True)
+
+
+def _json_error(transport, response, code):
+    """For a JSON service (DynamoDB), the error its own retry handler
+    raises when its retries of a throttle are spent; else None."""
+    from boto.exception import JSONResponseError
+    cls = getattr(transport, 'ResponseError', None)
+    if not isinstance(cls, type) or not issubclass(cls, JSONResponseError):
+        return None
+    try:
+        data = json.loads(_text(response.read()))
+    except (TypeError, ValueError):
+        return None
+    if not isinstance(data, dict):
+        return None
+    faults = getattr(transport, '_faults', None) or {}
+    if code in faults:          # boto.dynamodb2
+        cls = faults[code]
+    elif code == getattr(transport, 'ThruputError', None):  # boto.dynamodb
+        from boto.dynamodb.exceptions import DynamoDBThroughputExceededError
+        cls = DynamoDBThroughputExceededError
+    return cls(response.status, response.reason, data)
+
+
+# The statuses boto's _mexe sends again, num_retries times.
+_BOTO_RETRIES = frozenset([500, 502, 503, 504])
+
+
+def _text(body):
+    # What boto gives its errors: the body decoded when it can be.
+    if isinstance(body, bytes):
+        try:
+            return body.decode('utf-8')
+        except UnicodeDecodeError:
+            return body
+    return body
+
+
+def _service_error(transport):
+    """The error class a service raises from an error answer's text body,
+    or None when mangrove does not know it (or the service reads JSON
+    itself)."""
+    from boto.exception import BotoServerError, JSONResponseError
+    if hasattr(transport, 'bucket_class'):   # S3, Google Storage
+        cls = getattr(getattr(transport, 'provider', None),
+                      'storage_response_error', None)
+    else:
+        cls = getattr(transport, 'ResponseError', None)
+    if not isinstance(cls, type) or not issubclass(cls, BotoServerError) or \
+            issubclass(cls, JSONResponseError):
+        return None
+    return cls
+
+
+def _naming(error, code, body):
+    """``error`` with the throttling code, where its class could not read it
+    from the body (JSON, or no body: ``'HTTP 429'`` is no code)."""
+    if not error.error_code and not code.startswith('HTTP '):
+        error.error_code = code
+        if not error.message:
+            try:
+                parsed = json.loads(body)
+                error.message = parsed.get('message') or \
+                    parsed.get('Message') or ''
+            except (TypeError, ValueError, AttributeError):
+                pass
+    return error
+
+
+def _retry_after(response):
+    """The seconds an answer's ``Retry-After`` asks to wait (a number of
+    seconds or an HTTP date), or None."""
+    value = response.getheader('Retry-After')
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        seconds = float(value)
+    except ValueError:
+        parsed = email.utils.parsedate_tz(value)
+        if parsed is None:
+            return None
+        seconds = email.utils.mktime_tz(parsed) - time.time()
+    if math.isnan(seconds):
+        return None
+    return max(0.0, seconds)

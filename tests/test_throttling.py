@@ -20,9 +20,10 @@ from mangrove import limits, throttling
 from mangrove.exceptions import (
     InvalidArgumentError, InvalidArgumentTypeError, InvalidServiceError)
 from mangrove.fanout import fan_out
-from mangrove.services import DynamoDb2Pool, Ec2Pool, S3Pool, SqsPool
+from mangrove.services import (
+    DynamoDb2Pool, DynamoDbPool, Ec2Pool, Route53Pool, S3Pool, SqsPool)
 from mangrove.throttling import RetryPolicy, throttling_code
-from workers import HANG_GUARD, REGIONS, Barrier
+from workers import HANG_GUARD, REGIONS, Barrier, boto_setting
 
 from bed.throttle import Throttle
 
@@ -109,7 +110,7 @@ def test_a_spent_budget_reports_the_throttling_error_for_that_key_alone(
     error = results.errors['us_east_1']
     assert throttling_code(error) == 'RequestLimitExceeded'
     assert error.status == 503
-    # The budget's attempts, no more (boto's num_retries is 0 here).
+    # The budget's attempts, no more (boto's num_retries sends none).
     assert len(requests_to(proxy, 'us-east-1')) == FAST.attempts
     assert results.stats['us_east_1'].requests == FAST.attempts
     assert results.stats['us_east_1'].retries == FAST.attempts - 1
@@ -355,3 +356,170 @@ def test_a_pickled_connection_is_governed_as_its_original(proxy, via_proxy):
         assert clone.get_all_zones()
     assert throttled_answers(proxy, 'us-east-1') == ['RequestLimitExceeded']
     assert len(requests_to(proxy, 'us-east-1')) == 3
+
+
+# One budget: boto's own retries of a 503 throttle (num_retries of them,
+# each after a sleep of boto's) are turned off on mangrove's connections,
+# so the endpoint sees exactly the sends the policy allows.
+@pytest.mark.parametrize('pool_class, method, code', [
+    (Ec2Pool, 'get_all_zones', 'RequestLimitExceeded'),
+    (S3Pool, 'get_all_buckets', 'SlowDown'),
+])
+@pytest.mark.parametrize('attempts', [1, 3])
+def test_a_503_throttle_is_sent_no_more_often_than_the_budget_allows(
+        proxy, via_proxy, pool_class, method, code, attempts):
+    from boto.exception import BotoServerError
+    proxy.throttle['us-east-1'] = Throttle(max_in_flight=0)
+    pool = pool_class(connect=True, regions=['us-east-1'], **via_proxy)
+
+    with boto_setting('num_retries', 3):
+        results = pool.call(method, retry=RetryPolicy(
+            attempts=attempts, base=0.001))
+
+    sent = requests_to(proxy, 'us-east-1')
+    assert len(sent) == attempts
+    assert throttled_answers(proxy, 'us-east-1') == [code] * attempts
+    stats = results.stats['us_east_1']
+    assert (stats.requests, stats.throttled, stats.retries) == (
+        attempts, attempts, attempts - 1)
+    error = results.errors['us_east_1']
+    assert isinstance(error, BotoServerError)
+    assert (error.status, error.error_code) == (503, code)
+    assert throttling_code(error) == code
+
+
+def test_other_503s_keep_boto_retries(proxy, via_proxy):
+    from boto.exception import BotoServerError
+    pool = Ec2Pool(connect=True, regions=['us-east-1'], **via_proxy)
+    proxy.faults['us-east-1'] = '503'   # ServiceUnavailable: boto's business
+
+    with boto_setting('num_retries', 1):
+        results = pool.call('get_all_zones', retry=RetryPolicy(attempts=3))
+
+    assert isinstance(results.errors['us_east_1'], BotoServerError)
+    assert len(requests_to(proxy, 'us-east-1')) == 2
+    stats = results.stats['us_east_1']
+    assert (stats.requests, stats.throttled, stats.retries) == (2, 0, 0)
+
+
+def test_retry_after_beyond_the_budget_ends_the_retries(proxy, via_proxy):
+    import email.utils
+    import time
+    pool = Ec2Pool(connect=True, regions=['us-east-1'], **via_proxy)
+    # Waits of 0 by the policy, which would retry 10 times; each answer
+    # asks for more than the budget's second, as seconds or as a date.
+    budget = RetryPolicy(attempts=10, seconds=1, base=0)
+    for retry_after in (5, email.utils.formatdate(time.time() + 3600,
+                                                  usegmt=True)):
+        proxy.clear()
+        proxy.throttle['us-east-1'] = Throttle(max_in_flight=0,
+                                               retry_after=retry_after)
+
+        results = pool.call('get_all_zones', retry=budget)
+
+        assert len(requests_to(proxy, 'us-east-1')) == 1
+        stats = results.stats['us_east_1']
+        assert (stats.requests, stats.retries, stats.backoff) == (1, 0, 0)
+        assert throttling_code(results.errors['us_east_1']) == \
+            'RequestLimitExceeded'
+
+
+def test_retry_after_is_waited_within_the_budget(proxy, via_proxy):
+    pool = Ec2Pool(connect=True, regions=['us-east-1'], **via_proxy)
+    proxy.throttle['us-east-1'] = Throttle(first=1, retry_after=1)
+
+    results = pool.call('get_all_zones', retry=RetryPolicy(
+        attempts=3, seconds=30, base=0))
+
+    assert results.ok, results.errors
+    assert len(requests_to(proxy, 'us-east-1')) == 2
+    stats = results.stats['us_east_1']
+    assert (stats.requests, stats.retries) == (2, 1)
+    # The wait mangrove chose (not a measured time): the policy's 0, raised
+    # to the answer's Retry-After.
+    assert stats.backoff == 1.0
+
+
+def test_a_429_in_json_from_an_xml_service_names_its_code(proxy, via_proxy):
+    from boto.exception import EC2ResponseError
+    pool = Ec2Pool(connect=True, regions=['us-east-1'], **via_proxy)
+    proxy.throttle['us-east-1'] = Throttle(first=1, status=429,
+                                           code='ThrottlingException')
+    assert pool.call('get_all_zones', retry=FAST).ok
+    assert throttled_answers(proxy, 'us-east-1') == ['ThrottlingException']
+
+    proxy.clear()
+    proxy.throttle['us-east-1'] = Throttle(max_in_flight=0, status=429,
+                                           code='ThrottlingException')
+    results = pool.call('get_all_zones', retry=RetryPolicy(
+        attempts=3, base=0.001))
+
+    assert len(requests_to(proxy, 'us-east-1')) == 3
+    assert results.stats['us_east_1'].retries == 2
+    error = results.errors['us_east_1']
+    assert type(error) is EC2ResponseError
+    assert (error.status, error.error_code) == (429, 'ThrottlingException')
+    assert error.message == 'Rate exceeded'
+    assert throttling_code(error) == 'ThrottlingException'
+
+
+@pytest.mark.parametrize('pool_class, key, method, error_class', [
+    (DynamoDb2Pool, 'us_east_1', 'list_tables',
+     'boto.dynamodb2.exceptions.ProvisionedThroughputExceededException'),
+    (DynamoDbPool, 'us_east_1', 'list_tables',
+     'boto.dynamodb.exceptions.DynamoDBThroughputExceededError'),
+])
+def test_a_services_own_retries_of_a_throttle_are_in_the_budget(
+        proxy, via_proxy, pool_class, key, method, error_class):
+    # DynamoDB's own retry handler sends ProvisionedThroughputExceeded
+    # again 10 times after sleeps of its own: once mangrove's budget is
+    # spent, it raises the error that handler raises when its are.
+    code = 'ProvisionedThroughputExceededException'
+    proxy.throttle['us-east-1'] = Throttle(max_in_flight=0, code=code)
+    pool = pool_class(connect=True, regions=['us-east-1'], **via_proxy)
+
+    results = pool.call(method, retry=RetryPolicy(attempts=2, base=0.001))
+
+    assert throttled_answers(proxy, 'us-east-1') == [code] * 2
+    assert len(requests_to(proxy, 'us-east-1')) == 2
+    assert results.stats[key].requests == 2
+    error = results.errors[key]
+    assert '%s.%s' % (type(error).__module__, type(error).__name__) == \
+        error_class
+    assert (error.status, error.error_code) == (400, code)
+
+
+def test_route53s_own_retries_of_a_throttle_are_in_the_budget(
+        proxy, via_proxy):
+    from boto.exception import BotoServerError
+    proxy.throttle['us-east-1'] = Throttle(max_in_flight=0)
+    pool = Route53Pool(connect=True, **via_proxy)
+
+    with boto_setting('num_retries', 3):
+        results = pool.call('get_all_hosted_zones', retry=RetryPolicy(
+            attempts=2, base=0.001))
+
+    assert throttled_answers(proxy, 'us-east-1') == ['Throttling'] * 2
+    error = results.errors['aws_global']
+    assert isinstance(error, BotoServerError)
+    assert (error.status, error.error_code) == (400, 'Throttling')
+
+
+def test_a_spent_throttle_is_told_to_the_connections_request_hook(
+        proxy, via_proxy):
+    # As boto tells it of each request it ends with an error.
+    told = []
+
+    class Hook(object):
+        def handle_request_data(self, request, response, error=False):
+            told.append((request.method, response.status, error))
+
+    proxy.throttle['us-east-1'] = Throttle(max_in_flight=0)
+    pool = Ec2Pool(connect=True, regions=['us-east-1'], **via_proxy)
+    pool.regions.us_east_1.connection.set_request_hook(Hook())
+
+    results = pool.call('get_all_zones', retry=RetryPolicy(attempts=1))
+
+    assert throttling_code(results.errors['us_east_1']) == \
+        'RequestLimitExceeded'
+    assert told == [('POST', 503, True)]

@@ -167,7 +167,8 @@ class _ProxyHandler(BaseHTTPServer.BaseHTTPRequestHandler):
         throttled = None
         if throttle is not None and throttle.enter(endpoint):
             throttled = throttling_answer(
-                host, self.headers.get('Content-Type'), throttle.status)
+                host, self.headers.get('Content-Type'), throttle.status,
+                throttle.code, throttle.retry_after)
         proxy._record({
             'host': host,
             'method': self.command,

@@ -40,17 +40,28 @@ def _xml(text):
     return text.encode('utf-8')
 
 
-def throttling_answer(host, content_type, status=None):
+def throttling_answer(host, content_type, status=None, code=None,
+                      retry_after=None):
     """``(status, headers, body, code)``: how the service behind ``host``
     throttles (EC2: 503 ``RequestLimitExceeded``; S3: 503 ``SlowDown``;
-    JSON services: 400 ``ThrottlingException``; other query services: 400
-    ``Throttling``). ``status=429`` answers ``TooManyRequestsException``
-    with HTTP 429 instead."""
+    JSON services: 400 ``ThrottlingException``, or ``code``; other query
+    services: 400 ``Throttling``). ``status=429`` answers ``code`` (default
+    ``TooManyRequestsException``) in a JSON body with HTTP 429 instead,
+    whatever the service. ``retry_after``: the ``Retry-After`` header's
+    value (None: no such header)."""
+    answer = _answer(host, content_type, status, code)
+    if retry_after is not None:
+        answer[1].append(('Retry-After', str(retry_after)))
+    return answer
+
+
+def _answer(host, content_type, status, code):
     host = (host or '').lower()
     if status == 429:
+        code = code or 'TooManyRequestsException'
         return 429, [('Content-Type', 'application/json')], (
-            b'{"__type": "TooManyRequestsException", '
-            b'"message": "Rate exceeded"}'), 'TooManyRequestsException'
+            b'{"__type": "%s", "message": "Rate exceeded"}'
+            % code.encode('ascii')), code
     if host.startswith('ec2.'):
         return 503, [('Content-Type', 'text/xml')], _xml(
             u'<?xml version="1.0" encoding="UTF-8"?>\n<Response><Errors>'
@@ -65,10 +76,10 @@ def throttling_answer(host, content_type, status=None):
             u'</Code><Message>Please reduce your request rate.</Message>'
             u'<RequestId>mangrove-testbed</RequestId></Error>'), 'SlowDown'
     if 'json' in (content_type or ''):
+        code = code or 'ThrottlingException'
         return 400, [('Content-Type', 'application/x-amz-json-1.0')], (
-            b'{"__type": "com.amazonaws.dynamodb.v20120810#'
-            b'ThrottlingException", "message": "Rate exceeded"}'), \
-            'ThrottlingException'
+            b'{"__type": "com.amazonaws.dynamodb.v20120810#%s", '
+            b'"message": "Rate exceeded"}' % code.encode('ascii')), code
     return 400, [('Content-Type', 'text/xml')], _xml(
         u'<ErrorResponse><Error><Type>Sender</Type><Code>Throttling</Code>'
         u'<Message>Rate exceeded</Message></Error><RequestId>'
@@ -84,15 +95,20 @@ class Throttle(object):
         bucket of ``burst`` (default ``rate``); None: no such bound.
     :param first: the first this many requests of each endpoint are
         throttled; None: none.
-    :param status: 429 to throttle with HTTP 429
-        ``TooManyRequestsException`` instead of the service's own answer.
+    :param status: 429 to throttle with HTTP 429 and a JSON body naming
+        ``code`` (default ``TooManyRequestsException``) instead of the
+        service's own answer.
+    :param code: the error code of a JSON service's answer, or of a 429
+        (None: the default).
+    :param retry_after: the value of a ``Retry-After`` header on each
+        throttling answer (None: none).
 
     :ivar peak: endpoint -> the most requests it had in flight at once
         (throttled ones not counted: they are answered at once).
     """
 
     def __init__(self, max_in_flight=None, rate=None, burst=None,
-                 first=None, status=None):
+                 first=None, status=None, code=None, retry_after=None):
         self.max_in_flight = max_in_flight
         self.first = first
         self.peak = {}
@@ -100,6 +116,8 @@ class Throttle(object):
         self.rate = rate
         self.burst = float(burst if burst is not None else rate or 0)
         self.status = status
+        self.code = code
+        self.retry_after = retry_after
         self._lock = threading.Lock()
         self._in_flight = {}
         self._buckets = {}
