@@ -100,8 +100,13 @@ class AccountPool(Paginating):
     :param sts_region: ask STS in this region (default the partition's
         global endpoint).
     :param page_size: accounts per page of Organizations listings.
-    :param pickle_credentials: let a pickle carry the temporary
-        credentials (by default an unpickled pool assumes the roles again).
+    :param pickle_credentials: let a pickle (what every worker of an
+        ``executor`` gets, a remote dask cluster's included) carry
+        credentials: the caller's keys given here and the temporary
+        credentials assumed so far. By default it carries neither: an
+        unpickled pool asks STS with the credentials boto finds where it
+        is (environment, config file, ``profile_name``'s profile, instance
+        role) and assumes the roles again.
     :param pool_options: what every account's pool is built with
         (``regions``, ``default_region``, ``partition``, ``endpoint_url``,
         boto connection keywords); the caller's credentials
@@ -422,8 +427,9 @@ class AccountPool(Paginating):
             self.settings.role)
 
     def __getstate__(self):
-        # Settings, never sockets; temporary credentials only when asked
-        # (each account's source decides, from the settings).
+        # Settings, never sockets; the caller's keys and the temporary
+        # credentials only when asked (the settings and each account's
+        # source decide, from pickle_credentials).
         return {'pool_class': self.pool_class, 'options': self._options,
                 'settings': self.settings, 'caller': self._caller,
                 'accounts': self.accounts.state()}

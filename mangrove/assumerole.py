@@ -59,6 +59,14 @@ _ROLE_ARN = re.compile(
 MAX_DURATION = 43200
 _CALLER_ACCOUNT = re.compile(r'<Account>\s*([0-9]{12})\s*</Account>')
 
+#: The caller's own keys among its STS keywords: what a pickle leaves
+#: behind unless told otherwise. The access key id goes with them: alone it
+#: is useless, and beside a worker's own secret key it would sign wrongly.
+#: ``profile_name`` is a name, not a secret: it travels, and a worker reads
+#: that profile from its own files.
+CALLER_SECRETS = ('aws_access_key_id', 'aws_secret_access_key',
+                  'security_token')
+
 
 def check_account_id(value, what='an account id'):
     """An account id as mangrove keeps it: a string of twelve digits.
@@ -132,9 +140,12 @@ class RoleSettings(object):
     :param caller_kwargs: boto keywords of the caller's STS connection:
         credentials (else boto's own lookup: environment, config file,
         profile, instance role) and network settings.
-    :param pickle_credentials: whether a pickle carries the temporary
-        credentials assumed so far (by default it does not, and the
-        unpickled pool assumes the roles again).
+    :param pickle_credentials: whether a pickle carries credentials: the
+        caller's keys given in ``caller_kwargs`` and the temporary
+        credentials assumed so far. By default it carries neither: the
+        unpickled settings ask STS with boto's own lookup where they are
+        unpickled (a worker's environment, config file, profile or
+        instance role), and assume the roles again.
     """
 
     def __init__(self, role_name=None, role_arn=None,
@@ -190,6 +201,8 @@ class RoleSettings(object):
             raise wrong_type('pickle_credentials', 'True or False',
                              pickle_credentials)
         self.pickle_credentials = pickle_credentials
+        # True once unpickled without the caller's keys (see __getstate__).
+        self.caller_keys_left_behind = False
 
     @property
     def refresh_margin(self):
@@ -230,6 +243,33 @@ class RoleSettings(object):
         return boto_backend.connect(get_service('sts'), self.sts_region,
                                     self.caller_kwargs,
                                     endpoint_url=self.endpoint_url)
+
+    def __getstate__(self):
+        # What travels to every executor worker, a remote dask cluster
+        # included: the caller's long-term secret only when asked for.
+        state = dict(self.__dict__)
+        if not self.pickle_credentials:
+            kept = dict((k, v) for k, v in self.caller_kwargs.items()
+                        if k not in CALLER_SECRETS)
+            if len(kept) < len(self.caller_kwargs):
+                state['caller_kwargs'] = kept
+                state['caller_keys_left_behind'] = True
+        return state
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+
+    def __copy__(self):
+        # A copy in this process keeps the keys: only pickles leave them.
+        copied = type(self).__new__(type(self))
+        copied.__dict__.update(self.__dict__)
+        copied.caller_kwargs = dict(self.caller_kwargs)
+        return copied
+
+    def __deepcopy__(self, memo):
+        copied = self.__copy__()
+        memo[id(self)] = copied
+        return copied
 
     def __repr__(self):
         return '<RoleSettings %s, session %s%s, %ds, refreshed %ss before ' \
@@ -320,6 +360,7 @@ class AssumeRole(object):
         return fresh
 
     def _error(self, arn, exc):
+        unreached = False
         code = getattr(exc, 'error_code', None)
         status = getattr(exc, 'status', None)
         if code or status:
@@ -330,8 +371,15 @@ class AssumeRole(object):
         elif isinstance(exc, (socket.error, IOError)) or \
                 type(exc).__module__.startswith(('http', 'httplib')):
             why = 'STS could not be reached (%s)' % error_text(exc)
+            unreached = True
         else:
             why = error_text(exc)
+        if self.settings.caller_keys_left_behind and not unreached:
+            # Refused, or no credentials here: say whose were used.
+            why += (" (the caller's keys were not pickled with the account "
+                    "pool: this process asked STS with its own credentials; "
+                    "make the pool with pickle_credentials=True to send "
+                    "them)")
         error = AssumeRoleError(
             'account %s: cannot assume role %s: %s'
             % (self.account, arn, ' '.join(why.split())),
@@ -343,7 +391,10 @@ class AssumeRole(object):
 
     def __getstate__(self):
         # Temporary credentials travel only when the pool is told so; a
-        # worker otherwise assumes the role again.
+        # worker otherwise assumes the role again, with its own credentials
+        # (the settings leave the caller's behind too): they are secrets,
+        # would expire within the hour anyway, and one AssumeRole per
+        # account per worker costs a round trip inside the fan-out.
         keep = self.settings.pickle_credentials
         return (self.account, self.settings,
                 self._credentials if keep else None)

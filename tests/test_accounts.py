@@ -7,6 +7,7 @@ input checks."""
 from __future__ import absolute_import
 
 import collections
+import copy
 import pickle
 
 import pytest
@@ -19,11 +20,18 @@ from mangrove.exceptions import (
     RegionNotInPoolError, UnknownAccountError, UnknownMethodError)
 from mangrove.services import Ec2Pool
 
-from bed.accounts import check_refused_alone, through
+from bed.accounts import check_refused_alone, refuse, through
+from bed.throttle import access_key
 
 PROD, DEV, TEST = '111111111111', '222222222222', '333333333333'
 REFUSED = '444444444444'
 REGIONS = ['us-east-1', 'eu-west-1']
+
+# The caller's own long-term keys, given to the pool (the test bed's
+# BOTO_CONFIG has others: 'testing').
+CALLER = dict(aws_access_key_id='AKIACALLERKEPTHERE00',
+              aws_secret_access_key='CallerSecretKeptHere0123456789abcdefghij',
+              security_token='CallerSessionTokenKeptHere0123456789')
 
 
 class Inventory(ServiceMixinPool):
@@ -237,6 +245,78 @@ def test_an_account_pool_pickles_to_its_settings(proxy):
     assert not [r for r in proxy.records if r['host'].startswith('sts.')]
 
 
+def sts_keys(proxy):
+    """The access key ids that signed the STS requests the proxy saw."""
+    return set(access_key(r['authorization'], r['path'], b'')
+               for r in proxy.records if r['host'].startswith('sts.'))
+
+
+def test_the_caller_keys_stay_out_of_a_pickle_unless_asked(proxy):
+    fleet = AccountPool(Ec2Pool, [PROD, DEV], role_name='Audit',
+                        regions=['us-east-1'],
+                        **dict(CALLER, **through(proxy)))
+    assert fleet.call('get_all_zones').ok
+    assert sts_keys(proxy) == set([CALLER['aws_access_key_id']])
+    tokens = [fleet.accounts.slot(a).source.credentials.token
+              for a in fleet.accounts]
+    for protocol in range(pickle.HIGHEST_PROTOCOL + 1):
+        data = pickle.dumps(fleet, protocol)
+        for secret in list(CALLER.values()) + tokens:
+            assert secret.encode('ascii') not in data, protocol
+    # Unpickled (as a worker does), it asks STS with the credentials boto
+    # finds here: the test bed's config.
+    unpickled = pickle.loads(data)
+    assert unpickled.settings.caller_keys_left_behind
+    proxy.clear()
+    assert unpickled.call('get_all_zones').ok
+    assert sts_keys(proxy) == set(['testing'])
+    # A copy in this process keeps them.
+    assert copy.deepcopy(fleet.settings).caller_kwargs == \
+        fleet.settings.caller_kwargs
+    assert not copy.copy(fleet.settings).caller_keys_left_behind
+
+    # Asked for, they travel, and the unpickled pool signs with them.
+    keeping = AccountPool(Ec2Pool, [PROD], role_name='Audit',
+                          regions=['us-east-1'], pickle_credentials=True,
+                          **dict(CALLER, **through(proxy)))
+    data = pickle.dumps(keeping)
+    assert all(secret.encode('ascii') in data for secret in CALLER.values())
+    unpickled = pickle.loads(data)
+    assert not unpickled.settings.caller_keys_left_behind
+    proxy.clear()
+    assert unpickled.call('get_all_zones').ok
+    assert sts_keys(proxy) == set([CALLER['aws_access_key_id']])
+    for text in (repr(keeping), repr(unpickled), repr(unpickled.settings),
+                 repr(unpickled.accounts.slot(PROD).source)):
+        assert not any(secret in text for secret in CALLER.values())
+
+
+def test_a_refusal_without_the_caller_keys_says_whose_were_used(proxy):
+    proxy.answers['AssumeRole'] = refuse(REFUSED)
+    fleet = AccountPool(Ec2Pool, [PROD, REFUSED], role_name='Audit',
+                        regions=['us-east-1'],
+                        **dict(CALLER, **through(proxy)))
+    here = fleet.call('get_all_zones').errors[REFUSED]
+    assert 'pickle_credentials' not in str(here)
+    there = pickle.loads(pickle.dumps(fleet)).call(
+        'get_all_zones').errors[REFUSED]
+    assert isinstance(there, AssumeRoleError)
+    assert 'AccessDenied' in str(there)
+    assert "the caller's keys were not pickled" in str(there)
+    assert 'pickle_credentials=True' in str(there)
+    assert not any(secret in str(there) for secret in CALLER.values())
+
+
+def test_pickle_credentials_is_true_or_false():
+    for value in ('yes', 1, None):
+        with pytest.raises(InvalidArgumentTypeError) as info:
+            AccountPool(Ec2Pool, [PROD], role_name='Audit',
+                        regions=['us-east-1'], pickle_credentials=value)
+        assert 'pickle_credentials must be True or False' in str(
+            info.value)
+        assert repr(value) in str(info.value)
+
+
 @pytest.mark.parametrize('kwargs, error', [
     (dict(pool_class=dict), InvalidArgumentTypeError),
     (dict(pool_class=ServiceMixinPool), InvalidArgumentTypeError),
@@ -249,6 +329,7 @@ def test_an_account_pool_pickles_to_its_settings(proxy):
      InvalidArgumentError),
     (dict(session_name='a b'), InvalidArgumentError),
     (dict(duration=0), InvalidArgumentTypeError),
+    (dict(pickle_credentials='yes'), InvalidArgumentTypeError),
     (dict(refresh_margin=-1), InvalidArgumentError),
     (dict(duration=900, refresh_margin=900), InvalidArgumentError),
     (dict(regions='enabled'), InvalidArgumentError),
