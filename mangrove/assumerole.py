@@ -30,6 +30,7 @@ from mangrove.exceptions import (
     AssumeRoleError, InvalidArgumentError, error_text, wrong_type,
     wrong_value)
 from mangrove.fork import ForkSafeLock, process_token
+from mangrove.waits import wall_time
 
 __all__ = ['RoleSettings', 'AssumeRole', 'check_account_id', 'role_arn_for',
            'caller_account', 'STS_REGIONS', 'DEFAULT_SESSION_NAME']
@@ -322,7 +323,7 @@ class AssumeRole(object):
     def _fresh(self, credentials):
         return credentials is not None and (
             credentials.expiry is None or
-            time.time() < credentials.expiry - self.refresh_margin)
+            wall_time() < credentials.expiry - self.refresh_margin)
 
     def __call__(self):
         held = self._credentials
