@@ -87,7 +87,8 @@ class AccountPool(Paginating):
     :param role_arn: or an ARN template with ``{account}``.
     :param session_name: the role session name.
     :param external_id: the external id the roles' trust asks for.
-    :param duration: the temporary credentials' lifetime, in seconds.
+    :param duration: the temporary credentials' lifetime, in seconds:
+        900 (the least STS gives) to 43200.
     :param refresh_margin: replace them this many seconds before they
         expire (a property: may be changed at any time).
     :param organizational_units: with ``'organization'``, only the

@@ -55,9 +55,10 @@ _EXTERNAL_ID = re.compile(r'^[\w+=,.@:/-]{2,1224}\Z')
 _ROLE_ARN = re.compile(
     r'^arn:[a-z-]+:iam::\{account\}:role/[\w+=,.@/-]{1,512}\Z')
 
-#: The longest credentials STS gives (a role's maximum session may be
-#: set lower, which STS then enforces).
-MAX_DURATION = 43200
+#: The shortest and longest credentials STS ``AssumeRole`` gives, in
+#: seconds (a role's maximum session may be set lower, which STS then
+#: enforces).
+MIN_DURATION, MAX_DURATION = 900, 43200
 _CALLER_ACCOUNT = re.compile(r'<Account>\s*([0-9]{12})\s*</Account>')
 
 #: The caller's own keys among its STS keywords: what a pickle leaves
@@ -129,8 +130,9 @@ class RoleSettings(object):
         (``'arn:aws:iam::{account}:role/team/Audit'``); one of the two.
     :param session_name: the role session name (CloudTrail shows it).
     :param external_id: the external id the roles' trust policies ask for.
-    :param duration: the credentials' lifetime in seconds (AWS allows 900
-        up to the role's maximum session duration).
+    :param duration: the credentials' lifetime in seconds, from 900 to
+        43200 (what STS allows; a role's maximum session duration may be
+        shorter, which STS enforces).
     :param refresh_margin: seconds before expiry at which credentials are
         replaced (may be changed at any time).
     :param partition: the partition of the accounts: the ARNs' prefix and
@@ -182,13 +184,16 @@ class RoleSettings(object):
             'external_id', external_id, _EXTERNAL_ID,
             '2 to 1224 letters, digits or +=,.@:/_-')
         if isinstance(duration, bool) or not isinstance(
-                duration, six.integer_types) or duration < 1:
-            raise wrong_type('duration', 'a whole number of seconds (AWS '
-                             'allows 900 to 43200)', duration)
-        if duration > MAX_DURATION:
-            raise wrong_value('duration', 'at most %d seconds (12 hours), '
-                              'the longest credentials STS gives'
-                              % MAX_DURATION, duration)
+                duration, six.integer_types):
+            raise wrong_type('duration', 'a whole number of seconds from '
+                             '%d to %d' % (MIN_DURATION, MAX_DURATION),
+                             duration)
+        if not MIN_DURATION <= duration <= MAX_DURATION:
+            # STS would refuse it, account after account: refused here,
+            # before any is asked.
+            raise wrong_value('duration', 'from %d seconds (15 minutes) to '
+                              '%d (12 hours), what STS AssumeRole gives'
+                              % (MIN_DURATION, MAX_DURATION), duration)
         self.duration = duration
         self.refresh_margin = refresh_margin
         if partition not in (None,) + catalog.PARTITIONS:

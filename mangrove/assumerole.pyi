@@ -6,6 +6,8 @@ from mangrove.credentials import Credentials
 
 STS_REGIONS: Dict[str, str]
 DEFAULT_SESSION_NAME: str
+MAX_DURATION: int
+MIN_DURATION: int
 CALLER_SECRETS: Tuple[str, ...]
 
 def check_account_id(value: Any, what: str = ...) -> str: ...

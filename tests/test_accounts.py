@@ -328,7 +328,8 @@ def test_pickle_credentials_is_true_or_false():
     (dict(role_name=None, role_arn='arn:aws:iam::111:role/X'),
      InvalidArgumentError),
     (dict(session_name='a b'), InvalidArgumentError),
-    (dict(duration=0), InvalidArgumentTypeError),
+    (dict(duration=0), InvalidArgumentError),
+    (dict(duration=900.0), InvalidArgumentTypeError),
     (dict(pickle_credentials='yes'), InvalidArgumentTypeError),
     (dict(refresh_margin=-1), InvalidArgumentError),
     (dict(duration=900, refresh_margin=900), InvalidArgumentError),
@@ -350,6 +351,9 @@ def test_bad_arguments_are_refused_with_what_is_valid(kwargs, error):
 
 @pytest.mark.parametrize('name, value', [
     # What STS refuses, refused before any account is asked.
+    ('duration', 899),
+    ('duration', 1),
+    ('duration', -900),
     ('duration', 43201),
     ('duration', 10 ** 12),
     # A trailing newline is no part of a name ('$' let it through).
@@ -370,6 +374,9 @@ def test_values_sts_would_refuse_are_refused_by_name(name, value):
         AccountPool(**arguments)
     assert isinstance(info.value, ValueError)
     assert name in str(info.value) and repr(value) in str(info.value)
+    if name == 'duration':   # and the range STS takes
+        assert 'from 900 seconds (15 minutes) to 43200 (12 hours)' in str(
+            info.value)
 
 
 def test_role_arn_templates_of_every_partition_and_path_are_taken():
