@@ -22,7 +22,7 @@ from mangrove.assumerole import (
     DEFAULT_SESSION_NAME, RoleSettings, caller_account)
 from mangrove.credentials import REFRESH_MARGIN
 from mangrove.exceptions import (
-    InvalidArgumentError, RegionNotInPoolError,
+    AssumeRoleError, InvalidArgumentError, RegionNotInPoolError,
     UnknownMethodError, not_one_of, wrong_type)
 from mangrove.fanout import fan_out
 from mangrove.methodcall import FAN_OUT_OPTIONS, MethodCall, split_options
@@ -97,7 +97,9 @@ class AccountPool(Paginating):
     :param include_caller: whether the calling account is one of the
         pool's accounts, reached with the caller's own credentials rather
         than a role. By default it is not: an organization's management
-        account has no role for the others to assume.
+        account has no role for the others to assume. (Unpickled without
+        the caller's keys, a pool reaches it with the credentials found
+        there, and only if they are of that account.)
     :param sts_region: ask STS in this region (default the partition's
         global endpoint).
     :param page_size: accounts per page of Organizations listings.
@@ -179,11 +181,27 @@ class AccountPool(Paginating):
         options = dict(self._options)
         if slot.source is None:
             # The caller's own account, with the caller's credentials.
+            if self.settings.caller_keys_left_behind:
+                self._check_own_account(slot.id)
             options.update(self.settings.caller_kwargs)
         else:
             slot.source()  # raises AssumeRoleError, naming account and role
             options['credential_source'] = slot.source
         return self.pool_class(**options).connect()
+
+    def _check_own_account(self, account):
+        """Unpickled without the caller's keys, this process reaches the
+        caller's account with its own credentials: they must be of that
+        account, or its results would come from another, under its id."""
+        found = caller_account(self.settings)
+        if found != account:
+            raise AssumeRoleError(
+                "account %s: the caller's own account, reached with the "
+                "caller's credentials; but the caller's keys were not "
+                'pickled with the account pool, and the credentials of this '
+                'process are of account %s: make the pool with '
+                'pickle_credentials=True to send them' % (account, found),
+                account=account)
 
     def _pool_of(self, account, attempt=None):
         """The account's pool, built (its role assumed) on first use; one

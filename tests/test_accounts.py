@@ -18,6 +18,7 @@ from mangrove.exceptions import (
     AccountAttributeError, AssumeRoleError, FanOutError,
     InvalidArgumentError, InvalidArgumentTypeError, InvalidServiceError,
     RegionNotInPoolError, UnknownAccountError, UnknownMethodError)
+from mangrove import services
 from mangrove.services import Ec2Pool
 
 from bed.accounts import check_refused_alone, refuse, through
@@ -305,6 +306,45 @@ def test_a_refusal_without_the_caller_keys_says_whose_were_used(proxy):
     assert "the caller's keys were not pickled" in str(there)
     assert 'pickle_credentials=True' in str(there)
     assert not any(secret in str(there) for secret in CALLER.values())
+
+
+def test_the_caller_account_unpickled_without_its_keys_is_checked(proxy):
+    # The caller's keys are a role's in PROD (moto then acts in PROD);
+    # where the pool is unpickled without them, boto finds the test bed's,
+    # of moto's default account.
+    sts = services.StsPool(connect=True, regions=['us-east-1'],
+                           **through(proxy))
+    role = sts.regions.us_east_1.assume_role(
+        'arn:aws:iam::%s:role/Caller' % PROD, 'caller').credentials
+    fleet = AccountPool(Ec2Pool, [DEV], role_name='Audit',
+                        regions=['us-east-1'], include_caller=True,
+                        aws_access_key_id=role.access_key,
+                        aws_secret_access_key=role.secret_key,
+                        security_token=role.session_token, **through(proxy))
+    assert fleet.caller_account == PROD
+    assert fleet.call('get_all_zones').ok
+    results = pickle.loads(pickle.dumps(fleet)).call('get_all_zones')
+    # Not PROD's results made in another account: an error, under PROD.
+    assert list(results) == [(DEV, 'us_east_1')]
+    error = results.errors[PROD]
+    assert isinstance(error, AssumeRoleError) and error.account == PROD
+    assert "the caller's keys were not pickled" in str(error)
+    assert 'of account 123456789012' in str(error)
+    assert role.secret_key not in str(error)
+    # Sent along, they serve.
+    sent = AccountPool(Ec2Pool, [DEV], role_name='Audit',
+                       regions=['us-east-1'], include_caller=True,
+                       pickle_credentials=True,
+                       aws_access_key_id=role.access_key,
+                       aws_secret_access_key=role.secret_key,
+                       security_token=role.session_token, **through(proxy))
+    assert pickle.loads(pickle.dumps(sent)).call('get_all_zones').ok
+    # And a caller whose own credentials are of its account anyway (the
+    # same keys in a worker's environment) is reached with them.
+    same = AccountPool(Ec2Pool, [DEV], role_name='Audit',
+                       regions=['us-east-1'], include_caller=True,
+                       **dict(CALLER, **through(proxy)))
+    assert pickle.loads(pickle.dumps(same)).call('get_all_zones').ok
 
 
 def test_pickle_credentials_is_true_or_false():
