@@ -263,6 +263,9 @@ class RoleSettings(object):
         return state
 
     def __setstate__(self, state):
+        # A pickle of an earlier mangrove (a worker newer than its caller)
+        # says nothing of the keys: it carried them.
+        self.caller_keys_left_behind = False
         self.__dict__.update(state)
 
     def __copy__(self):
