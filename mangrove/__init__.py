@@ -29,7 +29,8 @@ boto_repairs.install()
 
 from mangrove.exceptions import (  # noqa: E402
     AccountAttributeError, AssumeRoleError, Boto3UnavailableError,
-    FanOutError, FanOutTimeoutError, InvalidArgumentError,
+    FanOutCancelledError, FanOutError, FanOutTimeoutError,
+    InvalidArgumentError,
     InvalidArgumentTypeError, InvalidDeclarationError, InvalidServiceError,
     MangroveError, NoDefaultRegionError, NotConnectedError,
     PoolAttributeError, RegionAttributeError, RegionNotEnabledError,
@@ -55,7 +56,8 @@ __all__ = [
     'InvalidDeclarationError', 'RegionNotInPoolError', 'RegionAttributeError',
     'PoolAttributeError', 'NoDefaultRegionError',
     'NotConnectedError', 'RegionNotEnabledError', 'FanOutError',
-    'FanOutTimeoutError', 'UnpicklableError', 'UnpicklableFunctionError',
+    'FanOutTimeoutError', 'FanOutCancelledError', 'UnpicklableError',
+    'UnpicklableFunctionError',
     'ServiceAttributeError', 'Boto3UnavailableError',
     'UnknownAccountError', 'AccountAttributeError', 'AssumeRoleError',
     'OrganizationsError',

@@ -22,7 +22,7 @@ from mangrove.assumerole import (
     DEFAULT_SESSION_NAME, RoleSettings, caller_account)
 from mangrove.credentials import REFRESH_MARGIN
 from mangrove.exceptions import (
-    InvalidArgumentError, RegionNotInPoolError,
+    AssumeRoleError, InvalidArgumentError, RegionNotInPoolError,
     UnknownMethodError, not_one_of, wrong_type)
 from mangrove.fanout import fan_out
 from mangrove.methodcall import FAN_OUT_OPTIONS, MethodCall, split_options
@@ -87,7 +87,8 @@ class AccountPool(Paginating):
     :param role_arn: or an ARN template with ``{account}``.
     :param session_name: the role session name.
     :param external_id: the external id the roles' trust asks for.
-    :param duration: the temporary credentials' lifetime, in seconds.
+    :param duration: the temporary credentials' lifetime, in seconds:
+        900 (the least STS gives) to 43200.
     :param refresh_margin: replace them this many seconds before they
         expire (a property: may be changed at any time).
     :param organizational_units: with ``'organization'``, only the
@@ -96,12 +97,19 @@ class AccountPool(Paginating):
     :param include_caller: whether the calling account is one of the
         pool's accounts, reached with the caller's own credentials rather
         than a role. By default it is not: an organization's management
-        account has no role for the others to assume.
+        account has no role for the others to assume. (Unpickled without
+        the caller's keys, a pool reaches it with the credentials found
+        there, and only if they are of that account.)
     :param sts_region: ask STS in this region (default the partition's
         global endpoint).
     :param page_size: accounts per page of Organizations listings.
-    :param pickle_credentials: let a pickle carry the temporary
-        credentials (by default an unpickled pool assumes the roles again).
+    :param pickle_credentials: let a pickle (what every worker of an
+        ``executor`` gets, a remote dask cluster's included) carry
+        credentials: the caller's keys given here and the temporary
+        credentials assumed so far. By default it carries neither: an
+        unpickled pool asks STS with the credentials boto finds where it
+        is (environment, config file, ``profile_name``'s profile, instance
+        role) and assumes the roles again.
     :param pool_options: what every account's pool is built with
         (``regions``, ``default_region``, ``partition``, ``endpoint_url``,
         boto connection keywords); the caller's credentials
@@ -173,11 +181,27 @@ class AccountPool(Paginating):
         options = dict(self._options)
         if slot.source is None:
             # The caller's own account, with the caller's credentials.
+            if self.settings.caller_keys_left_behind:
+                self._check_own_account(slot.id)
             options.update(self.settings.caller_kwargs)
         else:
             slot.source()  # raises AssumeRoleError, naming account and role
             options['credential_source'] = slot.source
         return self.pool_class(**options).connect()
+
+    def _check_own_account(self, account):
+        """Unpickled without the caller's keys, this process reaches the
+        caller's account with its own credentials: they must be of that
+        account, or its results would come from another, under its id."""
+        found = caller_account(self.settings)
+        if found != account:
+            raise AssumeRoleError(
+                "account %s: the caller's own account, reached with the "
+                "caller's credentials; but the caller's keys were not "
+                'pickled with the account pool, and the credentials of this '
+                'process are of account %s: make the pool with '
+                'pickle_credentials=True to send them' % (account, found),
+                account=account)
 
     def _pool_of(self, account, attempt=None):
         """The account's pool, built (its role assumed) on first use; one
@@ -422,8 +446,9 @@ class AccountPool(Paginating):
             self.settings.role)
 
     def __getstate__(self):
-        # Settings, never sockets; temporary credentials only when asked
-        # (each account's source decides, from the settings).
+        # Settings, never sockets; the caller's keys and the temporary
+        # credentials only when asked (the settings and each account's
+        # source decide, from pickle_credentials).
         return {'pool_class': self.pool_class, 'options': self._options,
                 'settings': self.settings, 'caller': self._caller,
                 'accounts': self.accounts.state()}

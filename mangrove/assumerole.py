@@ -30,6 +30,7 @@ from mangrove.exceptions import (
     AssumeRoleError, InvalidArgumentError, error_text, wrong_type,
     wrong_value)
 from mangrove.fork import ForkSafeLock, process_token
+from mangrove.waits import wall_time
 
 __all__ = ['RoleSettings', 'AssumeRole', 'check_account_id', 'role_arn_for',
            'caller_account', 'STS_REGIONS', 'DEFAULT_SESSION_NAME']
@@ -54,10 +55,19 @@ _EXTERNAL_ID = re.compile(r'^[\w+=,.@:/-]{2,1224}\Z')
 _ROLE_ARN = re.compile(
     r'^arn:[a-z-]+:iam::\{account\}:role/[\w+=,.@/-]{1,512}\Z')
 
-#: The longest credentials STS gives (a role's maximum session may be
-#: set lower, which STS then enforces).
-MAX_DURATION = 43200
+#: The shortest and longest credentials STS ``AssumeRole`` gives, in
+#: seconds (a role's maximum session may be set lower, which STS then
+#: enforces).
+MIN_DURATION, MAX_DURATION = 900, 43200
 _CALLER_ACCOUNT = re.compile(r'<Account>\s*([0-9]{12})\s*</Account>')
+
+#: The caller's own keys among its STS keywords: what a pickle leaves
+#: behind unless told otherwise. The access key id goes with them: alone it
+#: is useless, and beside a worker's own secret key it would sign wrongly.
+#: ``profile_name`` is a name, not a secret: it travels, and a worker reads
+#: that profile from its own files.
+CALLER_SECRETS = ('aws_access_key_id', 'aws_secret_access_key',
+                  'security_token')
 
 
 def check_account_id(value, what='an account id'):
@@ -120,8 +130,9 @@ class RoleSettings(object):
         (``'arn:aws:iam::{account}:role/team/Audit'``); one of the two.
     :param session_name: the role session name (CloudTrail shows it).
     :param external_id: the external id the roles' trust policies ask for.
-    :param duration: the credentials' lifetime in seconds (AWS allows 900
-        up to the role's maximum session duration).
+    :param duration: the credentials' lifetime in seconds, from 900 to
+        43200 (what STS allows; a role's maximum session duration may be
+        shorter, which STS enforces).
     :param refresh_margin: seconds before expiry at which credentials are
         replaced (may be changed at any time).
     :param partition: the partition of the accounts: the ARNs' prefix and
@@ -132,9 +143,12 @@ class RoleSettings(object):
     :param caller_kwargs: boto keywords of the caller's STS connection:
         credentials (else boto's own lookup: environment, config file,
         profile, instance role) and network settings.
-    :param pickle_credentials: whether a pickle carries the temporary
-        credentials assumed so far (by default it does not, and the
-        unpickled pool assumes the roles again).
+    :param pickle_credentials: whether a pickle carries credentials: the
+        caller's keys given in ``caller_kwargs`` and the temporary
+        credentials assumed so far. By default it carries neither: the
+        unpickled settings ask STS with boto's own lookup where they are
+        unpickled (a worker's environment, config file, profile or
+        instance role), and assume the roles again.
     """
 
     def __init__(self, role_name=None, role_arn=None,
@@ -170,13 +184,16 @@ class RoleSettings(object):
             'external_id', external_id, _EXTERNAL_ID,
             '2 to 1224 letters, digits or +=,.@:/_-')
         if isinstance(duration, bool) or not isinstance(
-                duration, six.integer_types) or duration < 1:
-            raise wrong_type('duration', 'a whole number of seconds (AWS '
-                             'allows 900 to 43200)', duration)
-        if duration > MAX_DURATION:
-            raise wrong_value('duration', 'at most %d seconds (12 hours), '
-                              'the longest credentials STS gives'
-                              % MAX_DURATION, duration)
+                duration, six.integer_types):
+            raise wrong_type('duration', 'a whole number of seconds from '
+                             '%d to %d' % (MIN_DURATION, MAX_DURATION),
+                             duration)
+        if not MIN_DURATION <= duration <= MAX_DURATION:
+            # STS would refuse it, account after account: refused here,
+            # before any is asked.
+            raise wrong_value('duration', 'from %d seconds (15 minutes) to '
+                              '%d (12 hours), what STS AssumeRole gives'
+                              % (MIN_DURATION, MAX_DURATION), duration)
         self.duration = duration
         self.refresh_margin = refresh_margin
         if partition not in (None,) + catalog.PARTITIONS:
@@ -190,6 +207,8 @@ class RoleSettings(object):
             raise wrong_type('pickle_credentials', 'True or False',
                              pickle_credentials)
         self.pickle_credentials = pickle_credentials
+        # True once unpickled without the caller's keys (see __getstate__).
+        self.caller_keys_left_behind = False
 
     @property
     def refresh_margin(self):
@@ -230,6 +249,36 @@ class RoleSettings(object):
         return boto_backend.connect(get_service('sts'), self.sts_region,
                                     self.caller_kwargs,
                                     endpoint_url=self.endpoint_url)
+
+    def __getstate__(self):
+        # What travels to every executor worker, a remote dask cluster
+        # included: the caller's long-term secret only when asked for.
+        state = dict(self.__dict__)
+        if not self.pickle_credentials:
+            kept = dict((k, v) for k, v in self.caller_kwargs.items()
+                        if k not in CALLER_SECRETS)
+            if len(kept) < len(self.caller_kwargs):
+                state['caller_kwargs'] = kept
+                state['caller_keys_left_behind'] = True
+        return state
+
+    def __setstate__(self, state):
+        # A pickle of an earlier mangrove (a worker newer than its caller)
+        # says nothing of the keys: it carried them.
+        self.caller_keys_left_behind = False
+        self.__dict__.update(state)
+
+    def __copy__(self):
+        # A copy in this process keeps the keys: only pickles leave them.
+        copied = type(self).__new__(type(self))
+        copied.__dict__.update(self.__dict__)
+        copied.caller_kwargs = dict(self.caller_kwargs)
+        return copied
+
+    def __deepcopy__(self, memo):
+        copied = self.__copy__()
+        memo[id(self)] = copied
+        return copied
 
     def __repr__(self):
         return '<RoleSettings %s, session %s%s, %ds, refreshed %ss before ' \
@@ -282,7 +331,7 @@ class AssumeRole(object):
     def _fresh(self, credentials):
         return credentials is not None and (
             credentials.expiry is None or
-            time.time() < credentials.expiry - self.refresh_margin)
+            wall_time() < credentials.expiry - self.refresh_margin)
 
     def __call__(self):
         held = self._credentials
@@ -320,6 +369,7 @@ class AssumeRole(object):
         return fresh
 
     def _error(self, arn, exc):
+        unreached = False
         code = getattr(exc, 'error_code', None)
         status = getattr(exc, 'status', None)
         if code or status:
@@ -330,8 +380,15 @@ class AssumeRole(object):
         elif isinstance(exc, (socket.error, IOError)) or \
                 type(exc).__module__.startswith(('http', 'httplib')):
             why = 'STS could not be reached (%s)' % error_text(exc)
+            unreached = True
         else:
             why = error_text(exc)
+        if self.settings.caller_keys_left_behind and not unreached:
+            # Refused, or no credentials here: say whose were used.
+            why += (" (the caller's keys were not pickled with the account "
+                    "pool: this process asked STS with its own credentials; "
+                    "make the pool with pickle_credentials=True to send "
+                    "them)")
         error = AssumeRoleError(
             'account %s: cannot assume role %s: %s'
             % (self.account, arn, ' '.join(why.split())),
@@ -343,7 +400,10 @@ class AssumeRole(object):
 
     def __getstate__(self):
         # Temporary credentials travel only when the pool is told so; a
-        # worker otherwise assumes the role again.
+        # worker otherwise assumes the role again, with its own credentials
+        # (the settings leave the caller's behind too): they are secrets,
+        # would expire within the hour anyway, and one AssumeRole per
+        # account per worker costs a round trip inside the fan-out.
         keep = self.settings.pickle_credentials
         return (self.account, self.settings,
                 self._credentials if keep else None)

@@ -1,11 +1,14 @@
 # Type information for mangrove.assumerole (PEP 561); tests/test_typing.py
 # checks it against the module.
-from typing import Any, Dict, Optional
+from typing import Any, Dict, Optional, Tuple
 
 from mangrove.credentials import Credentials
 
 STS_REGIONS: Dict[str, str]
 DEFAULT_SESSION_NAME: str
+MAX_DURATION: int
+MIN_DURATION: int
+CALLER_SECRETS: Tuple[str, ...]
 
 def check_account_id(value: Any, what: str = ...) -> str: ...
 def role_arn_for(account: str, role_name: Optional[str] = ...,
@@ -23,6 +26,7 @@ class RoleSettings:
     endpoint_url: Optional[str]
     caller_kwargs: Dict[str, Any]
     pickle_credentials: bool
+    caller_keys_left_behind: bool
     def __init__(self, role_name: Optional[str] = ...,
                  role_arn: Optional[str] = ..., session_name: str = ...,
                  external_id: Optional[str] = ..., duration: int = ...,
@@ -40,6 +44,8 @@ class RoleSettings:
     @property
     def role(self) -> str: ...
     def connect_sts(self) -> Any: ...
+    def __copy__(self) -> RoleSettings: ...
+    def __deepcopy__(self, memo: Dict[int, Any]) -> RoleSettings: ...
 
 class AssumeRole:
     account: str

@@ -37,6 +37,7 @@ from mangrove.exceptions import (
     InvalidArgumentError, InvalidArgumentTypeError, NotConnectedError,
     wrong_type)
 from mangrove.fork import ForkSafeLock
+from mangrove.waits import wall_time
 
 log = logging.getLogger(__name__)
 
@@ -246,9 +247,9 @@ class CredentialHolder(object):
         expiry = state[1].expiry
         source = self._source
         if source is None or expiry is None or \
-                time.time() < expiry - self.margin:
+                wall_time() < expiry - self.margin:
             return state
-        expired = time.time() >= expiry
+        expired = wall_time() >= expiry
         if not self._refreshing.acquire(expired):
             return state
         try:
@@ -257,7 +258,7 @@ class CredentialHolder(object):
             try:
                 fresh = ask(source)
             except Exception:
-                if time.time() >= expiry:
+                if wall_time() >= expiry:
                     raise
                 log.warning('%s: the credential source failed; the current '
                             'credentials stay in use until they expire',

@@ -22,6 +22,7 @@ from __future__ import absolute_import
 
 import difflib
 import pickle
+from concurrent.futures import CancelledError as _FuturesCancelledError
 from concurrent.futures import TimeoutError as _FuturesTimeoutError
 
 import six
@@ -280,6 +281,63 @@ else:
                                      OSError)):
         __doc__ = _TIMEOUT_DOC
         key = timeout = None
+
+
+class FanOutCancelledError(MangroveError, _FuturesCancelledError):
+    """A key of a fan-out on an executor has no outcome: the executor
+    cancelled the chunk of work it was in before the key reported.
+
+    A dask scheduler that was killed or closed, or a client that lost it,
+    cancels every task it held, and dask's executor then says no more than
+    an empty ``CancelledError``; so does an executor shut down with
+    ``cancel_futures=True`` while the fan-out ran. It is
+    :mod:`concurrent.futures`' ``CancelledError`` too, so ``except
+    CancelledError`` catches it as before.
+
+    :ivar key: the task's key (``'us_east_1'``, ``('111111111111',
+        'us_east_1')``).
+    :ivar cause: what the executor said: the ``CancelledError`` (also
+        ``__cause__``).
+    """
+
+    def __init__(self, message='', key=None, cause=None, **fields):
+        super(FanOutCancelledError, self).__init__(message, **fields)
+        self.key = key
+        self.cause = cause
+        self.__cause__ = cause
+
+    def __reduce__(self):
+        # Results travel between processes: the cause goes along only as
+        # the text the message already holds (dask's own errors may not
+        # rebuild elsewhere).
+        return type(self), (str(self), self.key)
+
+
+def executor_failure(error, key):
+    """The error a key of a fan-out on an executor is given when its
+    chunk failed as a whole (``error`` is what the chunk's future raised).
+
+    An executor's ``CancelledError`` says nothing of what happened, nor of
+    the key: it becomes a :class:`FanOutCancelledError` naming both (and
+    quoting what the executor said, if anything). Any other error is the
+    key's as it is (a worker process that died: ``BrokenProcessPool``).
+
+    :param error: the exception of the chunk's future.
+    :param key: the key (one of the chunk's keys that had not reported).
+    :rtype: BaseException
+    """
+    if not isinstance(error, _FuturesCancelledError) or isinstance(
+            error, FanOutCancelledError):
+        return error
+    from mangrove.resultkeys import format_key
+    said = error_text(error)
+    return FanOutCancelledError(
+        "%s: the executor cancelled this key's chunk of the fan-out before "
+        'the key reported, so it has no result: its scheduler or worker '
+        'went away (a dask scheduler stopped or lost cancels every task it '
+        'held), or the executor was shut down%s' % (
+            format_key(key), '' if said == type(error).__name__
+            else ' (%s)' % said), key=key, cause=error)
 
 
 # -- building messages -------------------------------------------------------

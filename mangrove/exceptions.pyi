@@ -1,5 +1,6 @@
 # Type information for mangrove.exceptions (PEP 561); tests/test_typing.py
 # checks it against the module.
+from concurrent.futures import CancelledError as _FuturesCancelledError
 from concurrent.futures import TimeoutError as _FuturesTimeoutError
 from typing import (Any, Callable, Iterable, List, Optional, Sequence, Tuple,
                     Type, TypeVar, Union)
@@ -86,6 +87,14 @@ class FanOutTimeoutError(MangroveError, _FuturesTimeoutError, OSError):
     key: Any
     timeout: Optional[float]
 
+class FanOutCancelledError(MangroveError, _FuturesCancelledError):
+    key: Any
+    cause: Optional[BaseException]
+    def __init__(self, message: str = ..., key: Any = ...,
+                 cause: Optional[BaseException] = ...,
+                 **fields: Any) -> None: ...
+
+def executor_failure(error: BaseException, key: Any) -> BaseException: ...
 def shorten(text: str, limit: int = ...) -> str: ...
 def describe(value: Any) -> str: ...
 def name_list(names: Iterable[Any], limit: int = ...) -> str: ...

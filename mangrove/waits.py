@@ -11,7 +11,7 @@ from __future__ import absolute_import
 
 import time
 
-__all__ = ['now', 'wait_until', 'SLICE']
+__all__ = ['now', 'wall_time', 'wait_until', 'SLICE']
 
 # A monotonic clock (Python 2.7 has none: its wall clock then). Every
 # deadline of mangrove's is reckoned on it, through now(), so that a test
@@ -27,6 +27,21 @@ def now():
     :rtype: float
     """
     return _clock()
+
+
+# The wall clock credential expiries are compared with: they arrive as
+# dates (STS's Expiration), so no monotonic clock will do. Kept here, apart
+# from _clock, so that a test can move it on past an expiry rather than
+# wait for credentials to expire (STS gives at least 15 minutes).
+_wall_clock = time.time
+
+
+def wall_time():
+    """Seconds since the epoch, what credential expiries are reckoned in.
+
+    :rtype: float
+    """
+    return _wall_clock()
 
 
 #: The longest single wait: short, so that Ctrl-C is seen at once on Python

@@ -7,6 +7,7 @@ input checks."""
 from __future__ import absolute_import
 
 import collections
+import copy
 import pickle
 
 import pytest
@@ -17,13 +18,21 @@ from mangrove.exceptions import (
     AccountAttributeError, AssumeRoleError, FanOutError,
     InvalidArgumentError, InvalidArgumentTypeError, InvalidServiceError,
     RegionNotInPoolError, UnknownAccountError, UnknownMethodError)
+from mangrove import services
 from mangrove.services import Ec2Pool
 
-from bed.accounts import check_refused_alone, through
+from bed.accounts import check_refused_alone, refuse, through
+from bed.throttle import access_key
 
 PROD, DEV, TEST = '111111111111', '222222222222', '333333333333'
 REFUSED = '444444444444'
 REGIONS = ['us-east-1', 'eu-west-1']
+
+# The caller's own long-term keys, given to the pool (the test bed's
+# BOTO_CONFIG has others: 'testing').
+CALLER = dict(aws_access_key_id='AKIACALLERKEPTHERE00',
+              aws_secret_access_key='CallerSecretKeptHere0123456789abcdefghij',
+              security_token='CallerSessionTokenKeptHere0123456789')
 
 
 class Inventory(ServiceMixinPool):
@@ -237,6 +246,117 @@ def test_an_account_pool_pickles_to_its_settings(proxy):
     assert not [r for r in proxy.records if r['host'].startswith('sts.')]
 
 
+def sts_keys(proxy):
+    """The access key ids that signed the STS requests the proxy saw."""
+    return set(access_key(r['authorization'], r['path'], b'')
+               for r in proxy.records if r['host'].startswith('sts.'))
+
+
+def test_the_caller_keys_stay_out_of_a_pickle_unless_asked(proxy):
+    fleet = AccountPool(Ec2Pool, [PROD, DEV], role_name='Audit',
+                        regions=['us-east-1'],
+                        **dict(CALLER, **through(proxy)))
+    assert fleet.call('get_all_zones').ok
+    assert sts_keys(proxy) == set([CALLER['aws_access_key_id']])
+    tokens = [fleet.accounts.slot(a).source.credentials.token
+              for a in fleet.accounts]
+    for protocol in range(pickle.HIGHEST_PROTOCOL + 1):
+        data = pickle.dumps(fleet, protocol)
+        for secret in list(CALLER.values()) + tokens:
+            assert secret.encode('ascii') not in data, protocol
+    # Unpickled (as a worker does), it asks STS with the credentials boto
+    # finds here: the test bed's config.
+    unpickled = pickle.loads(data)
+    assert unpickled.settings.caller_keys_left_behind
+    proxy.clear()
+    assert unpickled.call('get_all_zones').ok
+    assert sts_keys(proxy) == set(['testing'])
+    # A copy in this process keeps them.
+    assert copy.deepcopy(fleet.settings).caller_kwargs == \
+        fleet.settings.caller_kwargs
+    assert not copy.copy(fleet.settings).caller_keys_left_behind
+
+    # Asked for, they travel, and the unpickled pool signs with them.
+    keeping = AccountPool(Ec2Pool, [PROD], role_name='Audit',
+                          regions=['us-east-1'], pickle_credentials=True,
+                          **dict(CALLER, **through(proxy)))
+    data = pickle.dumps(keeping)
+    assert all(secret.encode('ascii') in data for secret in CALLER.values())
+    unpickled = pickle.loads(data)
+    assert not unpickled.settings.caller_keys_left_behind
+    proxy.clear()
+    assert unpickled.call('get_all_zones').ok
+    assert sts_keys(proxy) == set([CALLER['aws_access_key_id']])
+    for text in (repr(keeping), repr(unpickled), repr(unpickled.settings),
+                 repr(unpickled.accounts.slot(PROD).source)):
+        assert not any(secret in text for secret in CALLER.values())
+
+
+def test_a_refusal_without_the_caller_keys_says_whose_were_used(proxy):
+    proxy.answers['AssumeRole'] = refuse(REFUSED)
+    fleet = AccountPool(Ec2Pool, [PROD, REFUSED], role_name='Audit',
+                        regions=['us-east-1'],
+                        **dict(CALLER, **through(proxy)))
+    here = fleet.call('get_all_zones').errors[REFUSED]
+    assert 'pickle_credentials' not in str(here)
+    there = pickle.loads(pickle.dumps(fleet)).call(
+        'get_all_zones').errors[REFUSED]
+    assert isinstance(there, AssumeRoleError)
+    assert 'AccessDenied' in str(there)
+    assert "the caller's keys were not pickled" in str(there)
+    assert 'pickle_credentials=True' in str(there)
+    assert not any(secret in str(there) for secret in CALLER.values())
+
+
+def test_the_caller_account_unpickled_without_its_keys_is_checked(proxy):
+    # The caller's keys are a role's in PROD (moto then acts in PROD);
+    # where the pool is unpickled without them, boto finds the test bed's,
+    # of moto's default account.
+    sts = services.StsPool(connect=True, regions=['us-east-1'],
+                           **through(proxy))
+    role = sts.regions.us_east_1.assume_role(
+        'arn:aws:iam::%s:role/Caller' % PROD, 'caller').credentials
+    fleet = AccountPool(Ec2Pool, [DEV], role_name='Audit',
+                        regions=['us-east-1'], include_caller=True,
+                        aws_access_key_id=role.access_key,
+                        aws_secret_access_key=role.secret_key,
+                        security_token=role.session_token, **through(proxy))
+    assert fleet.caller_account == PROD
+    assert fleet.call('get_all_zones').ok
+    results = pickle.loads(pickle.dumps(fleet)).call('get_all_zones')
+    # Not PROD's results made in another account: an error, under PROD.
+    assert list(results) == [(DEV, 'us_east_1')]
+    error = results.errors[PROD]
+    assert isinstance(error, AssumeRoleError) and error.account == PROD
+    assert "the caller's keys were not pickled" in str(error)
+    assert 'of account 123456789012' in str(error)
+    assert role.secret_key not in str(error)
+    # Sent along, they serve.
+    sent = AccountPool(Ec2Pool, [DEV], role_name='Audit',
+                       regions=['us-east-1'], include_caller=True,
+                       pickle_credentials=True,
+                       aws_access_key_id=role.access_key,
+                       aws_secret_access_key=role.secret_key,
+                       security_token=role.session_token, **through(proxy))
+    assert pickle.loads(pickle.dumps(sent)).call('get_all_zones').ok
+    # And a caller whose own credentials are of its account anyway (the
+    # same keys in a worker's environment) is reached with them.
+    same = AccountPool(Ec2Pool, [DEV], role_name='Audit',
+                       regions=['us-east-1'], include_caller=True,
+                       **dict(CALLER, **through(proxy)))
+    assert pickle.loads(pickle.dumps(same)).call('get_all_zones').ok
+
+
+def test_pickle_credentials_is_true_or_false():
+    for value in ('yes', 1, None):
+        with pytest.raises(InvalidArgumentTypeError) as info:
+            AccountPool(Ec2Pool, [PROD], role_name='Audit',
+                        regions=['us-east-1'], pickle_credentials=value)
+        assert 'pickle_credentials must be True or False' in str(
+            info.value)
+        assert repr(value) in str(info.value)
+
+
 @pytest.mark.parametrize('kwargs, error', [
     (dict(pool_class=dict), InvalidArgumentTypeError),
     (dict(pool_class=ServiceMixinPool), InvalidArgumentTypeError),
@@ -248,7 +368,9 @@ def test_an_account_pool_pickles_to_its_settings(proxy):
     (dict(role_name=None, role_arn='arn:aws:iam::111:role/X'),
      InvalidArgumentError),
     (dict(session_name='a b'), InvalidArgumentError),
-    (dict(duration=0), InvalidArgumentTypeError),
+    (dict(duration=0), InvalidArgumentError),
+    (dict(duration=900.0), InvalidArgumentTypeError),
+    (dict(pickle_credentials='yes'), InvalidArgumentTypeError),
     (dict(refresh_margin=-1), InvalidArgumentError),
     (dict(duration=900, refresh_margin=900), InvalidArgumentError),
     (dict(regions='enabled'), InvalidArgumentError),
@@ -269,6 +391,9 @@ def test_bad_arguments_are_refused_with_what_is_valid(kwargs, error):
 
 @pytest.mark.parametrize('name, value', [
     # What STS refuses, refused before any account is asked.
+    ('duration', 899),
+    ('duration', 1),
+    ('duration', -900),
     ('duration', 43201),
     ('duration', 10 ** 12),
     # A trailing newline is no part of a name ('$' let it through).
@@ -289,6 +414,9 @@ def test_values_sts_would_refuse_are_refused_by_name(name, value):
         AccountPool(**arguments)
     assert isinstance(info.value, ValueError)
     assert name in str(info.value) and repr(value) in str(info.value)
+    if name == 'duration':   # and the range STS takes
+        assert 'from 900 seconds (15 minutes) to 43200 (12 hours)' in str(
+            info.value)
 
 
 def test_role_arn_templates_of_every_partition_and_path_are_taken():

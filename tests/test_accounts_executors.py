@@ -27,7 +27,7 @@ from test_executors import (
 from workers import HANG_GUARD
 
 from bed.accounts import check_refused_alone, refuse, through
-from bed.throttle import Throttle
+from bed.throttle import Throttle, access_key
 
 # Every test here is slow: its own processes (see conftest.py).
 pytestmark = pytest.mark.slow
@@ -55,6 +55,12 @@ def fleet_of(accounts=None, **options):
 
 def sts_requests(proxy):
     return [r for r in proxy.records if r['host'].startswith('sts.')]
+
+
+def sts_keys(proxy):
+    """The access key ids that signed the STS requests the proxy saw."""
+    return set(access_key(r['authorization'], r['path'], b'')
+               for r in sts_requests(proxy))
 
 
 def assumed(fleet):
@@ -151,6 +157,37 @@ def test_a_refused_role_in_a_worker_is_its_account_error_once(proxy,
                 if e is not None]
     assert failures == [(REFUSED, 'AssumeRoleError')]
     assert len(reported) == 5
+
+
+@pytest.mark.parametrize('method', START_METHODS)
+def test_workers_use_their_own_credentials_unless_the_caller_sends_its(
+        proxy, method):
+    # The caller's own keys, given to the pool; the workers' environment
+    # (the test bed's BOTO_CONFIG) has others: 'testing'.
+    caller = dict(aws_access_key_id='AKIACALLERSTAYSHERE0',
+                  aws_secret_access_key='CallerSecretStaysHere0123456789abcde',
+                  security_token='CallerSessionTokenStaysHere0123456789')
+    options = dict(caller, **through(proxy))
+    left = AccountPool(Ec2Pool, [PROD, DEV], role_name='Audit',
+                       regions=REGIONS, **options)
+    data = pickle.dumps(left, pickle.HIGHEST_PROTOCOL)
+    for secret in caller.values():
+        assert secret.encode('ascii') not in data
+    sent = AccountPool(Ec2Pool, [PROD, DEV], role_name='Audit',
+                       regions=REGIONS, pickle_credentials=True, **options)
+    data = pickle.dumps(sent, pickle.HIGHEST_PROTOCOL)
+    assert caller['aws_secret_access_key'].encode('ascii') in data
+    assert caller['security_token'].encode('ascii') in data
+    with process_pool(method) as processes:
+        results = left.map(work.where, executor=processes)
+        assert results.ok and len(results) == 4
+        assert sts_keys(proxy) == set(['testing'])
+        proxy.clear()
+        results = sent.map(work.where, executor=processes)
+        assert results.ok and len(results) == 4
+        assert sts_keys(proxy) == set([caller['aws_access_key_id']])
+    # Every role was assumed in a worker, none here.
+    assert assumed(left) == assumed(sent) == []
 
 
 def test_retry_reaches_every_account_and_each_key_shows_its_stats(proxy):

@@ -31,6 +31,7 @@ import time
 
 from mangrove import declaration
 from mangrove.accounts import ORGANIZATION, AccountPool
+from mangrove.assumerole import MAX_DURATION, MIN_DURATION
 from mangrove.cli.arguments import (
     check_endpoint_url, region_names, seconds, split_names)
 from mangrove.cli.connect import DEFAULT_PARTITION, NO_CREDENTIALS, \
@@ -54,10 +55,6 @@ from mangrove.tables import (
 __all__ = ['add_account_options', 'call_in_accounts']
 
 _now = getattr(time, 'monotonic', time.time)
-
-#: The lifetimes STS ``AssumeRole`` allows, in seconds (a role's own
-#: maximum session duration may be shorter than 43200).
-MIN_DURATION, MAX_DURATION = 900, 43200
 
 
 def add_account_options(parser):

@@ -274,6 +274,9 @@ class _ProxyHandler(BaseHTTPServer.BaseHTTPRequestHandler):
                         _error_body('BadGateway', 'upstream failed: %s' % exc))
         finally:
             conn.close()
+        rewrite = proxy.rewrite.get(_action(self.path, body))
+        if rewrite is not None and response.status == 200:
+            payload = rewrite(payload)
         relayed = [(k, v) for k, v in _header_pairs(response.msg)
                    if k.lower() not in _HOP_BY_HOP + ('content-length',)]
         if self.command == 'HEAD' or response.status in (204, 304):
@@ -406,8 +409,10 @@ class LoopbackProxy(object):
     ``(status, content_type, body)`` the proxy
     answers itself, for what the emulator cannot be made to say; or a
     callable taking ``param(name)``, which reads one of the request's
-    parameters, and returning such a triple, or None to forward it) and
-    ``records``, a list with one
+    parameters, and returning such a triple, or None to forward it),
+    ``rewrite`` (a query action -> a callable taking the emulator's
+    successful answer, bytes, and returning the answer to relay instead)
+    and ``records``, a list with one
     dict per request received: ``host``, ``method``, ``path``,
     ``authorization``, ``security_token`` (the ``X-Amz-Security-Token``
     header, or Signature Version 2's ``SecurityToken`` parameter),
@@ -438,6 +443,7 @@ class LoopbackProxy(object):
         self.lose_answers = {}
         self.idempotent = False
         self._done = {}
+        self.rewrite = {}
         self.port = port
         self.max_stall = max_stall
         self.upstream_timeout = upstream_timeout
