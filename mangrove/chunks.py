@@ -15,7 +15,7 @@ from concurrent import futures
 from mangrove.chunkworker import prefixed, run_chunk
 from mangrove.exceptions import (
     FanOutTimeoutError, InvalidArgumentTypeError, UnpicklableFunctionError,
-    describe)
+    describe, executor_failure)
 from mangrove.fanout import fan_out
 from mangrove.results import RegionResults, format_key
 from mangrove.taskrun import Reporter
@@ -268,7 +268,8 @@ class _ChunkRun(object):
             missing = [key for key in keys if key not in self.arrived]
             part = RegionResults.gathered(
                 [self.arrived[key] for key in keys if key in self.arrived] +
-                [RegionResults([], [(key, exc) for key in missing],
+                [RegionResults([], [(key, executor_failure(exc, key))
+                                    for key in missing],
                                [(key, getattr(exc, '__traceback__', None))
                                 for key in missing])], keys)
             logger.debug('a chunk failed with %d of its %d keys unreported: '

@@ -9,14 +9,11 @@ what happened, still a ``CancelledError``.
 
 The function's own tests need no server. The last test runs a fan-out on a
 real dask scheduler and two worker processes and kills the scheduler
-mid-fan-out; it runs once ``mangrove/chunks.py`` gives each key its error
-through ``executor_failure`` (``_ChunkRun._finish``), and is skipped until
-then.
+mid-fan-out.
 """
 from __future__ import absolute_import
 
 import copy
-import inspect
 import pickle
 import sys
 import threading
@@ -25,7 +22,7 @@ from concurrent import futures
 import pytest
 
 import mangrove
-from mangrove import chunks, services
+from mangrove import services
 from mangrove.exceptions import (
     FanOutCancelledError, MangroveError, executor_failure)
 from mangrove.results import RegionResults
@@ -111,15 +108,9 @@ def test_it_travels_and_copies_with_its_key_and_message():
         results.format_error(('ec2', 'us_east_1'))
 
 
-# -- end to end, once chunks.py calls executor_failure ----------------------
-
-WIRED = 'executor_failure' in inspect.getsource(chunks)
-
+# -- end to end --------------------------------------------------------------
 
 @pytest.mark.slow
-@pytest.mark.skipif(not WIRED, reason='enable once mangrove/chunks.py '
-                    '_ChunkRun._finish gives each unreported key '
-                    'executor_failure(exc, key)')
 @pytest.mark.skipif(sys.version_info < (3, 6),
                     reason='dask.distributed installs on Python 3.6+')
 def test_a_killed_dask_scheduler_names_each_key_it_cancelled(tmpdir):
