@@ -155,6 +155,16 @@ def fresh_moto(request):
     return server
 
 
+@pytest.fixture(autouse=True)
+def full_endpoint_limits():
+    """Every test starts with every endpoint at its full limit: a throttling
+    answer halves its endpoint's limit for the rest of the process, and a
+    later test that needs all of its requests in flight at once would get
+    half of them."""
+    from mangrove import limits
+    limits.reset_endpoints()
+
+
 @pytest.fixture
 def proxy(moto_server):
     """A started :class:`bed.proxy.LoopbackProxy` in front of moto."""
