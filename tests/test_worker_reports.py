@@ -177,12 +177,18 @@ EXIT_SCRIPT = textwrap.dedent('''
         processes = ProcessPoolExecutor(
             1, mp_context=multiprocessing.get_context('fork'))
 
+    interrupted = []
+
     def on_result(key, result, error):
         # eu_west_1 is still at work in the worker, which goes on
         # reporting after the caller has left.
         if how == 'exit':
             raise SystemExit(3)
-        os.kill(os.getpid(), signal.SIGINT)
+        if not interrupted:
+            # One Ctrl-C: a second one during the clean-up would cut that
+            # short, in this program as in any other.
+            interrupted.append(key)
+            os.kill(os.getpid(), signal.SIGINT)
 
     pool.map(work.NeverFinishes(os.devnull + '.never', limit=3),
              executor=processes, on_result=on_result)
