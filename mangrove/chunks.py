@@ -14,15 +14,15 @@ from concurrent import futures
 
 from mangrove.chunkworker import prefixed, run_chunk
 from mangrove.exceptions import (
-    FanOutTimeoutError, InvalidArgumentTypeError, UnpicklableFunctionError,
-    describe, executor_failure)
+    FanOutCancelledError, FanOutTimeoutError, InvalidArgumentTypeError,
+    UnpicklableFunctionError, describe, error_text)
 from mangrove.fanout import fan_out
 from mangrove.results import RegionResults, format_key
 from mangrove.taskrun import Reporter
 from mangrove.waits import now
 
-__all__ = ['Group', 'plan_chunks', 'map_in_chunks', 'RETURN_GRACE',
-           'PROGRESS_CHUNKS_PER_SLOT']
+__all__ = ['Group', 'plan_chunks', 'map_in_chunks', 'executor_failure',
+           'RETURN_GRACE', 'PROGRESS_CHUNKS_PER_SLOT']
 
 logger = logging.getLogger(__name__)
 
@@ -206,6 +206,32 @@ def _shipped(engine, obj, error):
         return engine.dumps(obj)
     except Exception as exc:
         raise error('%s: %s' % (type(exc).__name__, exc))
+
+
+def executor_failure(error, key):
+    """The error a key of a fan-out on an executor is given when its
+    chunk failed as a whole (``error`` is what the chunk's future raised).
+
+    An executor's ``CancelledError`` says nothing of what happened, nor of
+    the key: it becomes a :class:`FanOutCancelledError` naming both (and
+    quoting what the executor said, if anything). Any other error is the
+    key's as it is (a worker process that died: ``BrokenProcessPool``).
+
+    :param error: the exception of the chunk's future.
+    :param key: the key (one of the chunk's keys that had not reported).
+    :rtype: BaseException
+    """
+    if not isinstance(error, futures.CancelledError) or isinstance(
+            error, FanOutCancelledError):
+        return error
+    said = error_text(error)
+    return FanOutCancelledError(
+        "%s: the executor cancelled this key's chunk of the fan-out before "
+        'the key reported, so it has no result: its scheduler or worker '
+        'went away (a dask scheduler stopped or lost cancels every task it '
+        'held), or the executor was shut down%s' % (
+            format_key(key), '' if said == type(error).__name__
+            else ' (%s)' % said), key=key, cause=error)
 
 
 class _ChunkRun(object):

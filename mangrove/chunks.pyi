@@ -5,8 +5,8 @@ from typing import Any, Callable, Iterable, List, Optional, Tuple
 
 from mangrove.results import RegionResults
 
-__all__ = ['Group', 'plan_chunks', 'map_in_chunks', 'RETURN_GRACE',
-           'PROGRESS_CHUNKS_PER_SLOT']
+__all__ = ['Group', 'plan_chunks', 'map_in_chunks', 'executor_failure',
+           'RETURN_GRACE', 'PROGRESS_CHUNKS_PER_SLOT']
 
 logger: logging.Logger
 RETURN_GRACE: float
@@ -26,3 +26,4 @@ def map_in_chunks(engine: Any, func: Callable[[Any], Any],
                   groups: Iterable[Group], timeout: Optional[float] = ...,
                   on_result: Optional[Callable[..., Any]] = ...,
                   **options: Any) -> RegionResults: ...
+def executor_failure(error: BaseException, key: Any) -> BaseException: ...

@@ -313,33 +313,6 @@ class FanOutCancelledError(MangroveError, _FuturesCancelledError):
         return type(self), (str(self), self.key)
 
 
-def executor_failure(error, key):
-    """The error a key of a fan-out on an executor is given when its
-    chunk failed as a whole (``error`` is what the chunk's future raised).
-
-    An executor's ``CancelledError`` says nothing of what happened, nor of
-    the key: it becomes a :class:`FanOutCancelledError` naming both (and
-    quoting what the executor said, if anything). Any other error is the
-    key's as it is (a worker process that died: ``BrokenProcessPool``).
-
-    :param error: the exception of the chunk's future.
-    :param key: the key (one of the chunk's keys that had not reported).
-    :rtype: BaseException
-    """
-    if not isinstance(error, _FuturesCancelledError) or isinstance(
-            error, FanOutCancelledError):
-        return error
-    from mangrove.resultkeys import format_key
-    said = error_text(error)
-    return FanOutCancelledError(
-        "%s: the executor cancelled this key's chunk of the fan-out before "
-        'the key reported, so it has no result: its scheduler or worker '
-        'went away (a dask scheduler stopped or lost cancels every task it '
-        'held), or the executor was shut down%s' % (
-            format_key(key), '' if said == type(error).__name__
-            else ' (%s)' % said), key=key, cause=error)
-
-
 # -- building messages -------------------------------------------------------
 
 

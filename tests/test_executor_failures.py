@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 """
 What a key of a fan-out on an executor is told when its chunk failed as a
-whole: :func:`mangrove.exceptions.executor_failure`. A dask scheduler that
+whole: :func:`mangrove.chunks.executor_failure`. A dask scheduler that
 is killed cancels every task it held, and dask's executor then gives each
 chunk's future an empty ``CancelledError``: each key that had not reported
 gets a :class:`~mangrove.exceptions.FanOutCancelledError` naming the key and
@@ -24,8 +24,8 @@ import pytest
 
 import mangrove
 from mangrove import services
-from mangrove.exceptions import (
-    FanOutCancelledError, MangroveError, executor_failure)
+from mangrove.chunks import executor_failure
+from mangrove.exceptions import FanOutCancelledError, MangroveError
 from mangrove.results import RegionResults
 
 
