@@ -26,6 +26,7 @@ each chunk as it returns (see :func:`mangrove.chunks.map_in_chunks`).
 """
 from __future__ import absolute_import
 
+import binascii
 import collections
 import logging
 import os
@@ -180,12 +181,8 @@ class ReportWriter(object):
             except OSError:
                 pass
 
-    def close(self):
-        pass
-
 
 def _token():
-    import binascii
     return binascii.hexlify(os.urandom(4)).decode('ascii')
 
 

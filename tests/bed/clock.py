@@ -51,30 +51,27 @@ class ManualClock(object):
 
 
 @contextlib.contextmanager
-def manual_clock(start=1000.0):
-    """Put a :class:`ManualClock` under :func:`mangrove.waits.now`."""
-    clock = ManualClock(start)
-    saved = mangrove.waits._clock
-    mangrove.waits._clock = clock
+def _clock_in(name, clock):
+    """``clock`` in place of ``mangrove.waits.<name>`` for the block."""
+    saved = getattr(mangrove.waits, name)
+    setattr(mangrove.waits, name, clock)
     try:
         yield clock
     finally:
-        mangrove.waits._clock = saved
+        setattr(mangrove.waits, name, saved)
 
 
-@contextlib.contextmanager
+def manual_clock(start=1000.0):
+    """Put a :class:`ManualClock` under :func:`mangrove.waits.now`."""
+    return _clock_in('_clock', ManualClock(start))
+
+
 def manual_wall_clock():
     """Put a :class:`ManualClock` under :func:`mangrove.waits.wall_time`,
     started at the real time: credentials the moto server gives (expiring
     ``DurationSeconds`` from its real time) are as fresh by it as they are
     in fact, until the test moves it on."""
-    clock = ManualClock(time.time())
-    saved = mangrove.waits._wall_clock
-    mangrove.waits._wall_clock = clock
-    try:
-        yield clock
-    finally:
-        mangrove.waits._wall_clock = saved
+    return _clock_in('_wall_clock', ManualClock(time.time()))
 
 
 _EXPIRATION = re.compile(
