@@ -139,10 +139,10 @@ def test_a_killed_dask_scheduler_names_each_key_it_cancelled(tmpdir):
 
             release = str(tmpdir.join('release'))
             try:
-                # The chunk still running when the scheduler died is heard
-                # of as cancelled only around the fan-out's timeout (its
-                # worker's own fan-out ends then): a timeout as short as a
-                # loaded machine allows for us_east_1 to answer first.
+                # The chunk still running when the scheduler died has been
+                # heard of as cancelled only at about the fan-out's timeout
+                # here (with 120 s the test took 126 s): a timeout as short
+                # as a loaded machine allows for us_east_1 to answer first.
                 results = pool.map(work.WaitForFile(release, limit=60),
                                    executor=client, on_result=on_result,
                                    timeout=15)
