@@ -67,8 +67,8 @@ MAX_RUNTIME_CIRCLES = 2
 MAX_TYPE_CIRCLES = 1
 MAX_MERGED_CIRCLES = 3
 
-_FUNCTIONS = (ast.FunctionDef, getattr(ast, 'AsyncFunctionDef', ast.FunctionDef),
-              ast.Lambda)
+_FUNCTIONS = (ast.FunctionDef,
+              getattr(ast, 'AsyncFunctionDef', ast.FunctionDef), ast.Lambda)
 
 
 # -- reading the source -------------------------------------------------------
