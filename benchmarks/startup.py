@@ -1,9 +1,11 @@
 # -*- coding: utf-8 -*-
 """
 What the start-up hook (``mangrove_boto_hook.pth``) costs an interpreter
-that never imports boto, measured side by side.
+that never imports boto, measured side by side; with ``--imports``, what
+importing mangrove costs against importing boto.
 
     python benchmarks/startup.py [--rounds N]
+    python benchmarks/startup.py --imports [--runs N]
 
 Run it with a Python where boto-mangrove is installed (or from the source
 tree: the hook module and the .pth line are taken from there). Each round
@@ -21,6 +23,25 @@ slows all alike; medians are reported. Prints:
 - the whole interpreter's run, start to exit, timed from outside;
 - what the registered hook adds to each later import (one ``find_spec``
   call that declines).
+
+``--imports`` times whole fresh interpreters (this one, with the
+environment it was given: set ``PYTHONPATH`` to measure a source tree) that
+each run one import, alternating A and B so that a busy machine slows both
+alike, and prints the medians, the median of the A/B ratios of each pair,
+and how many mangrove modules (and modules in all) each import loads:
+
+- ``import mangrove.services`` against ``import boto.ec2`` with the
+  start-up hook on, which is what users get: the hook imports mangrove's
+  boto repairs, and with them ``mangrove`` itself (goal: 0.5x or less);
+- the same against ``import boto.ec2`` with the hook off
+  (``MANGROVE_BOTO_HOOK=0``): boto alone, where boto imports without its
+  repairs (up to Python 3.11);
+- ``import mangrove`` against the bare interpreter.
+
+Measure an installed, byte-compiled tree (pip compiles what it installs;
+for a source tree run ``python -m compileall -q mangrove`` with the same
+interpreter first): without bytecode, every run compiles mangrove again
+and the ratios mean nothing. The script warns when bytecode is missing.
 """
 from __future__ import print_function
 
@@ -38,6 +59,18 @@ ROOT = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
 
 from common import median  # noqa: E402
+
+#: The start-up hook's switch (``_mangrove_boto_hook.ENVIRONMENT_VARIABLE``).
+HOOK_VARIABLE = 'MANGROVE_BOTO_HOOK'
+
+# What a child reports after its import: mangrove modules, all modules.
+_COUNT = ("import sys; sys.stdout.write('%d %d\\n' % (sum(1 for n in "
+          "list(sys.modules) if n == 'mangrove' or "
+          "n.startswith('mangrove.')), len(sys.modules)))")
+
+# Where a child finds mangrove, and whether its modules are compiled.
+_WHERE = ('import os, sys, mangrove; sys.stdout.write(os.path.dirname('
+          'os.path.abspath(mangrove.__file__)))')
 
 
 # sys.path[0] (the working directory, for -c) is not there yet when site
@@ -76,10 +109,139 @@ def run(directory):
     return float(out.decode('ascii').strip()), outside
 
 
+def _environ(hook=True):
+    env = dict(os.environ)
+    if hook:
+        env.pop(HOOK_VARIABLE, None)
+    else:
+        env[HOOK_VARIABLE] = '0'
+    return env
+
+
+def _child(code, env):
+    """Wall seconds of a fresh interpreter running ``code``."""
+    clock = getattr(timeit, 'default_timer')
+    with open(os.devnull, 'wb') as devnull:
+        started = clock()
+        status = subprocess.call([sys.executable, '-c', code], env=env,
+                                 stdout=devnull, stderr=devnull)
+        elapsed = clock() - started
+    if status:
+        raise RuntimeError('%r failed (exit %d)' % (code, status))
+    return elapsed
+
+
+def _loads(code, env):
+    """``(mangrove modules, modules)`` that ``code`` leaves loaded, or None
+    when it fails."""
+    try:
+        out = subprocess.check_output(
+            [sys.executable, '-c', '%s\n%s' % (code, _COUNT)], env=env,
+            stderr=subprocess.STDOUT)
+    except subprocess.CalledProcessError:
+        return None
+    mangrove_count, total = out.decode('ascii').split()[-2:]
+    return int(mangrove_count), int(total)
+
+
+def missing_bytecode():
+    """mangrove's directory and its ``.py`` files that have no bytecode for
+    this interpreter (every run would compile them)."""
+    where = subprocess.check_output([sys.executable, '-c', _WHERE],
+                                    env=_environ(hook=False))
+    package = where.decode(sys.getfilesystemencoding()).strip()
+    missing = []
+    for folder, _, names in os.walk(package):
+        for name in names:
+            if not name.endswith('.py'):
+                continue
+            source = os.path.join(folder, name)
+            if sys.version_info[0] >= 3:
+                import importlib.util
+                compiled = importlib.util.cache_from_source(source)
+            else:
+                compiled = source + 'c'
+            if not os.path.exists(compiled) or \
+                    os.path.getmtime(compiled) < os.path.getmtime(source):
+                missing.append(os.path.relpath(source, package))
+    return package, sorted(missing)
+
+
+def compare(label_a, code_a, env_a, label_b, code_b, env_b, runs):
+    """Time ``code_a`` and ``code_b`` in alternating fresh interpreters and
+    print the medians and their ratio."""
+    # One of each first, unmeasured: disk caches warm for both.
+    _child(code_a, env_a)
+    _child(code_b, env_b)
+    times_a, times_b = [], []
+    for _ in range(runs):
+        times_a.append(_child(code_a, env_a))
+        times_b.append(_child(code_b, env_b))
+    ratios = [a / b for a, b in zip(times_a, times_b)]
+    loads_a, loads_b = _loads(code_a, env_a), _loads(code_b, env_b)
+    print('%s: %.1f ms, %s' % (label_a, median(times_a) * 1e3,
+                               _describe_loads(loads_a)))
+    print('%s: %.1f ms, %s' % (label_b, median(times_b) * 1e3,
+                               _describe_loads(loads_b)))
+    print('  A/B %.2fx (median of %d pairs; medians alone %.2fx)\n' % (
+        median(ratios), runs, median(times_a) / median(times_b)))
+    return median(ratios)
+
+
+def _describe_loads(loads):
+    if loads is None:
+        return 'loads: unknown'
+    return '%d mangrove modules, %d modules in all' % loads
+
+
+def imports_main(args):
+    package, missing = missing_bytecode()
+    print('Python %s, mangrove from %s, %d runs each, alternating A B, '
+          'wall time of whole interpreters\n' % (
+              sys.version.split()[0], package, args.runs))
+    if missing:
+        print('WARNING: %d of mangrove\'s modules have no bytecode for this '
+              'interpreter (%s%s): every run compiles them, which makes '
+              'mangrove look slower. Measure an installed tree, or run '
+              '"%s -m compileall -q %s" first.\n' % (
+                  len(missing), ', '.join(missing[:3]),
+                  ', ...' if len(missing) > 3 else '',
+                  sys.executable, package))
+    services = 'import mangrove.services'
+    boto = 'import boto.ec2'
+    hooked = _loads(boto, _environ())
+    if hooked is not None and not hooked[0]:
+        print('NOTE: import boto.ec2 loads no mangrove module here: the '
+              'start-up hook is not installed for this interpreter (or, on '
+              'Python 2, has nothing to repair), so "hook on" is boto '
+              'alone.\n')
+    compare('A  ' + services, services, _environ(),
+            'B  %s, hook on (what users get)' % boto, boto, _environ(),
+            args.runs)
+    if _loads(boto, _environ(hook=False)) is None:
+        print('(boto.ec2 does not import with the hook off on Python %d.%d: '
+              'no comparison with boto alone)\n' % sys.version_info[:2])
+    else:
+        compare('A  ' + services, services, _environ(),
+                'B  %s, hook off (%s=0: boto alone)' % (boto, HOOK_VARIABLE),
+                boto, _environ(hook=False), args.runs)
+    compare('A  import mangrove', 'import mangrove', _environ(),
+            'B  bare interpreter', 'pass', _environ(), args.runs)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[1])
-    parser.add_argument('--rounds', type=int, default=200)
+    parser.add_argument('--rounds', type=int, default=200,
+                        help='rounds of the hook measurement')
+    parser.add_argument('--imports', action='store_true',
+                        help='time imports of mangrove against boto instead')
+    parser.add_argument('--runs', type=int, default=21,
+                        help='pairs of interpreters per --imports comparison '
+                        '(default: %(default)s)')
     args = parser.parse_args()
+    if args.imports:
+        imports_main(args)
+        return
 
     workdir = tempfile.mkdtemp(prefix='mangrove-startup-')
     try:
