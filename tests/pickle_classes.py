@@ -131,6 +131,13 @@ def _proxy(proxy):
     return {'region_key': proxy.region_key, 'region_name': proxy.region_name}
 
 
+def _connection(conn):
+    # boto's own attributes: boto 2.49 no longer changes.
+    return {'class': type(conn).__name__, 'region': str(conn.region.name),
+            'signer': type(conn._auth_handler).__name__,
+            'sends': type(conn.__dict__.get('_mexe')).__name__}
+
+
 def _kinds():
     """``(class, facts function)`` pairs, the first that fits wins."""
     from mangrove.accounts import AccountPool
@@ -164,4 +171,6 @@ def describe(obj):
             return facts(obj)
     if type(obj).__name__ == 'ClientPool':
         return _service_pool(obj)
+    if hasattr(obj, '_auth_handler') and hasattr(obj, 'region'):
+        return _connection(obj)
     raise TypeError('no facts known for %r' % (obj,))

@@ -154,9 +154,28 @@ def build_objects(server):
                              max_pages=3)
     objects['method-call'] = MethodCall('get_all_instances', (),
                                         {'instance_ids': ['i-12345678']})
+    objects['managed-connection'] = _managed_connection()
     if sys.version_info >= (3, 9):
         objects['client-pool'] = _client_pool(server)
     return objects
+
+
+def _managed_connection():
+    """A boto connection of a pool whose credentials mangrove manages (a
+    credential source), as a result may carry one: it pickles without
+    them, and with its governed sends."""
+    from mangrove.services import Ec2Pool
+    from pickle_classes import FIXTURE_SECRET
+
+    def source():
+        return {'aws_access_key_id': 'testing',
+                'aws_secret_access_key': FIXTURE_SECRET}
+
+    pool = Ec2Pool(connect=True, regions=['us-east-1'],
+                   credential_source=source)
+    conn = pool.regions.us_east_1.connection
+    conn.get_all_zones()
+    return conn
 
 
 def _client_pool(server):
