@@ -4,16 +4,17 @@ What each key of a fan-out cost: requests, throttled answers, retries and
 time, as :attr:`RegionResults.stats <mangrove.results.RegionResults.stats>`
 shows it.
 
-A fan-out's worker thread records into the :class:`CallStats` of the task
-it runs (:func:`recording`); the requests made on that thread through a
-pool's connections, by ``call()`` or by a function given to ``map()``, are
-counted in it (see :mod:`mangrove.throttling`). Requests made on threads a
-task starts itself are not attributed to it.
+A fan-out's worker thread runs each task in a
+:class:`~mangrove.sendcontext.SendContext` holding the task's
+:class:`CallStats`; the requests made on that thread through a pool's
+connections, by ``call()`` or by a function given to ``map()``, are counted
+in it (see :mod:`mangrove.throttling`). Requests made on threads a task
+starts itself are not attributed to it, unless the thread's function is
+wrapped by :func:`mangrove.fanout.carry`.
 """
 from __future__ import absolute_import
 
-import threading
-
+from mangrove import sendcontext
 from mangrove._interpreters import Mapping
 from mangrove.resultkeys import KeyedDict, format_key
 
@@ -158,33 +159,32 @@ class FanOutStats(Mapping):
         return text + '>'
 
 
-# The task the current thread runs for a fan-out: its CallStats and the
-# fan-out's retry policy (None: the process default).
-_local = threading.local()
-
-
 def current():
     """``(stats, retry)`` of the fan-out task this thread runs, or
-    ``(None, None)`` outside any.
+    ``(None, None)`` outside any: the fields of
+    :func:`mangrove.sendcontext.current`.
 
     :rtype: tuple
     """
-    return getattr(_local, 'task', None) or (None, None)
+    context = sendcontext.current()
+    return context.stats, context.retry
 
 
 class recording(object):
     """``with recording(stats, retry):`` counts this thread's requests in
     ``stats`` and retries them by ``retry`` (a
-    :class:`~mangrove.throttling.RetryPolicy`, or None for the default)."""
+    :class:`~mangrove.throttling.RetryPolicy`, or None for the default):
+    a :class:`~mangrove.sendcontext.SendContext` made current for the
+    block. The task runner uses :meth:`SendContext.run
+    <mangrove.sendcontext.SendContext.run>` instead."""
 
     def __init__(self, stats, retry=None):
         self.task = (stats, retry)
         self.outer = None
 
     def __enter__(self):
-        self.outer = getattr(_local, 'task', None)
-        _local.task = self.task
+        self.outer = sendcontext.switch(sendcontext.SendContext(*self.task))
         return self.task[0]
 
     def __exit__(self, *exc_info):
-        _local.task = self.outer
+        sendcontext.switch(self.outer)

@@ -16,17 +16,40 @@ the session's event emitter and loader, so a class built with one session's
 ``creating-client-class`` handlers never serves another session. If
 botocore ever stops having the two methods this relies on, nothing is
 reused and clients are built as botocore builds them.
+
+The reuse replaces two private methods of botocore's ``ClientCreator``
+(``_load_service_model`` and ``_create_client_class``), process-wide, the
+first time a client is built. To leave botocore as it is, set
+``MANGROVE_SHARE_CLIENT_CLASSES=0`` (or ``off``, ``false``, ``no``) in the
+environment, read once, when the first client is built, or set
+:data:`enabled` to False before then: ``ClientCreator`` is then never
+touched, :func:`sharing` does nothing, and every client is built whole, as
+botocore builds it (about five times the CPU). Set to False later, it stops
+the reuse, though the methods stay replaced (by ones that then call
+botocore's own).
 """
 from __future__ import absolute_import
 
 import contextlib
 import logging
+import os
 import threading
 import weakref
 
 log = logging.getLogger(__name__)
 
-__all__ = ['sharing']
+__all__ = ['sharing', 'ENVIRONMENT_VARIABLE']
+
+#: The environment variable that switches the reuse off: ``0``, ``off``,
+#: ``false`` or ``no``.
+ENVIRONMENT_VARIABLE = 'MANGROVE_SHARE_CLIENT_CLASSES'
+_OFF = ('0', 'off', 'false', 'no')
+
+#: True: clients mangrove builds share their service's model and class.
+#: False: botocore's ``ClientCreator`` is left as it is. None (as shipped):
+#: read :data:`ENVIRONMENT_VARIABLE` when first needed, then set to what it
+#: says.
+enabled = None
 
 _local = threading.local()
 _install_lock = threading.Lock()
@@ -49,9 +72,25 @@ def _cached(table, owner, key, build):
     return value
 
 
+def _enabled():
+    """:data:`enabled`, read from the environment the first time it is
+    None."""
+    global enabled
+    if enabled is None:
+        enabled = os.environ.get(ENVIRONMENT_VARIABLE, '').strip().lower() \
+            not in _OFF
+        if not enabled:
+            log.debug('%s switches the sharing of client classes off',
+                      ENVIRONMENT_VARIABLE)
+    return enabled
+
+
 def _install():
     """Wrap botocore's two builders once, so that they reuse what they
-    built while :func:`sharing` is on in the calling thread."""
+    built while :func:`sharing` is on in the calling thread; nothing while
+    the sharing is switched off (:data:`enabled`)."""
+    if not _enabled():
+        return
     with _install_lock:
         if _installed:
             return
@@ -86,8 +125,12 @@ def _install():
 @contextlib.contextmanager
 def sharing():
     """Within this block, clients this thread creates share their service's
-    model and class with the clients created before them."""
+    model and class with the clients created before them; while the
+    sharing is switched off (:data:`enabled`), nothing."""
     _install()
+    if not _enabled():
+        yield
+        return
     was = getattr(_local, 'on', False)
     _local.on = True
     try:

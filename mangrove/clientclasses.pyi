@@ -4,8 +4,10 @@ import logging
 from typing import Any, ContextManager, Optional
 
 log: logging.Logger
+ENVIRONMENT_VARIABLE: str
+enabled: Optional[bool]
 
 def sharing() -> ContextManager[None]: ...
 def client_class(session: Any, service_name: str) -> Optional[type]: ...
 
-__all__ = ['sharing']
+__all__ = ['sharing', 'ENVIRONMENT_VARIABLE']

@@ -17,6 +17,17 @@ flooding one endpoint is that endpoint's concurrency limit
 (:mod:`mangrove.limits`), which holds across fan-outs, and throttling
 errors are retried with backoff (:mod:`mangrove.throttling`).
 
+Each task runs in a :class:`~mangrove.sendcontext.SendContext` of its own:
+the requests it makes are counted in its stats and retried by the
+fan-out's ``retry``. That context is the worker thread's, so a thread the
+task starts has none (the process default policy, counted nowhere), unless
+its function is wrapped by :func:`carry`::
+
+    def task():
+        thread = threading.Thread(target=carry(work))
+        thread.start()
+        thread.join()
+
 Each call starts its own worker threads, which end with it. Threads shared
 between calls would be cheaper by a few thread starts, but one caller's slow
 or stuck regions would then hold workers another caller is waiting for, a
@@ -47,12 +58,13 @@ from mangrove.exceptions import (
     wrong_type, wrong_value)
 from mangrove.latency import start_order
 from mangrove.results import RegionResults, format_key
+from mangrove.sendcontext import carry
 from mangrove.taskrun import Outcome, Reporter, TaskRun
 from mangrove.throttling import check_retry
 from mangrove.waits import now
 
 __all__ = ['fan_out', 'iter_fan_out', 'Outcome', 'RegionResults',
-           'format_key', 'DEFAULT_MAX_WORKERS']
+           'format_key', 'DEFAULT_MAX_WORKERS', 'carry']
 
 logger = logging.getLogger(__name__)
 

@@ -6,11 +6,12 @@ from typing import (Any, Callable, Hashable, Iterable, Iterator, List,
 
 from mangrove.results import (RegionResults as RegionResults,
                               format_key as format_key)
+from mangrove.sendcontext import carry as carry
 from mangrove.taskrun import Outcome as Outcome
 from mangrove.throttling import RetryPolicy
 
 __all__ = ['fan_out', 'iter_fan_out', 'Outcome', 'RegionResults',
-           'format_key', 'DEFAULT_MAX_WORKERS']
+           'format_key', 'DEFAULT_MAX_WORKERS', 'carry']
 
 logger: logging.Logger
 DEFAULT_MAX_WORKERS: int

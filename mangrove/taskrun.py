@@ -9,10 +9,13 @@ in flight. With a ``backlog``, workers also wait while that many outcomes
 are finished but not yet taken by the caller, so a slow consumer of a
 stream holds memory for a bounded number of results.
 
-Each task runs under :func:`mangrove.callstats.recording`, so the requests
-it makes through a pool's connections are counted in its
-:class:`~mangrove.callstats.CallStats` and retried under the fan-out's
-retry policy.
+Each task runs in a :class:`~mangrove.sendcontext.SendContext` of its own,
+made here, so the requests it makes through a pool's connections are
+counted in its :class:`~mangrove.callstats.CallStats` and retried under the
+fan-out's retry policy. The context is the worker thread's for the task's
+call alone: the next task on that thread, the caller's thread and any
+thread the task starts (unless given :func:`~mangrove.sendcontext.carry`)
+never see it.
 """
 from __future__ import absolute_import
 
@@ -23,8 +26,9 @@ import threading
 
 import six
 
-from mangrove.callstats import CallStats, recording
+from mangrove.callstats import CallStats
 from mangrove.resultkeys import format_key
+from mangrove.sendcontext import SendContext
 from mangrove.waits import now, wait_until
 
 __all__ = ['Outcome', 'TaskRun', 'Reporter']
@@ -204,10 +208,10 @@ def _call(index, key, func, retry):
     # a task's SystemExit must become that task's error, not end the
     # caller's whole fan-out.
     stats = CallStats()
+    context = SendContext(stats, retry)
     started = now()
     try:
-        with recording(stats, retry):
-            result = func()
+        result = context.run(func)
     except BaseException:
         _, error, tb = sys.exc_info()
         stats.elapsed = now() - started

@@ -12,7 +12,10 @@ it and hands boto a ``retry_handler``, which boto calls with each answer
 before its own handling. So the same retries serve ``pool.call()``, a
 function given to ``pool.map()`` and a region used directly, and each
 fan-out task's requests are counted in its
-:class:`~mangrove.callstats.CallStats`.
+:class:`~mangrove.callstats.CallStats` and retried by its fan-out's policy,
+both read from the task's :class:`~mangrove.sendcontext.SendContext` (a
+thread the task starts has none, unless given
+:func:`~mangrove.sendcontext.carry`).
 
 What: an answer is a throttling error when its status is 429 or its AWS
 error code is one of :data:`THROTTLING_CODES` (EC2's
@@ -52,9 +55,9 @@ import weakref
 import six
 
 from mangrove import limits
-from mangrove.callstats import current
 from mangrove.clienttokens import ensure_token
 from mangrove.exceptions import wrong_type, wrong_value
+from mangrove.sendcontext import current
 from mangrove.waits import now
 
 __all__ = ['RetryPolicy', 'THROTTLING_CODES', 'default_retry',
@@ -295,11 +298,13 @@ class _Governed(object):
         # Before boto's first send, so that its re-sends on a dropped
         # connection and the retries below carry the same token.
         ensure_token(request)
-        stats, policy = current()
+        # The fan-out task's context, if this thread runs one
+        # (mangrove.sendcontext): its stats and retry policy.
+        context = current()
         endpoint = limits.endpoint(_account(transport), self.service,
                                    self.region)
-        attempt = _Attempts(endpoint, policy or _default[0], stats,
-                            retry_handler, self, request)
+        attempt = _Attempts(endpoint, context.retry or _default[0],
+                            context.stats, retry_handler, self, request)
         attempt.acquire()
         try:
             return type(transport)._mexe(transport, request, sender,
