@@ -24,12 +24,12 @@ import weakref
 
 from six.moves.urllib.parse import urlsplit
 
-from mangrove import boto_repairs, catalog, redaction
+from mangrove import boto_repairs, catalog, redaction, sockets, throttling
 from mangrove._interpreters import keyword_names
 from mangrove.exceptions import InvalidArgumentError, UnknownRegionError
 from mangrove.fork import ForkSafeLock
 from mangrove.regions import region_key, unknown_region
-from mangrove.signing import sign_v4, signing_region
+from mangrove.signing import sign_v4, sign_v4_as, signing_region
 from mangrove.transport import senders
 
 log = logging.getLogger(__name__)
@@ -426,6 +426,55 @@ def _check_token(spec, conn, kwargs):
         handler = getattr(transport, '_auth_handler', None)
         if hasattr(handler, 'update_provider'):
             handler.update_provider(provider)
+
+
+def query_connection(host, service, signing_region, kwargs,
+                     endpoint_url=None):
+    """A boto ``AWSQueryConnection`` for a service boto 2.49 has no module
+    for (Organizations), made ready as a pool's connections are.
+
+    * it goes to ``host``, or to ``endpoint_url``: its scheme decides
+      ``is_secure`` and its port (else 80 or 443) the port, over any
+      keyword or boto config setting, and the connection goes straight
+      there, past a proxy of boto's config, unless ``kwargs`` names a
+      ``proxy`` (as a pool's ``endpoint_url`` does);
+    * its requests are signed with Signature Version 4 for ``service`` in
+      ``signing_region``;
+    * its sockets belong to this process (:func:`mangrove.sockets.close`
+      closes them);
+    * its requests are governed (:func:`mangrove.throttling.govern`): they
+      take slots of their endpoint's concurrency limit, throttling answers
+      are retried by the policy of the fan-out task sending them, and that
+      task's stats count them.
+
+    :param host: the service's host name.
+    :param service: the service's signing name, and its name in the
+        endpoint limits (``'organizations'``).
+    :param signing_region: the region its requests are signed for.
+    :param kwargs: boto connection keywords (credentials, ``proxy``,
+        ``is_secure``...); one set to None is left to boto, and ``host``
+        is ``host``'s.
+    :param endpoint_url: a URL to send to instead (an emulator).
+    :returns: the connection.
+    """
+    from boto.connection import AWSQueryConnection
+
+    # boto logs secrets at DEBUG; none from a connection of mangrove's.
+    redaction.install()
+    kwargs = dict((k, v) for k, v in kwargs.items()
+                  if v is not None and k != 'host')
+    parts = None if endpoint_url is None else urlsplit(endpoint_url)
+    if parts is not None:
+        host = str(parts.hostname)
+        kwargs['is_secure'] = parts.scheme == 'https'
+        kwargs['port'] = parts.port or (443 if kwargs['is_secure'] else 80)
+    conn = AWSQueryConnection(host=host, **kwargs)
+    if parts is not None:
+        _aim(conn, parts)
+        if 'proxy' not in kwargs:
+            _go_direct(conn)
+    sign_v4_as(conn, service, signing_region)
+    return throttling.govern(sockets.adopt(conn), service, signing_region)
 
 
 #: The backend every pool uses unless a subclass sets its own.

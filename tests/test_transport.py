@@ -3,7 +3,8 @@
 (:func:`mangrove.transport.senders`), and what is changed on them: one
 sender for a plain connection (S3 and Route 53 too), the ``layer1`` of a
 DynamoDB or Glacier ``Layer2``, none for a boto3 client or any other
-object; a connection prepared twice is governed once.
+object; a connection prepared twice is governed once. With the moto
+server: Organizations requests are governed as a pool's are.
 
 boto is imported inside the tests: conftest must set ``BOTO_CONFIG`` first.
 """
@@ -13,15 +14,26 @@ import sys
 
 import pytest
 
-from mangrove import sockets, throttling
-from mangrove.backend import boto_backend
+from mangrove import limits, sockets, throttling
+from mangrove.backend import boto_backend, query_connection
 from mangrove.credentials import (
     CredentialHolder, _Signer, install, make_credentials)
+from mangrove.exceptions import OrganizationsError
+from mangrove.fanout import fan_out
+from mangrove.organizations import OrganizationsConnection
 from mangrove.registry import SERVICES, get_service
 from mangrove.signing import sign_v4
+from mangrove.throttling import RetryPolicy
 from mangrove.transport import is_sender, senders
+from workers import HANG_GUARD
+
+from bed.accounts import through
+from bed.throttle import Throttle
 
 KEYWORDS = dict(aws_access_key_id='testing', aws_secret_access_key='testing')
+TARGET = 'AWSOrganizationsV20161128.'
+# Quick waits: the tests count retries, they do not time them.
+FAST = RetryPolicy(attempts=60, seconds=HANG_GUARD, base=0.002, cap=0.05)
 
 
 def connect(service, region='us-east-1', **kwargs):
@@ -152,3 +164,90 @@ def test_every_change_lands_on_the_sender(service):
     assert sender.aws_access_key_id == 'AKIDNEW'
     if sender is not conn:
         assert not hasattr(conn, '_auth_handler')
+
+
+@pytest.mark.no_server
+def test_a_query_connection_is_signed_governed_and_direct_to_its_url():
+    conn = query_connection(
+        'organizations.us-east-1.amazonaws.com', 'organizations',
+        'us-east-1', dict(KEYWORDS, proxy_port=None, host='elsewhere'),
+        endpoint_url='https://127.0.0.1:4566')
+    assert senders(conn) == [conn]
+    assert (conn.host, conn.port, conn.is_secure) == ('127.0.0.1', 4566, True)
+    assert not conn.use_proxy and conn.proxy is None
+    assert conn._auth_handler.capability[0] == 'hmac-v4'
+    assert (conn.auth_service_name, conn.auth_region_name) == (
+        'organizations', 'us-east-1')
+    governed = _governed(conn)
+    assert isinstance(governed, throttling._Governed)
+    assert (governed.service, governed.region) == ('organizations',
+                                                   'us-east-1')
+    assert type(conn._pool) is sockets._process_local_pool_class()
+    proxied = query_connection(
+        'organizations.us-east-1.amazonaws.com', 'organizations',
+        'us-east-1', dict(KEYWORDS, proxy='127.0.0.1', proxy_port=3128),
+        endpoint_url='http://127.0.0.1:4566')
+    assert proxied.use_proxy and proxied.proxy_port == 3128
+
+
+def _organization_requests(proxy, action):
+    return [r for r in proxy.records if r['action'] == TARGET + action]
+
+
+def test_organizations_throttling_is_retried_and_counted(proxy):
+    proxy.throttle['us-east-1'] = Throttle(first=1,
+                                           code='TooManyRequestsException')
+    with OrganizationsConnection(**through(proxy)) as conn:
+        results = fan_out([('create', lambda: conn.request(
+            'CreateOrganization', {'FeatureSet': 'ALL'}))], retry=FAST)
+        assert results.ok, results.errors
+        assert conn.list_roots()
+        key = conn.connection.aws_access_key_id
+
+    sent = _organization_requests(proxy, 'CreateOrganization')
+    assert [r['throttled'] for r in sent] == ['TooManyRequestsException',
+                                              None]
+    stats = results.stats['create']
+    assert (stats.requests, stats.throttled, stats.retries) == (2, 1, 1)
+    endpoint, = [e for e in limits.endpoint_stats()
+                 if e['endpoint'][1:] == ('organizations', 'us-east-1')]
+    assert endpoint['endpoint'][0] == key
+    assert (endpoint['requests'], endpoint['throttled']) == (3, 1)
+
+
+def test_organizations_throttling_past_the_budget_names_its_code(proxy):
+    proxy.throttle['us-east-1'] = Throttle(max_in_flight=0,
+                                           code='TooManyRequestsException')
+    with OrganizationsConnection(**through(proxy)) as conn:
+        results = fan_out([('roots', conn.list_roots)],
+                          retry=RetryPolicy(attempts=3, base=0.001))
+
+    error = results.errors['roots']
+    assert isinstance(error, OrganizationsError)
+    assert error.error_code == 'TooManyRequestsException'
+    assert error.status == 400
+    assert 'ListRoots' in str(error) and 'HTTP 400' in str(error)
+    assert len(_organization_requests(proxy, 'ListRoots')) == 3
+
+
+@pytest.fixture
+def one_in_flight():
+    limits.set_endpoint_limit(1)
+    yield
+    limits.reset_endpoints()
+
+
+def test_organizations_requests_keep_to_the_endpoint_limit(
+        proxy, one_in_flight):
+    with OrganizationsConnection(**through(proxy)) as conn:
+        conn.request('CreateOrganization', {'FeatureSet': 'ALL'})
+        throttle = proxy.throttle['us-east-1'] = Throttle(max_in_flight=1)
+        proxy.latency['us-east-1'] = 0.05
+        results = fan_out([(n, conn.list_roots) for n in range(4)],
+                          max_workers=4)
+
+    assert results.ok, results.errors
+    assert len(set(tuple(roots) for roots in results.values())) == 1
+    listed = _organization_requests(proxy, 'ListRoots')
+    assert len(listed) == 4 and not any(r['throttled'] for r in listed)
+    assert list(throttle.peak.values()) == [1]
