@@ -24,12 +24,13 @@ import weakref
 
 from six.moves.urllib.parse import urlsplit
 
-from mangrove import boto_repairs, catalog, redaction
+from mangrove import boto_repairs, catalog, redaction, sockets, throttling
 from mangrove._interpreters import keyword_names
 from mangrove.exceptions import InvalidArgumentError, UnknownRegionError
 from mangrove.fork import ForkSafeLock
 from mangrove.regions import region_key, unknown_region
-from mangrove.signing import sign_v4, signing_region, transport_of
+from mangrove.signing import sign_v4, sign_v4_as, signing_region
+from mangrove.transport import senders
 
 log = logging.getLogger(__name__)
 
@@ -258,7 +259,7 @@ class BotoBackend(object):
                     spec.name, region_name), region_name,
                 [region_key(v) for v in valid], 'valid regions',
                 as_names=True)
-        _check_token(spec, transport_of(conn), kwargs)
+        _check_token(spec, conn, kwargs)
         return conn
 
     def _region_info(self, spec, region_name, host):
@@ -338,18 +339,9 @@ class BotoBackend(object):
         conn = info.connect(**self._keywords_for(spec, kwargs))
         if conn is None:
             return None
-        transport = transport_of(conn)
-        # boto lets its config (is_secure, [Credentials] s3_host/s3_port)
-        # override what it was given; the URL is what the user asked for.
-        transport.host = host
-        transport.port = port
-        transport.is_secure = is_secure
-        transport.protocol = parts.scheme
-        transport._connection = (host, port, is_secure)
+        _aim(conn, parts)
         if not kwargs.get('proxy'):
-            transport.proxy = transport.proxy_port = None
-            transport.proxy_user = transport.proxy_pass = None
-            transport.use_proxy = False
+            _go_direct(conn)
         if spec.endpoint_prefix not in _SIGV2_ONLY:
             sign_v4(spec, conn, signing_region(spec, region_name))
         return conn
@@ -384,7 +376,33 @@ class BotoBackend(object):
         return dict((k, v) for k, v in kwargs.items() if k not in dropped)
 
 
-def _check_token(spec, transport, kwargs):
+def _aim(conn, parts):
+    """Send ``conn``'s requests to the host, port and scheme of a user's
+    URL (``parts``, split), whatever boto chose: boto lets its config
+    (``is_secure``, ``[Credentials] s3_host``/``s3_port``) override what it
+    was given, and the URL is what the user asked for."""
+    is_secure = parts.scheme == 'https'
+    host = str(parts.hostname)
+    port = parts.port or (443 if is_secure else 80)
+    for transport in senders(conn):
+        transport.host = host
+        transport.port = port
+        transport.is_secure = is_secure
+        transport.protocol = parts.scheme
+        transport._connection = (host, port, is_secure)
+
+
+def _go_direct(conn):
+    """Send ``conn``'s requests straight to its host, past any proxy of
+    boto's config or the ``http_proxy`` environment variable (that proxy is
+    for AWS, not for a user's URL)."""
+    for transport in senders(conn):
+        transport.proxy = transport.proxy_port = None
+        transport.proxy_user = transport.proxy_pass = None
+        transport.use_proxy = False
+
+
+def _check_token(spec, conn, kwargs):
     """Make sure the session token a connection was given is the one it
     signs with.
 
@@ -394,18 +412,69 @@ def _check_token(spec, transport, kwargs):
     settings.
     """
     token = kwargs.get('security_token', kwargs.get('session_token'))
-    provider = getattr(transport, 'provider', None)
-    if token is None or provider is None or \
-            provider.security_token == token:
+    if token is None:
         return
-    log.debug('%s: the connection did not keep its session token; set',
-              spec.name)
-    if getattr(transport, 'proxy_pass', None) == token:
-        transport.proxy_user = transport.proxy_pass = None
-    provider.security_token = token
-    handler = getattr(transport, '_auth_handler', None)
-    if hasattr(handler, 'update_provider'):
-        handler.update_provider(provider)
+    for transport in senders(conn):
+        provider = getattr(transport, 'provider', None)
+        if provider is None or provider.security_token == token:
+            continue
+        log.debug('%s: the connection did not keep its session token; '
+                  'set', spec.name)
+        if getattr(transport, 'proxy_pass', None) == token:
+            transport.proxy_user = transport.proxy_pass = None
+        provider.security_token = token
+        handler = getattr(transport, '_auth_handler', None)
+        if hasattr(handler, 'update_provider'):
+            handler.update_provider(provider)
+
+
+def query_connection(host, service, signing_region, kwargs,
+                     endpoint_url=None):
+    """A boto ``AWSQueryConnection`` for a service boto 2.49 has no module
+    for (Organizations), made ready as a pool's connections are.
+
+    * it goes to ``host``, or to ``endpoint_url``: its scheme decides
+      ``is_secure`` and its port (else 80 or 443) the port, over any
+      keyword or boto config setting, and the connection goes straight
+      there, past a proxy of boto's config, unless ``kwargs`` names a
+      ``proxy`` (as a pool's ``endpoint_url`` does);
+    * its requests are signed with Signature Version 4 for ``service`` in
+      ``signing_region``;
+    * its sockets belong to this process (:func:`mangrove.sockets.close`
+      closes them);
+    * its requests are governed (:func:`mangrove.throttling.govern`): they
+      take slots of their endpoint's concurrency limit, throttling answers
+      are retried by the policy of the fan-out task sending them, and that
+      task's stats count them.
+
+    :param host: the service's host name.
+    :param service: the service's signing name, and its name in the
+        endpoint limits (``'organizations'``).
+    :param signing_region: the region its requests are signed for.
+    :param kwargs: boto connection keywords (credentials, ``proxy``,
+        ``is_secure``...); one set to None is left to boto, and ``host``
+        is ``host``'s.
+    :param endpoint_url: a URL to send to instead (an emulator).
+    :returns: the connection.
+    """
+    from boto.connection import AWSQueryConnection
+
+    # boto logs secrets at DEBUG; none from a connection of mangrove's.
+    redaction.install()
+    kwargs = dict((k, v) for k, v in kwargs.items()
+                  if v is not None and k != 'host')
+    parts = None if endpoint_url is None else urlsplit(endpoint_url)
+    if parts is not None:
+        host = str(parts.hostname)
+        kwargs['is_secure'] = parts.scheme == 'https'
+        kwargs['port'] = parts.port or (443 if kwargs['is_secure'] else 80)
+    conn = AWSQueryConnection(host=host, **kwargs)
+    if parts is not None:
+        _aim(conn, parts)
+        if 'proxy' not in kwargs:
+            _go_direct(conn)
+    sign_v4_as(conn, service, signing_region)
+    return throttling.govern(sockets.adopt(conn), service, signing_region)
 
 
 #: The backend every pool uses unless a subclass sets its own.

@@ -32,11 +32,11 @@ try:
 except ImportError:  # Python 2.7
     from collections import Mapping
 
-from mangrove.signing import transport_of
 from mangrove.exceptions import (
     InvalidArgumentError, InvalidArgumentTypeError, NotConnectedError,
     wrong_type)
 from mangrove.fork import ForkSafeLock
+from mangrove.transport import senders
 from mangrove.waits import wall_time
 
 log = logging.getLogger(__name__)
@@ -367,7 +367,7 @@ class LiveCredentials(object):
     def _adopt(self, conn):
         """Make a connection sign with the managed credentials, if any."""
         if self._credentials is not None:
-            install(transport_of(conn), self._credentials)
+            install(conn, self._credentials)
 
     def _apply_credentials(self, fresh, source):
         pass
@@ -493,19 +493,24 @@ def _keyless_provider(cls, state):
     return provider
 
 
-def install(transport, holder):
-    """Make ``transport`` (a boto ``AWSAuthConnection``) sign with the
-    holder's credentials from now on; do it at once, so that what boto
-    reads outside a request (``aws_access_key_id``, pre-signed URLs) agrees.
+def install(conn, holder):
+    """Make ``conn`` (a boto connection, or a boto ``AWSAuthConnection``
+    that sends for one) sign with the holder's credentials from now on; do
+    it at once, so that what boto reads outside a request
+    (``aws_access_key_id``, pre-signed URLs) agrees.
 
-    An anonymous connection, which signs nothing, is left as it is.
+    Every sender of ``conn`` (:func:`mangrove.transport.senders`: a
+    ``Layer2``'s ``layer1``) is changed; an anonymous one, which signs
+    nothing, and an object that is not a boto connection are left as they
+    are.
     """
-    handler = transport._auth_handler
-    if getattr(transport, 'anon', False):
-        return
-    if isinstance(handler, _Signer):
-        object.__setattr__(handler, '_holder', holder)
-    else:
-        handler = _Signer(transport, handler, holder)
-        transport._auth_handler = handler
-    handler.refresh()
+    for transport in senders(conn):
+        if getattr(transport, 'anon', False):
+            continue
+        handler = transport._auth_handler
+        if isinstance(handler, _Signer):
+            object.__setattr__(handler, '_holder', holder)
+        else:
+            handler = _Signer(transport, handler, holder)
+            transport._auth_handler = handler
+        handler.refresh()

@@ -5,7 +5,9 @@ A small client of AWS Organizations: which accounts an organization has.
 boto 2.49 has no Organizations module. The service speaks JSON (``POST /``
 with an ``X-Amz-Target`` header) and signs with Signature Version 4;
 :class:`OrganizationsConnection` sends its requests through boto's own
-signed connection classes (so credentials, proxies and retries are boto's)
+signed connection classes (so credentials and proxies are boto's), governed
+as a pool's connections are (:func:`mangrove.backend.query_connection`:
+the endpoint's limit, throttling answers retried, a fan-out task's stats),
 and follows ``NextToken`` to the last page. :func:`organization_accounts`
 lists the active accounts, narrowed to organizational units (and the units
 inside them) and without the accounts to skip.
@@ -18,9 +20,9 @@ import logging
 import re
 
 import six
-from six.moves.urllib.parse import urlsplit
 
-from mangrove import catalog
+from mangrove import catalog, sockets
+from mangrove.backend import query_connection
 from mangrove.exceptions import (
     OrganizationsError, error_text, wrong_type, wrong_value)
 
@@ -68,10 +70,6 @@ class OrganizationsConnection(object):
 
     def __init__(self, partition=None, endpoint_url=None, page_size=None,
                  **kwargs):
-        from boto.auth import HmacAuthV4Handler
-        from boto.connection import AWSQueryConnection
-        import boto
-
         partition = partition or catalog.DEFAULT_PARTITION
         if partition not in ENDPOINTS:
             raise wrong_value('partition', 'one of %s' % ', '.join(
@@ -84,22 +82,12 @@ class OrganizationsConnection(object):
                              'None', page_size)
         self.page_size = page_size
         host, self.signing_region = ENDPOINTS[partition]
-        kwargs = dict((k, v) for k, v in kwargs.items() if v is not None)
-        if endpoint_url is not None:
-            parts = urlsplit(endpoint_url)
-            host = str(parts.hostname)
-            kwargs['is_secure'] = parts.scheme == 'https'
-            kwargs['port'] = parts.port or (
-                443 if kwargs['is_secure'] else 80)
-        kwargs.pop('host', None)
-        conn = AWSQueryConnection(host=host, **kwargs)
-        if endpoint_url is not None and 'proxy' not in kwargs:
-            conn.proxy = conn.proxy_port = None
-            conn.use_proxy = False
-        conn._auth_handler = HmacAuthV4Handler(
-            conn.host, boto.config, conn.provider,
-            service_name='organizations', region_name=self.signing_region)
-        self.connection = conn
+        # Governed as a pool's connections are: its requests take slots of
+        # the endpoint's limit, and a fan-out task's retry policy and stats
+        # apply to them.
+        self.connection = query_connection(
+            host, 'organizations', self.signing_region, kwargs,
+            endpoint_url=endpoint_url)
 
     def request(self, action, params=None):
         """Send one action and return its answer, parsed.
@@ -124,8 +112,7 @@ class OrganizationsConnection(object):
             response = conn._mexe(request, sender=None)
             text = response.read().decode('utf-8', 'replace')
         except Exception as exc:
-            raise OrganizationsError('Organizations %s failed: %s' % (
-                action, error_text(exc)))
+            raise _failed(action, exc)
         try:
             data = json.loads(text) if text else {}
         except ValueError:
@@ -189,7 +176,8 @@ class OrganizationsConnection(object):
         return [item['Id'] for item in self.pages('ListRoots', 'Roots')]
 
     def close(self):
-        """Close the connection's sockets."""
+        """Close the connection's idle sockets (it stays usable)."""
+        sockets.close(self.connection)
         self.connection.close()
 
     def __enter__(self):
@@ -200,6 +188,22 @@ class OrganizationsConnection(object):
 
     def __repr__(self):
         return '<OrganizationsConnection %s>' % self.connection.host
+
+
+def _failed(action, exc):
+    """The :class:`OrganizationsError` for an exception raised sending
+    ``action``: boto's error (a throttling answer retried as long as the
+    policy allows) keeps its code and status."""
+    code = getattr(exc, 'error_code', None)
+    status = getattr(exc, 'status', None)
+    if isinstance(status, six.integer_types) and not isinstance(status, bool):
+        return OrganizationsError(
+            'Organizations %s failed: %s (HTTP %s): %s' % (
+                action, code or 'error', status,
+                getattr(exc, 'message', None) or error_text(exc)),
+            error_code=code, status=status)
+    return OrganizationsError('Organizations %s failed: %s' % (
+        action, error_text(exc)))
 
 
 def _error_of(data, text):

@@ -15,17 +15,9 @@ from __future__ import absolute_import
 import logging
 
 from mangrove import catalog
+from mangrove.transport import senders
 
 log = logging.getLogger(__name__)
-
-
-def transport_of(conn):
-    """The ``AWSAuthConnection`` that sends a connection's requests: the
-    connection itself, or the ``layer1`` a boto ``Layer2`` wraps (Glacier,
-    DynamoDB)."""
-    if hasattr(conn, '_auth_handler'):
-        return conn
-    return getattr(conn, 'layer1', conn)
 
 
 def signing_region(spec, region_name):
@@ -96,19 +88,30 @@ def sign_v4(spec, conn, region_name):
     per request (S3 computes the payload hash only for ``'hmac-v4-s3'``).
     An anonymous connection (``anon=True``) signs nothing and is left as is.
     """
+    sign_v4_as(conn, spec.signing_name or spec.endpoint_prefix,
+               region_name, s3=spec.endpoint_prefix == 's3', label=spec.name)
+
+
+def sign_v4_as(conn, service, region_name, s3=False, label=None):
+    """Make every sender of ``conn`` (:func:`mangrove.transport.senders`)
+    sign with Signature Version 4 for ``service`` (its signing name) in
+    ``region_name``: :func:`sign_v4` for a service the registry does not
+    list (Organizations).
+
+    :param s3: sign as S3 does (``'hmac-v4-s3'``, the payload hashed).
+    :param label: the service as the debug log names it (``service``).
+    """
     import boto
     from boto.auth import HmacAuthV4Handler
 
-    transport = transport_of(conn)
-    if getattr(transport, 'anon', False):
-        return
-    service = spec.signing_name or spec.endpoint_prefix
-    handler_cls = (_s3_sigv4_handler() if spec.endpoint_prefix == 's3'
-                   else HmacAuthV4Handler)
-    transport._auth_handler = handler_cls(
-        transport.host, boto.config, transport.provider,
-        service_name=service, region_name=region_name)
-    transport._required_auth_capability = _fixed_capability(
-        handler_cls.capability)
-    log.debug('%s: signing for %s in %s at %s', spec.name, service,
-              region_name, transport.host)
+    handler_cls = _s3_sigv4_handler() if s3 else HmacAuthV4Handler
+    for transport in senders(conn):
+        if getattr(transport, 'anon', False):
+            continue
+        transport._auth_handler = handler_cls(
+            transport.host, boto.config, transport.provider,
+            service_name=service, region_name=region_name)
+        transport._required_auth_capability = _fixed_capability(
+            handler_cls.capability)
+        log.debug('%s: signing for %s in %s at %s', label or service,
+                  service, region_name, transport.host)

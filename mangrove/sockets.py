@@ -20,9 +20,11 @@ of connections that lives for the whole life of a process:
 * **close.** boto's own ``close()`` closes nothing. :func:`close` closes
   every idle socket (a request in flight keeps its own until it is done).
 
-Everything here works on connections that have no boto HTTP pool (a
-``_connect_module_to_region`` hook may return any object): they are left
-alone. A boto3 client is closed through its own ``close()``.
+Everything here works on the boto objects that send a connection's
+requests (:func:`mangrove.transport.senders`), each of which holds a boto
+HTTP pool; an object that is not a boto connection (a
+``_connect_module_to_region`` hook may return any object) is left alone. A
+boto3 client is closed through its own ``close()``.
 """
 from __future__ import absolute_import
 
@@ -31,6 +33,7 @@ import threading
 
 from mangrove.boto3backend import is_client
 from mangrove.fork import process_token
+from mangrove.transport import senders
 
 log = logging.getLogger(__name__)
 
@@ -109,19 +112,12 @@ def _process_local_pool_class():
         return _POOL_CLASS
 
 
-def _transports(conn):
-    """The objects of ``conn`` that hold a boto HTTP pool: the connection,
-    and the ``layer1`` a boto ``Layer2`` wraps (DynamoDB, Glacier)."""
-    for obj in (conn, getattr(conn, 'layer1', None)):
-        if obj is not None and hasattr(obj, '_pool') and \
-                hasattr(obj, 'get_http_connection'):
-            yield obj
-
-
 def adopt(conn):
     """Give a freshly built boto connection a pool of sockets that belongs
     to this process and can be closed. Returns ``conn``."""
-    transports = list(_transports(conn))
+    # Each sender (mangrove.transport) holds a boto HTTP pool: a Layer2's
+    # is its layer1's.
+    transports = senders(conn)
     if transports:
         cls = _process_local_pool_class()
         for transport in transports:
@@ -148,7 +144,7 @@ def close(conn):
         conn.close()
         return closed
     cls = _POOL_CLASS
-    for transport in _transports(conn):
+    for transport in senders(conn):
         pool = transport._pool
         if cls is not None and isinstance(pool, cls):
             closed += pool.close()

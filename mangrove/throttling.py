@@ -58,6 +58,7 @@ from mangrove import limits
 from mangrove.clienttokens import ensure_token
 from mangrove.exceptions import wrong_type, wrong_value
 from mangrove.sendcontext import current
+from mangrove.transport import senders
 from mangrove.waits import now
 
 __all__ = ['RetryPolicy', 'THROTTLING_CODES', 'default_retry',
@@ -251,13 +252,6 @@ def _throttled(response):
     return _plain_code(code) if code else 'HTTP %s' % status
 
 
-def _transports(conn):
-    # A boto Layer2 (DynamoDB, Glacier) sends through its layer1.
-    for obj in (conn, getattr(conn, 'layer1', None)):
-        if obj is not None and callable(getattr(type(obj), '_mexe', None)):
-            yield obj
-
-
 def govern(conn, service, region):
     """Send every request of a boto connection under its endpoint's limit
     and retry its throttling errors. Returns ``conn``.
@@ -268,7 +262,8 @@ def govern(conn, service, region):
     :param service: the service's name (``'ec2'``).
     :param region: the region's name (``'us-east-1'``).
     """
-    for transport in _transports(conn):
+    # A boto Layer2 (DynamoDB, Glacier) sends through its layer1.
+    for transport in senders(conn):
         if not isinstance(vars(transport).get('_mexe'), _Governed):
             transport._mexe = _Governed(transport, service, region)
     return conn
