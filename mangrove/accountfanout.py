@@ -182,9 +182,9 @@ def _workers(max_workers, tasks):
     return max_workers
 
 
-def run(fleet, func, accounts, plan, max_workers=None, timeout=None,
+def run(fleet, func, order, max_workers=None, timeout=None,
         on_result=None, retry=None, executor=None):
-    """Fan ``func`` out over ``accounts`` x ``plan``.
+    """Fan ``func`` out over the keys ``order``.
 
     With an ``executor`` (see :mod:`mangrove.executors`), each account is a
     group of keys; the workers get chunks of whole accounts, and each
@@ -195,15 +195,13 @@ def run(fleet, func, accounts, plan, max_workers=None, timeout=None,
 
     :param fleet: the account pool.
     :param func: called with each region's proxy.
-    :param accounts: account ids, in the pool's order.
-    :param plan: what to ask in each account: ``(region_key,)`` or
-        ``(service, region_key)`` tuples, in order.
+    :param order: ``(account, region_key)`` or ``(account, service,
+        region_key)`` keys, in the pool's order.
     :rtype: :class:`~mangrove.results.RegionResults`
     :raises InvalidArgumentTypeError: ``executor`` is not one.
     """
     from mangrove.executors import Group, map_in_chunks, resolve_executor
     engine = resolve_executor(executor)
-    order = [(account,) + where for account in accounts for where in plan]
     reports = None if on_result is None else _Reports(on_result)
     if engine is None:
         tasks, attempts = account_tasks(fleet, NotEnabledAware(func), order)
@@ -215,14 +213,13 @@ def run(fleet, func, accounts, plan, max_workers=None, timeout=None,
         attempts = {}
         raw = map_in_chunks(
             engine, func,
-            [Group(fleet, [(account,) + where for where in plan])
-             for account in accounts],
+            [Group(fleet, keys) for keys in fleet.chunk_groups(order)],
             timeout=timeout, on_result=reports, max_workers=max_workers,
             retry=retry)
     return _in_account_order(raw, order, attempts)
 
 
-def stream(fleet, func, accounts, plan, max_workers=None, timeout=None,
+def stream(fleet, func, order, max_workers=None, timeout=None,
            retry=None):
     """``run``, yielding each key's :class:`~mangrove.taskrun.Outcome` as
     it finishes (see :func:`~mangrove.fanout.iter_fan_out`); an account
@@ -230,7 +227,6 @@ def stream(fleet, func, accounts, plan, max_workers=None, timeout=None,
 
     :rtype: iterator of :class:`~mangrove.taskrun.Outcome`
     """
-    order = [(account,) + where for account in accounts for where in plan]
     tasks, _ = account_tasks(fleet, NotEnabledAware(func), order)
     # iter_fan_out checks its arguments now, not at the loop's first step.
     outcomes = iter_fan_out(tasks, max_workers=_workers(max_workers, tasks),

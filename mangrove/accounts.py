@@ -22,15 +22,13 @@ from mangrove.assumerole import (
     DEFAULT_SESSION_NAME, RoleSettings, caller_account)
 from mangrove.credentials import REFRESH_MARGIN
 from mangrove.exceptions import (
-    AssumeRoleError, InvalidArgumentError, RegionNotInPoolError,
-    UnknownMethodError, not_one_of, wrong_type)
+    AssumeRoleError, InvalidArgumentError, wrong_type)
 from mangrove.fanout import fan_out
-from mangrove.methodcall import FAN_OUT_OPTIONS, MethodCall, split_options
 from mangrove.mixinpool import ServiceMixinPool
 from mangrove.optin import ENABLED
-from mangrove.pagination import Paginating
+from mangrove.poolbase import BasePool, grouped_by_first
 from mangrove.registry import get_service
-from mangrove.regions import region_list, unknown_region
+from mangrove.regions import region_list
 from mangrove.servicepool import ServicePool
 
 __all__ = ['AccountPool', 'ORGANIZATION', 'CALLER_KEYWORDS']
@@ -55,7 +53,7 @@ def _with_pool(fleet, account, func):
     return func(fleet._pool_of(account))
 
 
-class AccountPool(Paginating):
+class AccountPool(BasePool):
     """A pool of pools: one per account, each reached by assuming a role.
 
     ::
@@ -242,7 +240,11 @@ class AccountPool(Paginating):
 
     # -- fan-out -------------------------------------------------------------
 
-    _fanout_options = Paginating._fanout_options + ('accounts', 'services')
+    _fanout_options = ('accounts', 'regions', 'services') + BasePool._OPTIONS
+
+    # Its keys lead with an account, which map_pools' names would also
+    # claim: map_pools takes the accounts' pools instead.
+    _joins_map_pools = False
 
     def map(self, func, accounts=None, regions=None, services=None,
             max_workers=None, timeout=None, on_result=None, retry=None,
@@ -272,9 +274,9 @@ class AccountPool(Paginating):
             fanning out on threads there.
         :rtype: :class:`~mangrove.results.RegionResults`
         """
-        ids, plan = self._fan_out_plan(func, accounts, regions, services)
-        return accountfanout.run(self, func, ids, plan, max_workers,
-                                 timeout, on_result, retry, executor)
+        return self._map(func, {'accounts': accounts, 'regions': regions,
+                                'services': services},
+                         max_workers, timeout, on_result, retry, executor)
 
     def iter_map(self, func, accounts=None, regions=None, services=None,
                  max_workers=None, timeout=None, retry=None):
@@ -292,9 +294,10 @@ class AccountPool(Paginating):
 
         :rtype: iterator of :class:`~mangrove.taskrun.Outcome`
         """
-        ids, plan = self._fan_out_plan(func, accounts, regions, services)
-        return accountfanout.stream(self, func, ids, plan, max_workers,
-                                    timeout, retry)
+        return self._iter_map(func, {'accounts': accounts,
+                                     'regions': regions,
+                                     'services': services},
+                              max_workers, timeout, retry)
 
     def chunk_tasks(self, func, keys):
         """The fan-out tasks of ``keys`` (``(account, region)`` or
@@ -305,31 +308,31 @@ class AccountPool(Paginating):
         """
         return accountfanout.account_tasks(self, func, keys)[0]
 
-    def _fan_out_plan(self, func, accounts, regions, services):
-        if not callable(func):
-            raise wrong_type('func', 'callable, such as lambda region: '
-                             'region.get_all_instances()', func)
-        return (self.accounts.resolve_list(accounts),
-                self._plan(regions, services))
+    def chunk_groups(self, keys=None):
+        # Whole accounts: a worker assumes each of its accounts' roles once.
+        return grouped_by_first(self._keys() if keys is None else keys)
 
-    def call(self, method_name, *args, **kwargs):
-        """Call one boto method in every region of every account at once.
+    def _keys(self, accounts=None, regions=None, services=None):
+        ids = self.accounts.resolve_list(accounts)
+        plan = self._plan(regions, services)
+        return [(account,) + where for account in ids for where in plan]
 
-        ``fleet.call('get_all_volumes', accounts=[...], regions=[...])``:
-        ``map``'s keywords shape the fan-out, the rest go to boto (one
-        named like them goes in ``call_kwargs={...}``).
+    def _run(self, func, keys, options):
+        return accountfanout.run(self, func, keys, **options)
 
-        :rtype: :class:`~mangrove.results.RegionResults`
-        :raises UnknownMethodError: the service has no such method; nothing
-            is sent.
-        """
-        options, kwargs = split_options(
-            kwargs, FAN_OUT_OPTIONS + ('accounts', 'services'))
-        method = MethodCall(method_name, args, kwargs)
+    def _stream(self, func, keys, options):
+        return accountfanout.stream(self, func, keys, **options)
+
+    def _parts(self):
+        # The credentials are kept.
+        return [self.accounts]
+
+    def _narrow_to_method(self, method, options):
+        # Asked of the connection classes: no account's role is assumed.
         having = self._services_with(method, options.get('services'))
         if self._is_mixin():
             options['services'] = having
-        return self.map(method, **options)
+        return options
 
     def map_accounts(self, func, accounts=None, max_workers=None,
                      timeout=None, on_result=None):
@@ -372,15 +375,10 @@ class AccountPool(Paginating):
                     keys.append(key)
             return [(key,) for key in keys]
         plan = []
-        attrs = self._service_attrs(services)
-        for name in names or ():
-            if not any(name in template.services[a].regions for a in attrs):
-                raise unknown_region(
-                    RegionNotInPoolError, '%s: none of its services %s has '
-                    'region %r' % (self.pool_class.__name__,
-                                   ', '.join(attrs), name), name,
-                    [k for a in attrs for k in template.services[a].regions],
-                    'their regions')
+        attrs = self._service_attrs(services, template.services,
+                                    type(template).__name__)
+        self._check_region_names(names, attrs, template.services,
+                                 self.pool_class.__name__)
         for attr in attrs:
             regions_of = template.services[attr].regions
             keys = list(regions_of) if names is None else []
@@ -393,51 +391,24 @@ class AccountPool(Paginating):
             plan.extend((attr, key) for key in keys)
         return plan
 
-    def _service_attrs(self, services):
-        # The template is a pool of the members' class: the services it
-        # holds, checked and named as a multi-service pool's own map does.
-        return self._template._service_list(services)
-
     def _services_with(self, method, services):
         """The services (None for a one-service pool) whose boto connection
-        has ``method``; an error if one asked for lacks it."""
+        class has ``method``; an error if one asked for lacks it."""
+        template = self._template
         if not self._is_mixin():
-            pools = [(None, self._template)]
+            pools = [(None, template)]
         else:
-            pools = [(a, self._template.services[a])
-                     for a in self._service_attrs(services)]
-        having, lacking = [], []
-        for attr, pool in pools:
-            cls = pool.backend.connection_class(get_service(
-                pool.service_name)) if pool.service_name else None
-            if cls is None or method.found_in(cls):
-                having.append(attr)
-            else:
-                lacking.append((attr, cls))
-        if lacking and (services is not None or not having or
-                        not self._is_mixin()):
-            names = set()
-            for _, cls in lacking:
-                names.update(n for n in dir(cls) if not n.startswith('_')
-                             and callable(getattr(cls, n, None)))
-            raise not_one_of(
-                UnknownMethodError, '%s: %s has no method %r' % (
-                    self.pool_class.__name__, ' or '.join(
-                        cls.__name__ for _, cls in lacking), method.name),
-                method.name, sorted(names), 'its methods')
+            pools = [(a, template.services[a]) for a in self._service_attrs(
+                services, template.services, type(template).__name__)]
+        having = self._services_having(
+            method, [(attr, pool.backend.connection_class(get_service(
+                pool.service_name)) if pool.service_name else None)
+                for attr, pool in pools],
+            services is not None or not self._is_mixin(),
+            lambda lacking: self.pool_class.__name__)
         return having if self._is_mixin() else None
 
     # -- lifetime, display, pickling -----------------------------------------
-
-    def close(self):
-        """Close every account's pool (the credentials are kept)."""
-        self.accounts.close()
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc_info):
-        self.close()
 
     def __repr__(self):
         count = len(self.accounts)

@@ -1,25 +1,24 @@
 # Type information for mangrove.accounts (PEP 561); tests/test_typing.py
 # checks it against the module.
 from concurrent.futures import Executor
-from types import TracebackType
-from typing import (Any, Callable, Dict, Hashable, Iterable, Iterator,
-                    List, Optional, Tuple, Type, TypeVar, Union)
+from typing import (Any, Callable, Dict, Iterable, Iterator, Optional,
+                    Tuple, Union)
 
 from mangrove.accountmapping import AccountMapping
 from mangrove.assumerole import RoleSettings
+from mangrove.poolbase import BasePool
 from mangrove.proxy import RegionProxy
 from mangrove.results import RegionResults
 from mangrove.taskrun import Outcome
 from mangrove.throttling import RetryPolicy
 
-_Fleet = TypeVar('_Fleet', bound=AccountPool)
 _OnResult = Callable[[Any, Any, Optional[BaseException]], Any]
 _Accounts = Union[str, Iterable[str], Dict[str, str]]
 
 ORGANIZATION: str
 CALLER_KEYWORDS: Tuple[str, ...]
 
-class AccountPool:
+class AccountPool(BasePool):
     pool_class: type
     settings: RoleSettings
     accounts: AccountMapping
@@ -57,22 +56,10 @@ class AccountPool:
                  max_workers: Optional[int] = ...,
                  timeout: Optional[float] = ...,
                  retry: Optional[RetryPolicy] = ...) -> Iterator[Outcome]: ...
-    def chunk_tasks(self, func: Callable[[RegionProxy], Any],
-                    keys: Iterable[Tuple[str, ...]]
-                    ) -> List[Tuple[Hashable, Callable[[], Any]]]: ...
-    def call(self, method_name: str, *args: Any,
-             **kwargs: Any) -> RegionResults: ...
-    def paginate(self, method_name: str, *args: Any,
-                 **kwargs: Any) -> RegionResults: ...
     def map_accounts(self, func: Callable[[Any], Any],
                      accounts: Optional[Iterable[str]] = ...,
                      max_workers: Optional[int] = ...,
                      timeout: Optional[float] = ...,
                      on_result: Optional[_OnResult] = ...) -> RegionResults: ...
-    def close(self) -> None: ...
-    def __enter__(self: _Fleet) -> _Fleet: ...
-    def __exit__(self, exc_type: Optional[Type[BaseException]],
-                 exc_value: Optional[BaseException],
-                 traceback: Optional[TracebackType]) -> None: ...
 
 __all__ = ['AccountPool', 'ORGANIZATION', 'CALLER_KEYWORDS']

@@ -13,7 +13,6 @@ apart from the rest.
 from __future__ import absolute_import
 
 import collections
-import functools
 import hashlib
 import logging
 import os
@@ -23,7 +22,6 @@ import time
 
 from mangrove.exceptions import UnpicklableError
 from mangrove.fanout import fan_out
-from mangrove.latency import RegionTask
 from mangrove.optin import NotEnabledAware
 from mangrove.results import RegionResults
 from mangrove.workerreports import reporter
@@ -93,19 +91,16 @@ def run_chunk(pieces, func_data, options, budget, progress):
                                  _LEAST_TIMEOUT)
     func = NotEnabledAware(pickle.loads(func_data) if isinstance(
         func_data, bytes) else func_data)
+    # Each pool makes the tasks of all of its keys in the chunk at once
+    # (an account pool's roles are then assumed in parallel).
     tasks, own = [], collections.OrderedDict()
     for pool_data, keys, prefix in pieces:
         pool = _worker_pool(pool_data)
-        if hasattr(pool, 'chunk_tasks'):
-            # An account pool makes its own tasks: all of its keys in the
-            # chunk at once, so that its roles are assumed in parallel.
-            own.setdefault(id(pool), (pool, []))[1].extend(
-                prefixed(prefix, key) for key in keys)
-            continue
-        tasks.extend((prefixed(prefix, key), region_task(func, pool, key))
-                     for key in keys)
-    for pool, keys in own.values():
-        tasks.extend(pool.chunk_tasks(func, keys))
+        own.setdefault((id(pool), prefix), (pool, prefix, []))[2].extend(
+            keys)
+    for pool, prefix, keys in own.values():
+        tasks.extend((prefixed(prefix, key), task)
+                     for key, task in pool.chunk_tasks(func, keys))
     sender = reporter(progress)
     results = fan_out(tasks, on_result=None if sender is None
                       else sender.send, **options)
@@ -115,20 +110,10 @@ def run_chunk(pieces, func_data, options, budget, progress):
 
 
 def region_task(func, pool, key):
-    """``func`` for one key of a pool: a region key of a pool of one
-    service, a ``(service, region key)`` pair of a multi-service pool."""
-    try:
-        if isinstance(key, tuple):
-            region = pool.services[key[0]].regions[key[1]]
-        else:
-            region = pool.regions[key]
-    except Exception as exc:
-        return functools.partial(_raise, exc)
-    return RegionTask(func, region)
-
-
-def _raise(error):
-    raise error
+    """``func`` for one key of a pool (see
+    :meth:`~mangrove.poolbase.BasePool.chunk_tasks`): a callable that
+    raises the key's error when the pool lacks it."""
+    return pool.chunk_tasks(func, [key])[0][1]
 
 
 def _returned(results):

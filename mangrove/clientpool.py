@@ -40,7 +40,6 @@ from mangrove.boto3backend import (
 from mangrove.clientcredentials import install_holder
 from mangrove.exceptions import (
     InvalidServiceError, UnknownMethodError, not_one_of, rephrase)
-from mangrove.methodcall import MethodCall, split_options
 from mangrove.proxy import region_connection
 from mangrove.registry import get_service
 from mangrove.servicepool import ServicePool
@@ -128,23 +127,16 @@ class ClientPool(ServicePool):
             raise next(iter(results.errors.values()))
         return self
 
-    def call(self, method_name, *args, **kwargs):
-        """Call one client method with these arguments in every region at
-        once (see :meth:`ServicePool.call`); the method is checked against
-        the service's model, so no client is built in the calling thread.
-
-        :raises UnknownMethodError: the clients have no such method (with a
-            did-you-mean); nothing is sent.
-        """
-        options, kwargs = split_options(kwargs)
-        method = MethodCall(method_name, args, kwargs)
+    def _narrow_to_method(self, method, options):
+        # The method is checked against the service's model, so no client
+        # is built in the calling thread.
         names = self.backend.method_names(self._spec)
         if method.name not in names:
             raise not_one_of(
                 UnknownMethodError, '%s: its boto3 clients have no method '
                 '%r' % (self._label(), method.name), method.name,
                 sorted(names), 'their methods')
-        return self.map(method, **options)
+        return options
 
     def _remember_credentials(self, fresh, source=None):
         super(ClientPool, self)._remember_credentials(fresh, source)

@@ -3,7 +3,6 @@
 import logging
 from typing import Any, Dict, Mapping, Optional, Type, TypeVar, Union
 
-from mangrove.fanout import RegionResults
 from mangrove.registry import ServiceSpec
 from mangrove.servicepool import ServicePool
 
@@ -13,8 +12,6 @@ _Pool = TypeVar('_Pool', bound=ClientPool)
 
 class ClientPool(ServicePool):
     def connect(self: _Pool, lazily: bool = ...) -> _Pool: ...
-    def call(self, method_name: str, *args: Any,
-             **kwargs: Any) -> RegionResults: ...
 
 def session_keywords(session: Any) -> Dict[str, str]: ...
 def client_pool(service: Union[str, Mapping[str, Any]],

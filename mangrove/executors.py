@@ -30,7 +30,6 @@ fan-out with ``on_result`` sends them smaller chunks for finer progress
 """
 from __future__ import absolute_import
 
-import collections
 import pickle
 from concurrent import futures
 
@@ -38,7 +37,6 @@ import six
 
 from mangrove._interpreters import Mapping
 from mangrove.chunks import Group, map_in_chunks
-from mangrove.chunkworker import region_task
 from mangrove.exceptions import InvalidArgumentError, wrong_type
 from mangrove.fanout import fan_out
 from mangrove.optin import NotEnabledAware
@@ -152,20 +150,17 @@ def resolve_executor(executor):
 def fan_out_on(executor, pool, func, tasks, **options):
     """A pool's ``map``: its ``(key, callable)`` tasks fanned out on threads
     (:func:`~mangrove.fanout.fan_out`), or ``func`` on ``executor`` in
-    chunks, each service of a multi-service pool a group of its own.
+    chunks, as the pool groups its keys (each service of a multi-service
+    pool, each account of an account pool, a group of its own).
 
     :raises InvalidArgumentTypeError: ``executor`` is not one.
     """
     engine = resolve_executor(executor)
     if engine is None:
         return fan_out(tasks, **options)
-    groups = collections.OrderedDict()
-    for key, _ in tasks:
-        groups.setdefault(key[0] if isinstance(key, tuple) else None,
-                          []).append(key)
-    return map_in_chunks(engine, func, [Group(pool, keys)
-                                        for keys in groups.values()],
-                         **options)
+    return map_in_chunks(engine, func, [
+        Group(pool, keys)
+        for keys in pool.chunk_groups([key for key, _ in tasks])], **options)
 
 
 def map_pools(pools, func, executor=None, max_workers=None, timeout=None,
@@ -202,7 +197,7 @@ def map_pools(pools, func, executor=None, max_workers=None, timeout=None,
     :raises InvalidArgumentError: two pools share a name.
     :raises NotConnectedError: a pool is not connected.
     """
-    from mangrove.pool import ServiceMixinPool, ServicePool
+    from mangrove.poolbase import BasePool
     if not callable(func):
         raise wrong_type('func', 'callable, such as lambda region: '
                          'region.get_all_instances()', func)
@@ -213,7 +208,7 @@ def map_pools(pools, func, executor=None, max_workers=None, timeout=None,
     groups, names = [], set()
     for pair in pairs:
         if not (isinstance(pair, tuple) and len(pair) == 2 and isinstance(
-                pair[1], (ServicePool, ServiceMixinPool))):
+                pair[1], BasePool) and pair[1]._joins_map_pools):
             raise wrong_type('each of pools', 'a (name, pool) pair', pair)
         name, pool = pair
         prefix = name if isinstance(name, tuple) else (name,)
@@ -222,7 +217,8 @@ def map_pools(pools, func, executor=None, max_workers=None, timeout=None,
                 'pool names must be distinct; %r appears more than once'
                 % (name,), value=name, valid='distinct names')
         names.add(prefix)
-        groups.extend(_groups_of(pool, prefix, ServiceMixinPool))
+        groups.extend(Group(pool, keys, prefix)
+                      for keys in pool.chunk_groups())
     engine = resolve_executor(executor)
     if engine is not None:
         return map_in_chunks(engine, func, groups, timeout=timeout,
@@ -232,22 +228,7 @@ def map_pools(pools, func, executor=None, max_workers=None, timeout=None,
     # process runs its chunk. (A fan-out per pool would start threads for
     # each pool apart: thousands of thread starts for a fleet.)
     func = NotEnabledAware(func)
-    return fan_out([(group.key(key), region_task(func, group.pool, key))
-                    for group in groups for key in group.keys],
+    return fan_out([(group.key(key), task) for group in groups
+                    for key, task in group.pool.chunk_tasks(func, group.keys)],
                    max_workers=max_workers, timeout=timeout,
                    on_result=on_result, retry=retry)
-
-
-def _groups_of(pool, prefix, mixin_class):
-    if isinstance(pool, mixin_class):
-        return [Group(pool, [(attr, key) for key in _region_keys(service)],
-                      prefix) for attr, service in pool.services.items()]
-    return [Group(pool, _region_keys(pool), prefix)]
-
-
-def _region_keys(pool):
-    keys = []
-    for proxy in pool.regions.values():
-        if proxy.region_key not in keys:   # a global service's names
-            keys.append(proxy.region_key)
-    return keys

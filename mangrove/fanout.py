@@ -145,12 +145,7 @@ def fan_out(tasks, max_workers=None, timeout=None, on_result=None,
         tasks share a key.
     """
     tasks = _checked_tasks(tasks)
-    _check_max_workers(max_workers)
-    timeout = _checked_timeout(timeout)
-    if on_result is not None and not callable(on_result):
-        raise wrong_type('on_result', 'a callable taking (key, result, '
-                         'error) or None', on_result)
-    check_retry(retry)
+    timeout = check_options(max_workers, timeout, on_result, retry)
     if not tasks:
         return RegionResults()
 
@@ -238,9 +233,7 @@ def iter_fan_out(tasks, max_workers=None, timeout=None, retry=None):
             tasks, '__iter__'):
         raise wrong_type('tasks', 'an iterable of (key, callable) pairs',
                          tasks)
-    _check_max_workers(max_workers)
-    timeout = _checked_timeout(timeout)
-    check_retry(retry)
+    timeout = check_options(max_workers, timeout, retry=retry)
     source = _slowest_first(tasks) if isinstance(tasks, (list, tuple)) \
         else _checked_stream(tasks)
     return _stream(source, max_workers or DEFAULT_MAX_WORKERS, timeout,
@@ -379,6 +372,24 @@ def _checked_tasks(tasks):
                     key,), value=key, valid='distinct keys')
         seen.add(key)
     return tasks
+
+
+def check_options(max_workers=None, timeout=None, on_result=None,
+                  retry=None):
+    """Refuse a fan-out option of the wrong type or value, as
+    :func:`fan_out` does (a pool checks them before anything runs).
+
+    :returns: ``timeout`` in seconds, or None.
+    :raises InvalidArgumentTypeError: an option has the wrong type.
+    :raises InvalidArgumentError: an option has an unusable value.
+    """
+    _check_max_workers(max_workers)
+    timeout = _checked_timeout(timeout)
+    if on_result is not None and not callable(on_result):
+        raise wrong_type('on_result', 'a callable taking (key, result, '
+                         'error) or None', on_result)
+    check_retry(retry)
+    return timeout
 
 
 def _check_max_workers(max_workers):

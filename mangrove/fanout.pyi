@@ -29,3 +29,7 @@ def fan_out(tasks: Iterable[_Task],
 def iter_fan_out(tasks: Iterable[_Task], max_workers: Optional[int] = ...,
                  timeout: Optional[float] = ...,
                  retry: Optional[RetryPolicy] = ...) -> Iterator[Outcome]: ...
+def check_options(max_workers: Optional[int] = ...,
+                  timeout: Optional[float] = ...,
+                  on_result: Optional[_OnResult] = ...,
+                  retry: Optional[RetryPolicy] = ...) -> Optional[float]: ...

@@ -133,14 +133,16 @@ class MethodCall(object):
     def unknown(self, connections, where):
         """The error for a method none of ``connections`` has.
 
-        :param connections: connection objects (one per service asked).
+        :param connections: connection objects, or their classes (one per
+            service asked).
         :param where: how the message names what was asked
             (``'Ec2Pool EC2'``).
         :rtype: :class:`~mangrove.exceptions.UnknownMethodError`
         """
         names, classes = set(), []
         for connection in connections:
-            cls = type(connection)
+            cls = connection if isinstance(connection, type) \
+                else type(connection)
             classes.append(cls.__name__)
             names.update(name for name in dir(cls) if not name.startswith(
                 '_') and callable(getattr(cls, name, None)))

@@ -12,40 +12,22 @@ from __future__ import absolute_import
 
 import collections
 
-import six
-
-from mangrove import credentials, declaration, executors, fanout
+from mangrove import credentials, declaration
 from mangrove.exceptions import (
     InvalidArgumentError, InvalidArgumentTypeError, InvalidDeclarationError,
-    InvalidServiceError, RegionNotInPoolError, not_one_of, rephrase,
-    wrong_type)
+    InvalidServiceError, rephrase)
 from mangrove.declaration import check_bool
 from mangrove.fork import ForkSafeLock
-from mangrove.latency import RegionTask
-from mangrove.methodcall import FAN_OUT_OPTIONS, MethodCall, split_options
 from mangrove.regiongroups import RegionGroups
-from mangrove.regions import region_list, unknown_region
-from mangrove.registry import get_service
+from mangrove.regions import region_list
 from mangrove.credentials import LiveCredentials
-from mangrove.optin import NotEnabledAware
-from mangrove.pagination import Paginating
+from mangrove.poolbase import (
+    BasePool, attribute_name as _attribute_name, grouped_by_first,
+    lookup_tasks)
 from mangrove.clientpool import keywords_for, pool_class, service_spec
 
 
-def _attribute_name(name):
-    """The attribute a service is reached by: its name as declared, lower
-    case, with dashes as underscores (``'cognito-identity'`` ->
-    ``cognito_identity``)."""
-    if not isinstance(name, six.string_types):
-        raise wrong_type('a service name', "a string such as 'ec2'", name)
-    attr = name.strip().lower().replace('-', '_')
-    try:
-        return str(attr)
-    except UnicodeError:  # Python 2: not a service name, but a fine key
-        return attr
-
-
-class ServiceMixinPool(LiveCredentials, Paginating):
+class ServiceMixinPool(LiveCredentials, BasePool):
     """A pool of several services, each a :class:`ServicePool`.
 
     Subclass it and declare the services::
@@ -246,10 +228,8 @@ class ServiceMixinPool(LiveCredentials, Paginating):
         :raises RegionNotInPoolError: a region of ``regions`` that none of
             the services has (with a did-you-mean).
         """
-        return executors.fan_out_on(
-            executor, self, func, self._tasks(func, services, regions),
-            max_workers=max_workers, timeout=timeout, on_result=on_result,
-            retry=retry)
+        return self._map(func, {'services': services, 'regions': regions},
+                         max_workers, timeout, on_result, retry, executor)
 
     def iter_map(self, func, services=None, regions=None, max_workers=None,
                  timeout=None, retry=None):
@@ -259,92 +239,59 @@ class ServiceMixinPool(LiveCredentials, Paginating):
 
         :rtype: iterator of :class:`~mangrove.taskrun.Outcome`
         """
-        return fanout.iter_fan_out(self._tasks(func, services, regions),
-                                   max_workers=max_workers, timeout=timeout,
-                                   retry=retry)
+        return self._iter_map(func, {'services': services,
+                                     'regions': regions},
+                              max_workers, timeout, retry)
 
-    def _tasks(self, func, services, regions):
-        """((service, region key), callable) pairs for a fan-out."""
-        if not callable(func):
-            raise wrong_type('func', 'callable', func)
+    def _keys(self, services=None, regions=None):
         names = region_list(regions)
         attrs = self._service_list(services)
-        self._check_regions(attrs, names)
-        tasks = []
-        func = NotEnabledAware(func)
+        self._check_region_names(names, attrs, self.services,
+                                 type(self).__name__)
+        keys = []
         for attr in attrs:
             mapping = self.services[attr].regions
-            keys = list(mapping) if names is None else \
-                [name for name in names if name in mapping]
             seen = set()
-            for key in keys:
-                proxy = mapping[key]
-                if proxy.region_key not in seen:
-                    seen.add(proxy.region_key)
-                    tasks.append(((attr, proxy.region_key),
-                                  RegionTask(func, proxy)))
-        return tasks
+            for name in list(mapping) if names is None else \
+                    [name for name in names if name in mapping]:
+                key = mapping[name].region_key
+                if key not in seen:
+                    seen.add(key)
+                    keys.append((attr, key))
+        return keys
 
-    def call(self, method_name, *args, **kwargs):
-        """Call one boto method in every region of the services that have
-        it, at once; results are keyed by ``(service, region_key)``.
+    def chunk_tasks(self, func, keys):
+        return lookup_tasks(func, keys, lambda key: self.services[key[0]]
+                            .regions[key[1]])
 
-        ``pool.call('get_all_load_balancers')`` asks the ELB service of the
-        pool, not its CloudWatch. ``services=[...]`` names the services to
-        ask; each must have the method. The other keywords ``map`` takes
-        (``regions``, ``max_workers``, ``timeout``, ``on_result``) shape
-        the fan-out as there; a keyword for the boto method with one of
-        those names goes in ``call_kwargs={...}``.
+    def chunk_groups(self, keys=None):
+        return grouped_by_first(self._keys() if keys is None else keys)
 
-        :param method_name: the boto connection method's name.
-        :rtype: :class:`~mangrove.fanout.RegionResults`
-        :raises UnknownMethodError: no service of the pool has the method,
-            or one of ``services`` lacks it; nothing is sent.
-        """
-        options, kwargs = split_options(
-            kwargs, FAN_OUT_OPTIONS + ('services',))
-        method = MethodCall(method_name, args, kwargs)
+    def _parts(self):
+        # Not connected from here on: a service added meanwhile stays
+        # unconnected.
+        with self._lock:
+            self._connected = False
+            return list(self.services.values())
+
+    def _narrow_to_method(self, method, options):
+        # Only the services that have the method, or every one named.
         chosen = options.pop('services', None)
         attrs = self._service_list(chosen)
         if self._connected:
-            attrs = self._services_with(method, attrs, chosen is not None)
-        return self.map(method, services=attrs, **options)
+            attrs = self._services_having(
+                method, [(attr, self._first_connection(attr))
+                         for attr in attrs], chosen is not None,
+                lambda lacking: '%s service%s %s' % (
+                    type(self).__name__, '' if len(lacking) == 1 else 's',
+                    ', '.join(lacking)))
+        return dict(options, services=attrs)
 
-    def _services_with(self, method, attrs, all_needed):
-        """The services of ``attrs`` whose connections have ``method``."""
-        having, lacking = [], []
-        for attr in attrs:
-            pool = self.services[attr]
-            if not len(pool.regions):
-                having.append(attr)  # nothing to ask it anyway
-                continue
-            connection = next(iter(pool.regions.values())).connection
-            if method.found_in(connection):
-                having.append(attr)
-            else:
-                lacking.append((attr, connection))
-        if lacking and (all_needed or not having):
-            where = '%s service%s %s' % (
-                type(self).__name__, '' if len(lacking) == 1 else 's',
-                ', '.join(attr for attr, _ in lacking))
-            raise method.unknown([conn for _, conn in lacking], where)
-        return having
-
-    def _check_regions(self, attrs, names):
-        """Refuse a region name none of the services ``attrs`` has."""
-        if names is None:
-            return
-        for name in names:
-            if any(name in self.services[attr].regions for attr in attrs):
-                continue
-            keys = []
-            for attr in attrs:
-                keys.extend(k for k in self.services[attr].regions
-                            if k not in keys)
-            raise unknown_region(
-                RegionNotInPoolError, '%s: none of its services %s has '
-                'region %r' % (type(self).__name__, ', '.join(attrs), name),
-                name, keys, 'their regions')
+    def _first_connection(self, attr):
+        # None for a service without regions: nothing to ask it anyway.
+        regions = self.services[attr].regions
+        return next(iter(regions.values())).connection if len(regions) \
+            else None
 
     @property
     def regions(self):
@@ -368,7 +315,7 @@ class ServiceMixinPool(LiveCredentials, Paginating):
                                 max_workers=max_workers, timeout=timeout,
                                 on_result=on_result)
 
-    _fanout_options = Paginating._fanout_options + ('services',)
+    _fanout_options = ('services', 'regions') + BasePool._OPTIONS
 
     def _built_connections(self):
         return ()
@@ -385,42 +332,8 @@ class ServiceMixinPool(LiveCredentials, Paginating):
                                     fresh.token, fresh.expiry, source)
 
     def _service_list(self, services):
-        if services is None:
-            return list(self.services)
-        if isinstance(services, six.string_types) or not isinstance(
-                services, (list, tuple, set, frozenset)):
-            raise wrong_type('services', 'a list of service names or None',
-                             services)
-        attrs = []
-        for name in services:
-            attr = _attribute_name(name)
-            if attr not in self.services:
-                try:
-                    attr = self._find(get_service(name).name, self.services)
-                except InvalidServiceError:
-                    attr = None
-            if attr is None:
-                raise not_one_of(
-                    InvalidServiceError, '%s has no service %r'
-                    % (type(self).__name__, name), name, list(self.services),
-                    'its services')
-            if attr not in attrs:
-                attrs.append(attr)
-        return attrs
-
-    def close(self):
-        """Close every service's connections and their sockets."""
-        with self._lock:
-            self._connected = False
-            pools = list(self.services.values())
-        for pool in pools:
-            pool.close()
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc_info):
-        self.close()
+        return self._service_attrs(services, self.services,
+                                   type(self).__name__)
 
     def __repr__(self):
         return '<%s: %s>' % (type(self).__name__, ', '.join(

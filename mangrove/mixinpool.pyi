@@ -1,9 +1,8 @@
 # Type information for mangrove.mixinpool (PEP 561); tests/test_typing.py
 # checks it against the module.
-from types import TracebackType
 from concurrent.futures import Executor
 from typing import (Any, Callable, Iterable, Iterator, Mapping, Optional,
-                    Type, TypeVar, Union)
+                    TypeVar, Union)
 
 from mangrove.fanout import RegionResults
 from mangrove.proxy import RegionProxy
@@ -36,10 +35,6 @@ class ServiceMixinPool(_PoolMethods):
     @property
     def connected(self) -> bool: ...
     def connect(self: _Mixin) -> _Mixin: ...
-    def __enter__(self: _Mixin) -> _Mixin: ...
-    def __exit__(self, exc_type: Optional[Type[BaseException]],
-                 exc_value: Optional[BaseException],
-                 traceback: Optional[TracebackType]) -> None: ...
     def add_service(self, name: str, regions: _Regions = ...,
                     default_region: Optional[str] = ...,
                     connect: Optional[bool] = ...,
@@ -60,8 +55,6 @@ class ServiceMixinPool(_PoolMethods):
                  max_workers: Optional[int] = ...,
                  timeout: Optional[float] = ...,
                  retry: Optional[RetryPolicy] = ...) -> Iterator[Outcome]: ...
-    def call(self, method_name: str, *args: Any,
-             **kwargs: Any) -> RegionResults: ...
     @property
     def regions(self) -> RegionGroups: ...
     def map_regions(self, func: Callable[[RegionGroup], Any],
@@ -70,4 +63,3 @@ class ServiceMixinPool(_PoolMethods):
                     timeout: Optional[float] = ...,
                     on_result: Optional[_OnResult] = ...
                     ) -> RegionResults: ...
-    def close(self) -> None: ...

@@ -218,11 +218,9 @@ def _name(method):
 
 class Paginating(object):
     """What a pool does to follow pages: :meth:`paginate`, a fan-out of
-    :class:`Pages` through the pool's ``map``."""
-
-    #: The keywords ``paginate`` keeps for ``map``, as ``map`` names them.
-    _fanout_options = ('regions', 'max_workers', 'timeout', 'on_result',
-                       'retry', 'executor')
+    :class:`Pages` through the pool's ``map`` (whose keywords the pool
+    names in ``_fanout_options``; see :class:`mangrove.poolbase.BasePool`).
+    """
 
     def paginate(self, method_name, *args, **kwargs):
         """Call one boto listing method in every region at once, following

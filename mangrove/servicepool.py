@@ -19,18 +19,15 @@ from __future__ import absolute_import
 import functools
 import logging
 
-from mangrove import (
-    credentials, declaration, executors, fanout, lifecycle, throttling)
+from mangrove import credentials, declaration, lifecycle, throttling
 from mangrove.backend import boto_backend
 from mangrove.exceptions import (
     InvalidArgumentError, UnknownRegionError, name_list, wrong_type)
-from mangrove.latency import RegionTask
 from mangrove.mapping import RegionIndex, RegionMapping
 from mangrove.declaration import check_bool
 from mangrove.credentials import LiveCredentials
-from mangrove.methodcall import MethodCall, missing_attribute, split_options
-from mangrove.optin import NotEnabledAware
-from mangrove.pagination import Paginating
+from mangrove.methodcall import missing_attribute
+from mangrove.poolbase import BasePool, lookup_tasks
 from mangrove.proxy import RegionProxy
 from mangrove.regions import region_key, region_list, region_name
 from mangrove.serviceregions import ServiceRegions, canonical_key
@@ -50,7 +47,7 @@ def _adopt(pool, conn):
         pool._adopt(conn)
 
 
-class ServicePool(ServiceRegions, LiveCredentials, Paginating):
+class ServicePool(ServiceRegions, LiveCredentials, BasePool):
     """A pool of boto connections to the regions of one AWS service.
 
     What you do with a pool::
@@ -235,18 +232,6 @@ class ServicePool(ServiceRegions, LiveCredentials, Paginating):
         self._index.connect()
         return self
 
-    def close(self):
-        """Close every region's connection and the sockets it holds; the
-        pool can ``connect()`` again.
-        """
-        self._index.close()
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc_info):
-        self.close()
-
     def add_region(self, name):
         """Add a region to the pool, connected when the pool is.
 
@@ -309,10 +294,8 @@ class ServicePool(ServiceRegions, LiveCredentials, Paginating):
             executor, in chunks (see :mod:`mangrove.executors`).
         :rtype: :class:`~mangrove.fanout.RegionResults`
         """
-        return executors.fan_out_on(
-            executor, self, func, self._tasks(func, regions),
-            max_workers=max_workers, timeout=timeout, on_result=on_result,
-            retry=retry)
+        return self._map(func, {'regions': regions}, max_workers, timeout,
+                         on_result, retry, executor)
 
     def iter_map(self, func, regions=None, max_workers=None, timeout=None,
                  retry=None):
@@ -322,29 +305,29 @@ class ServicePool(ServiceRegions, LiveCredentials, Paginating):
 
         :rtype: iterator of :class:`~mangrove.taskrun.Outcome`
         """
-        return fanout.iter_fan_out(self._tasks(func, regions),
-                                   max_workers=max_workers, timeout=timeout,
-                                   retry=retry)
+        return self._iter_map(func, {'regions': regions}, max_workers,
+                              timeout, retry)
 
-    def call(self, method_name, *args, **kwargs):
-        """Call one boto method with these arguments in every region at once.
+    def _keys(self, regions=None):
+        if not self._conns.connected:
+            raise self._conns.not_connected()
+        return [proxy.region_key
+                for proxy in self._index.proxies(region_list(regions))]
 
-        ``pool.call('get_all_instances', regions=['us-east-1'])`` is
-        ``pool.map(lambda r: r.get_all_instances(), regions=['us-east-1'])``:
-        ``map``'s keywords shape the fan-out, the rest go to boto (one
-        named like them goes in ``call_kwargs={'timeout': 30}``).
+    def chunk_tasks(self, func, keys):
+        return lookup_tasks(func, keys, self.regions.__getitem__)
 
-        :param method_name: the boto connection method's name.
-        :rtype: :class:`~mangrove.fanout.RegionResults`
-        :raises UnknownMethodError: the service's connections have no such
-            method (with a did-you-mean); nothing is sent.
-        """
-        options, kwargs = split_options(kwargs)
-        method = MethodCall(method_name, args, kwargs)
+    def chunk_groups(self, keys=None):
+        return [self._keys() if keys is None else list(keys)]
+
+    def _parts(self):
+        return [self._index]
+
+    def _narrow_to_method(self, method, options):
         if self.connected and self._index.entries:
             method.check(next(iter(self._index.entries.values())),
                          self._label())
-        return self.map(method, **options)
+        return options
 
     def _remember_credentials(self, fresh, source=None):
         self._connect_kwargs = credentials.as_keywords(self._connect_kwargs,
@@ -353,17 +336,6 @@ class ServicePool(ServiceRegions, LiveCredentials, Paginating):
     def _built_connections(self):
         """The connections built in this process (lock held)."""
         return self._index.built_connections()
-
-    def _tasks(self, func, regions=None):
-        """(key, callable) pairs for a fan-out, in the pool's order."""
-        if not callable(func):
-            raise wrong_type('func', 'callable, such as lambda region: '
-                             'region.get_all_instances()', func)
-        if not self._conns.connected:
-            raise self._conns.not_connected()
-        func = NotEnabledAware(func)
-        return [(proxy.region_key, RegionTask(func, proxy))
-                for proxy in self._index.proxies(region_list(regions))]
 
     # -- properties -----------------------------------------------------------
 

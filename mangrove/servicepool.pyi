@@ -1,7 +1,6 @@
 # Type information for mangrove.servicepool (PEP 561); tests/test_typing.py
 # checks it against the module.
 import logging
-from types import TracebackType
 from concurrent.futures import Executor
 from typing import (Any, Callable, Iterable, Iterator, List, Mapping,
                     Optional, Type, TypeVar, Union)
@@ -9,6 +8,7 @@ from typing import (Any, Callable, Iterable, Iterator, List, Mapping,
 from mangrove.declaration import Declaration
 from mangrove.fanout import RegionResults
 from mangrove.mapping import RegionMapping
+from mangrove.poolbase import BasePool
 from mangrove.proxy import RegionProxy
 from mangrove.taskrun import Outcome
 from mangrove.throttling import RetryPolicy
@@ -24,10 +24,8 @@ _Source = Callable[[], Any]
 _OnResult = Callable[[Any, Any, Optional[BaseException]], Any]
 
 # What both kinds of pool do alike (at run time, the bases
-# mangrove.pagination.Paginating and mangrove.credentials.LiveCredentials).
-class _PoolMethods:
-    def paginate(self, method_name: str, *args: Any,
-                 **kwargs: Any) -> RegionResults: ...
+# mangrove.poolbase.BasePool and mangrove.credentials.LiveCredentials).
+class _PoolMethods(BasePool):
     def update_credentials(self, aws_access_key_id: Optional[str] = ...,
                            aws_secret_access_key: Optional[str] = ...,
                            security_token: Optional[str] = ...,
@@ -52,16 +50,9 @@ class ServicePool(_PoolMethods):
     def from_declaration(cls: Type[_Pool], decl: Declaration,
                          **kwargs: Any) -> _Pool: ...
     def connect(self: _Pool) -> _Pool: ...
-    def __enter__(self: _Pool) -> _Pool: ...
-    def __exit__(self, exc_type: Optional[Type[BaseException]],
-                 exc_value: Optional[BaseException],
-                 traceback: Optional[TracebackType]) -> None: ...
     def add_region(self, name: str) -> RegionProxy: ...
     def remove_region(self, name: str) -> None: ...
     def region_proxy(self, name: str) -> RegionProxy: ...
-    def close(self) -> None: ...
-    def call(self, method_name: str, *args: Any,
-             **kwargs: Any) -> RegionResults: ...
     def map(self, func: Callable[[RegionProxy], Any],
             regions: Optional[Iterable[str]] = ...,
             max_workers: Optional[int] = ..., timeout: Optional[float] = ...,
