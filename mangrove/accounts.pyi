@@ -7,6 +7,7 @@ from typing import (Any, Callable, Dict, Hashable, Iterable, Iterator,
 
 from mangrove.accountmapping import AccountMapping
 from mangrove.assumerole import RoleSettings
+from mangrove.backends import Backend
 from mangrove.proxy import RegionProxy
 from mangrove.results import RegionResults
 from mangrove.taskrun import Outcome
@@ -41,6 +42,10 @@ class AccountPool:
     def refresh_margin(self, seconds: float) -> None: ...
     @property
     def caller_account(self) -> Optional[str]: ...
+    @property
+    def backend(self) -> Backend: ...
+    @property
+    def backend_name(self) -> str: ...
     def map(self, func: Callable[[RegionProxy], Any],
             accounts: Optional[Iterable[str]] = ...,
             regions: Optional[Iterable[str]] = ...,

@@ -22,14 +22,16 @@ of connections that lives for the whole life of a process:
 
 Everything here works on connections that have no boto HTTP pool (a
 ``_connect_module_to_region`` hook may return any object): they are left
-alone. A boto3 client is closed through its own ``close()``.
+alone. Pools reach these through their backend
+(:meth:`mangrove.backend.BotoBackend.prepare` and ``close``); a boto3
+client's sockets are botocore's
+(:meth:`mangrove.boto3backend.Boto3Backend.close`).
 """
 from __future__ import absolute_import
 
 import logging
 import threading
 
-from mangrove.boto3backend import is_client
 from mangrove.fork import process_token
 
 log = logging.getLogger(__name__)
@@ -143,10 +145,6 @@ def close(conn):
     :return: the number of sockets closed now.
     """
     closed = 0
-    if is_client(conn):
-        # A boto3 client: botocore closes its urllib3 pools itself.
-        conn.close()
-        return closed
     cls = _POOL_CLASS
     for transport in _transports(conn):
         pool = transport._pool
