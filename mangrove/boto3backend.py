@@ -29,7 +29,7 @@ import weakref
 
 import six
 
-from mangrove import clientclasses, clientpages
+from mangrove import catalog, clientclasses, clientpages
 from mangrove.backends import CLIENT_KEYWORDS, SHARED_KEYWORDS, Backend
 from mangrove.clientcredentials import install_holder
 from mangrove.exceptions import (
@@ -214,7 +214,6 @@ class Boto3Backend(Backend):
 
         :rtype: list of str
         """
-        from mangrove import catalog
         if partition is None:
             partition = catalog.DEFAULT_PARTITION
         session = self._botocore()
