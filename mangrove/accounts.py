@@ -238,6 +238,17 @@ class AccountPool(BasePool):
         ``include_caller`` or ``'organization'``), else None."""
         return self._caller
 
+    @property
+    def backend(self):
+        """The :class:`~mangrove.backends.Backend` of every account's pool
+        (of their services that name none, for a multi-service pool)."""
+        return self._template.backend
+
+    @property
+    def backend_name(self):
+        """The name of :attr:`backend`: ``'boto'`` or ``'boto3'``."""
+        return self._template.backend.name
+
     # -- fan-out -------------------------------------------------------------
 
     _fanout_options = ('accounts', 'regions', 'services') + BasePool._OPTIONS

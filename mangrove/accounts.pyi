@@ -6,6 +6,7 @@ from typing import (Any, Callable, Dict, Iterable, Iterator, Optional,
 
 from mangrove.accountmapping import AccountMapping
 from mangrove.assumerole import RoleSettings
+from mangrove.backends import Backend
 from mangrove.poolbase import BasePool
 from mangrove.proxy import RegionProxy
 from mangrove.results import RegionResults
@@ -40,6 +41,10 @@ class AccountPool(BasePool):
     def refresh_margin(self, seconds: float) -> None: ...
     @property
     def caller_account(self) -> Optional[str]: ...
+    @property
+    def backend(self) -> Backend: ...
+    @property
+    def backend_name(self) -> str: ...
     def map(self, func: Callable[[RegionProxy], Any],
             accounts: Optional[Iterable[str]] = ...,
             regions: Optional[Iterable[str]] = ...,

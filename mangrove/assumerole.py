@@ -24,7 +24,7 @@ import time
 
 import six
 
-from mangrove import catalog
+from mangrove import backends, catalog
 from mangrove.credentials import REFRESH_MARGIN, from_source_value
 from mangrove.exceptions import (
     AssumeRoleError, InvalidArgumentError, error_text, wrong_type,
@@ -244,11 +244,10 @@ class RoleSettings(object):
 
         :rtype: boto.sts.STSConnection
         """
-        from mangrove.backend import boto_backend
-        from mangrove.registry import get_service
-        return boto_backend.connect(get_service('sts'), self.sts_region,
-                                    self.caller_kwargs,
-                                    endpoint_url=self.endpoint_url)
+        backend = backends.named('boto')
+        return backend.connect(backend.service('sts'), self.sts_region,
+                               self.caller_kwargs,
+                               endpoint_url=self.endpoint_url)
 
     def __getstate__(self):
         # What travels to every executor worker, a remote dask cluster

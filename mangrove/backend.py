@@ -24,10 +24,14 @@ import weakref
 
 from six.moves.urllib.parse import urlsplit
 
-from mangrove import boto_repairs, catalog, redaction, sockets, throttling
+from mangrove import (
+    boto_repairs, catalog, credentials, redaction, registry, sockets,
+    throttling)
 from mangrove._interpreters import keyword_names
+from mangrove.backends import CLIENT_KEYWORDS, SHARED_KEYWORDS, Backend
 from mangrove.exceptions import InvalidArgumentError, UnknownRegionError
 from mangrove.fork import ForkSafeLock
+from mangrove.pagination import all_pages
 from mangrove.regions import region_key, unknown_region
 from mangrove.signing import sign_v4, sign_v4_as, signing_region
 from mangrove.transport import senders
@@ -100,18 +104,34 @@ def credential_keywords(spec, connection_cls, kwargs):
     return renamed
 
 
-class BotoBackend(object):
+class BotoBackend(Backend):
     """Connects :class:`~mangrove.registry.ServiceSpec` services through
-    classic boto (2.49).
+    classic boto (2.49): the :class:`~mangrove.backends.Backend` named
+    ``'boto'``.
 
     One instance is shared by every pool; it only caches facts that never
     change in a process (boto's region lists, constructor signatures).
     """
 
+    name = 'boto'
+
     def __init__(self):
         self._boto_regions = {}
         self._keywords = {}
         self._lock = ForkSafeLock()
+
+    def service(self, name):
+        """The spec of a service mangrove's registry knows (see
+        :func:`~mangrove.registry.get_service`).
+
+        :raises InvalidServiceError: no such service.
+        """
+        return registry.get_service(name)
+
+    def service_names(self):
+        """Every service mangrove can connect through classic boto, by its
+        canonical name, sorted."""
+        return registry.service_names()
 
     def load(self, spec):
         """Import and return the boto module that serves ``spec``.
@@ -354,6 +374,78 @@ class BotoBackend(object):
         """
         info = next(iter(self.boto_regions(spec).values()), None)
         return getattr(info, 'connection_cls', None)
+
+    def method_names(self, spec):
+        """The public methods of ``spec``'s boto connection class (none
+        when boto lists no region for the service).
+
+        :rtype: frozenset of str
+        """
+        cls = self.connection_class(spec)
+        if cls is None:
+            return frozenset()
+        return frozenset(name for name in dir(cls)
+                         if not name.startswith('_') and
+                         callable(getattr(cls, name, None)))
+
+    def keywords(self, kwargs):
+        """A multi-service pool's keywords as classic boto pools take them:
+        boto3's own (``config``, ``session``, ...) left out, a session
+        token as ``security_token``."""
+        kwargs = dict(kwargs)
+        token = kwargs.pop('aws_session_token', None)
+        if token is None:
+            token = kwargs.pop('security_token', None)
+        kept = dict((k, v) for k, v in kwargs.items()
+                    if k in SHARED_KEYWORDS or k not in CLIENT_KEYWORDS)
+        if token is not None:
+            kept['security_token'] = token
+        return kept
+
+    def prepare(self, conn, spec, region_name):
+        """Make ``conn``'s sockets this process's own (a forked child never
+        sends on its parent's), and govern its sends: its requests take
+        slots of their endpoint's concurrency limit and retry throttling
+        errors, whoever sends them. Returns ``conn``.
+
+        A connection of a pool's own hook that is no boto connection is
+        left as it is.
+        """
+        sockets.adopt(conn)
+        return throttling.govern(conn, spec.name, region_name)
+
+    def install_credentials(self, conn, holder):
+        """Make ``conn`` sign with ``holder``'s current credentials (see
+        :func:`mangrove.credentials.install`)."""
+        credentials.install(conn, holder)
+
+    def close(self, conn):
+        """Close the idle sockets of a connection prepared in this process
+        (see :func:`mangrove.sockets.close`).
+
+        :return: the number of sockets closed.
+        """
+        return sockets.close(conn)
+
+    def pages(self, conn, method_name, args=(), kwargs=None, max_pages=None,
+              search=None, label=None):
+        """Every page of a boto listing (see
+        :func:`mangrove.pagination.all_pages`).
+
+        :raises InvalidArgumentError: ``search`` was given: JMESPath is
+            for boto3 clients.
+        """
+        if search is not None:
+            raise InvalidArgumentError(
+                'search (JMESPath) is for boto3 clients; %s is a classic '
+                'boto connection' % type(conn).__name__, value=search)
+        return all_pages(getattr(conn, method_name), args, kwargs, max_pages,
+                         label=label)
+
+    def owns(self, conn):
+        """Whether ``conn`` is a classic boto connection (or a ``Layer2``
+        wrapping one: DynamoDB, Glacier)."""
+        return bool(senders(conn))
 
     def _keywords_for(self, spec, kwargs):
         if not kwargs:

@@ -29,7 +29,9 @@ import weakref
 
 import six
 
-from mangrove import clientclasses
+from mangrove import catalog, clientclasses, clientpages
+from mangrove.backends import CLIENT_KEYWORDS, SHARED_KEYWORDS, Backend
+from mangrove.clientcredentials import install_holder
 from mangrove.exceptions import (
     Boto3UnavailableError, InvalidArgumentError, InvalidServiceError,
     close_matches, not_one_of, wrong_type)
@@ -45,12 +47,8 @@ __all__ = ['MINIMUM_PYTHON', 'CLIENT_KEYWORDS', 'Boto3Backend',
 #: The oldest Python the boto3 extra runs on.
 MINIMUM_PYTHON = (3, 9)
 
-#: What a boto3 pool takes besides mangrove's own arguments: boto3's
-#: ``client()`` keywords, ``profile_name`` and a ``session`` of its own.
-CLIENT_KEYWORDS = ('aws_session_token', 'config', 'verify', 'use_ssl',
-                   'api_version', 'aws_account_id', 'profile_name',
-                   'session', 'security_token', 'aws_access_key_id',
-                   'aws_secret_access_key')
+# CLIENT_KEYWORDS (what a boto3 pool takes besides mangrove's own
+# arguments) is mangrove.backends', kept here under its old name.
 
 # classic boto's transport keywords, and what boto3 says instead.
 _BOTO2_KEYWORDS = {
@@ -120,13 +118,20 @@ class _Partition(object):
         return name, scope.get('region')
 
 
-class Boto3Backend(object):
-    """Connects pools to AWS through boto3 clients.
+class Boto3Backend(Backend):
+    """Connects pools to AWS through boto3 clients: the
+    :class:`~mangrove.backends.Backend` named ``'boto3'``.
 
     One instance serves every boto3 pool of a process; it caches only what
     never changes in one (botocore's endpoint data, service names, the
     default session's per process).
+
+    mangrove neither governs nor counts a client's sends yet: no endpoint
+    limit, no mangrove retry policy and no call statistics apply to boto3
+    pools (botocore's own retries do; see :meth:`prepare`).
     """
+
+    name = 'boto3'
 
     def __init__(self):
         self._lock = ForkSafeLock()
@@ -209,7 +214,6 @@ class Boto3Backend(object):
 
         :rtype: list of str
         """
-        from mangrove import catalog
         if partition is None:
             partition = catalog.DEFAULT_PARTITION
         session = self._botocore()
@@ -281,6 +285,20 @@ class Boto3Backend(object):
                      callable(getattr(BaseClient, name)))
         return frozenset(names)
 
+    def keywords(self, kwargs):
+        """A multi-service pool's keywords as boto3 pools take them:
+        classic boto's transport keywords left out, a session token as
+        ``aws_session_token``."""
+        kwargs = dict(kwargs)
+        token = kwargs.pop('aws_session_token', None)
+        if token is None:
+            token = kwargs.pop('security_token', None)
+        kept = dict((k, v) for k, v in kwargs.items()
+                    if k in SHARED_KEYWORDS or k in CLIENT_KEYWORDS)
+        if token is not None:
+            kept['aws_session_token'] = token
+        return kept
+
     # -- clients ---------------------------------------------------------
 
     def session(self, profile_name=None):
@@ -339,6 +357,43 @@ class Boto3Backend(object):
         with self._client_lock(session), clientclasses.sharing():
             return session.client(spec.name, region_name=region_name,
                                   **kwargs)
+
+    def prepare(self, conn, spec, region_name):
+        """Return the client unchanged.
+
+        No mangrove retry policy, endpoint limit or call statistics for
+        boto3 clients yet: botocore retries as its ``config`` says, and a
+        client's sockets are botocore's (urllib3 makes a forked child's
+        own).
+        """
+        return conn
+
+    def install_credentials(self, conn, holder):
+        """Make a client sign every request with ``holder``'s current
+        credentials (a pool's hook that returns no client is left as it
+        is)."""
+        if self.owns(conn):
+            install_holder(conn, holder)
+
+    def close(self, conn):
+        """Close a client's sockets (botocore closes its urllib3 pools).
+
+        :return: 0: botocore does not say how many.
+        """
+        if self.owns(conn):
+            conn.close()
+        return 0
+
+    def pages(self, conn, method_name, args=(), kwargs=None, max_pages=None,
+              search=None, label=None):
+        """Every page of a client operation, through boto3's paginator
+        (see :func:`mangrove.clientpages.client_pages`)."""
+        return clientpages.client_pages(conn, method_name, args, kwargs,
+                                        max_pages, search)
+
+    def owns(self, conn):
+        """Whether ``conn`` is a botocore client."""
+        return is_client(conn)
 
 
 def check_client_keywords(kwargs, owner):

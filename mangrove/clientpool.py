@@ -33,15 +33,12 @@ from __future__ import absolute_import
 
 import logging
 
-from mangrove import declaration, fanout
+from mangrove import backends, declaration, fanout
 from mangrove.boto3backend import (
-    CLIENT_KEYWORDS, boto3_backend, check_client_keywords, is_client,
-    require_boto3)
-from mangrove.clientcredentials import install_holder
+    boto3_backend, check_client_keywords, require_boto3)
 from mangrove.exceptions import (
     InvalidServiceError, UnknownMethodError, not_one_of, rephrase)
 from mangrove.proxy import region_connection
-from mangrove.registry import get_service
 from mangrove.servicepool import ServicePool
 
 log = logging.getLogger(__name__)
@@ -52,12 +49,6 @@ __all__ = ['ClientPool', 'client_pool', 'pool_class', 'service_spec',
 # A pool's own arguments, which are no client keyword.
 _GENERIC = frozenset(['endpoint_url', 'partition', 'credential_source',
                       'regions', 'default_region'])
-
-# What both kinds of pool take; the rest is one backend's own.
-_SHARED = frozenset(['aws_access_key_id', 'aws_secret_access_key',
-                     'security_token', 'profile_name', 'endpoint_url',
-                     'partition', 'credential_source', 'regions',
-                     'default_region', 'connect'])
 
 
 class ClientPool(ServicePool):
@@ -143,11 +134,6 @@ class ClientPool(ServicePool):
         # as_keywords names the token as classic boto does.
         self._connect_kwargs.pop('aws_session_token', None)
 
-    def _adopt(self, conn):
-        # A client signs with the pool's managed credentials, if any.
-        if self._credentials is not None and is_client(conn):
-            install_holder(conn, self._credentials)
-
     def __getstate__(self):
         state = super(ClientPool, self).__getstate__()
         init = state['init']
@@ -192,39 +178,35 @@ def client_pool(service, **kwargs):
     return ClientPool.from_declaration(decl, **kwargs)
 
 
-def service_spec(backend, name):
-    """The spec of service ``name`` as a backend knows it (``'boto'``:
-    mangrove's registry; ``'boto3'``: every service boto3 knows).
+# The pool class of each backend's services: what a multi-service pool
+# builds a declared service with.
+_POOL_CLASSES = {'boto': ServicePool, 'boto3': ClientPool}
 
+
+def service_spec(backend, name):
+    """The spec of service ``name`` as a backend knows it (``'boto'`` or
+    None: mangrove's registry; ``'boto3'``: every service boto3 knows).
+    ``backends.resolve(backend).service(name)``.
+
+    :param backend: a backend or its name, or None for classic boto.
     :raises InvalidServiceError: the backend knows no such service.
     """
-    if backend == 'boto3':
-        return boto3_backend.service(name)
-    return get_service(name)
+    return backends.resolve(backend).service(name)
 
 
 def pool_class(backend):
-    """The pool class of a backend name (``'boto'``, ``'boto3'``)."""
-    return ClientPool if backend == 'boto3' else ServicePool
+    """The pool class of a backend's services: :class:`ServicePool` for
+    classic boto, :class:`ClientPool` for boto3.
+
+    :param backend: a backend or its name, or None for classic boto.
+    """
+    return _POOL_CLASSES.get(backends.resolve(backend).name, ServicePool)
 
 
 def keywords_for(backend, kwargs):
-    """A multi-service pool's keywords as one backend's pools take them:
-    classic boto's transport keywords go to classic pools only, boto3's
-    (``config``, ``session``, ...) to boto3 pools only; a session token
-    reaches both, under each one's name."""
-    kwargs = dict(kwargs)
-    token = kwargs.pop('aws_session_token', None)
-    if token is None:
-        token = kwargs.pop('security_token', None)
-    if backend == 'boto3':
-        kept = dict((k, v) for k, v in kwargs.items()
-                    if k in _SHARED or k in CLIENT_KEYWORDS)
-        if token is not None:
-            kept['aws_session_token'] = token
-        return kept
-    kept = dict((k, v) for k, v in kwargs.items()
-                if k in _SHARED or k not in CLIENT_KEYWORDS)
-    if token is not None:
-        kept['security_token'] = token
-    return kept
+    """A multi-service pool's keywords as one backend's pools take them
+    (``backends.resolve(backend).keywords(kwargs)``): classic boto's
+    transport keywords go to classic pools only, boto3's (``config``,
+    ``session``, ...) to boto3 pools only; a session token reaches both,
+    under each one's name."""
+    return backends.resolve(backend).keywords(kwargs)

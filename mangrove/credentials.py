@@ -319,7 +319,8 @@ class LiveCredentials(object):
     """What a pool does with new credentials: :meth:`update_credentials`.
 
     A pool keeps a :class:`CredentialHolder` (or None while boto's own
-    credentials serve) in ``_credentials``, its lock in ``_lock``, and says
+    credentials serve) in ``_credentials``, its lock in ``_lock``, its
+    :class:`~mangrove.backends.Backend` in ``backend``, and says
     which connections it built (``_built_connections``), how it remembers
     credentials for later connections and pickles
     (``_remember_credentials``), and what else takes them
@@ -367,7 +368,7 @@ class LiveCredentials(object):
     def _adopt(self, conn):
         """Make a connection sign with the managed credentials, if any."""
         if self._credentials is not None:
-            install(conn, self._credentials)
+            self.backend.install_credentials(conn, self._credentials)
 
     def _apply_credentials(self, fresh, source):
         pass

@@ -23,6 +23,7 @@ import sys
 import six
 from six.moves.urllib.parse import urlsplit
 
+from mangrove import backends
 from mangrove.catalog import ALL_PARTITIONS, PARTITIONS
 from mangrove.exceptions import (
     InvalidArgumentError, InvalidDeclarationError, MangroveError, not_one_of,
@@ -36,7 +37,7 @@ OPTION_KEYS = ('regions', 'default_region', 'endpoint_url', 'partition',
 
 #: What ``backend`` may name: classic boto (the default), or boto3 clients
 #: (:mod:`mangrove.clientpool`, Python 3.9+).
-BACKENDS = ('boto', 'boto3')
+BACKENDS = backends.NAMES
 
 _EXPECTED_NAME = "a non-empty string such as 'ec2'"
 _EXPECTED_SERVICE = ("a service name or a dict of exactly one service name "

@@ -14,8 +14,8 @@ states (:attr:`RegionConnection.state`):
 ``inherited``
     built in another process (this one is a forked child): the next use
     here builds this process's own connection (while the boto object the
-    parent built keeps working too, on sockets of its own, see
-    :mod:`mangrove.sockets`);
+    parent built keeps working too, on sockets of its own: its backend's
+    :meth:`~mangrove.backends.Backend.prepare` sees to that);
 ``removed``
     the region was removed from its pool.
 
@@ -37,7 +37,6 @@ from __future__ import absolute_import
 import threading
 import weakref
 
-from mangrove import sockets
 from mangrove.exceptions import NotConnectedError, RegionNotInPoolError
 from mangrove.fork import ForkSafeLock, process_token
 from mangrove.regions import region_name
@@ -93,20 +92,23 @@ class PoolConnections(object):
 
     :param owner: the pool; held weakly, so that regions and mappings a
         user keeps do not keep the pool (and its sockets) in a cycle.
-    :param build: ``build(owner, region_name)`` returns a new connection;
-        the one code path that creates one.
+    :param build: ``build(owner, region_name)`` returns a new connection,
+        prepared by its backend; the one code path that creates one.
     :param label: how messages name the pool (``'Ec2Pool EC2'``).
+    :param backend: the pool's :class:`~mangrove.backends.Backend`, which
+        closes its connections.
     :ivar lock: the pool's lock; it guards bookkeeping only.
     :ivar connected: whether the pool is connected (written under ``lock``).
     """
 
-    __slots__ = ('lock', 'connected', 'label', 'on_built', '_owner',
-                 '_build', '__weakref__')
+    __slots__ = ('lock', 'connected', 'label', 'on_built', 'backend',
+                 '_owner', '_build', '__weakref__')
 
-    def __init__(self, owner, build, label):
+    def __init__(self, owner, build, label, backend):
         self.lock = ForkSafeLock()
         self.connected = False
         self.label = label
+        self.backend = backend
         #: Called as ``on_built(owner, connection)`` under the lock as each
         #: connection is installed (the pool's managed credentials), or None.
         self.on_built = None
@@ -167,15 +169,15 @@ class PoolConnections(object):
         with self.lock:
             self.connected = False
             dropped = [region._drop(CLOSED) for region in regions]
-        _close_all(dropped)
+        _close_all(self.backend, dropped)
 
 
-def _close_all(connections):
+def _close_all(backend, connections):
     token = process_token()
     for built in connections:
         # Only this process's sockets are its to close.
         if built is not None and built.token == token:
-            sockets.close(built.connection)
+            backend.close(built.connection)
 
 
 class RegionConnection(object):
@@ -246,6 +248,11 @@ class RegionConnection(object):
         """How messages name the pool of this region."""
         return self._pool.label
 
+    @property
+    def backend(self):
+        """The pool's :class:`~mangrove.backends.Backend`."""
+        return self._pool.backend
+
     # -- changing (the pool's lock serializes these) ----------------------
 
     def _get_slow(self):
@@ -309,7 +316,7 @@ class RegionConnection(object):
                     '%s was garbage-collected; region %s cannot connect '
                     'without it (keep a reference to the pool)'
                     % (pool.label, self.key))
-            conn = sockets.adopt(pool._build(owner, region_name(self.key)))
+            conn = pool._build(owner, region_name(self.key))
             del owner
         except BaseException as exc:
             self._abandon(build, exc)
@@ -325,7 +332,7 @@ class RegionConnection(object):
                 self._removed_error() if self._removed
                 else pool.not_connected())
         if error is not None:
-            sockets.close(conn)
+            pool.backend.close(conn)
             build.finish(error)
             raise error
         build.finish()
@@ -350,7 +357,7 @@ class RegionConnection(object):
         """The region left its pool: close it for good."""
         with self._pool.lock:
             dropped = self._drop(REMOVED)
-        _close_all([dropped])
+        _close_all(self._pool.backend, [dropped])
 
     def _removed_error(self):
         return RegionNotInPoolError(

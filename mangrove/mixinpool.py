@@ -12,7 +12,7 @@ from __future__ import absolute_import
 
 import collections
 
-from mangrove import credentials, declaration
+from mangrove import backends, credentials, declaration
 from mangrove.exceptions import (
     InvalidArgumentError, InvalidArgumentTypeError, InvalidDeclarationError,
     InvalidServiceError, rephrase)
@@ -24,7 +24,7 @@ from mangrove.credentials import LiveCredentials
 from mangrove.poolbase import (
     BasePool, attribute_name as _attribute_name, grouped_by_first,
     lookup_tasks)
-from mangrove.clientpool import keywords_for, pool_class, service_spec
+from mangrove.clientpool import pool_class
 
 
 class ServiceMixinPool(LiveCredentials, BasePool):
@@ -55,7 +55,10 @@ class ServiceMixinPool(LiveCredentials, BasePool):
         service (see :meth:`ServicePool.update_credentials`).
     :param backend: ``'boto3'`` for boto3 clients in every service that
         names no backend of its own (``{'sqs': {'backend': 'boto'}}``), or
-        ``'boto'`` (the default): one pool may mix both.
+        ``'boto'`` (the default): one pool may mix both. A
+        :class:`~mangrove.backends.Backend` is taken too; on the pool,
+        ``backend`` is always the backend object, ``backend_name`` its
+        name.
     :param connect_kwargs: passed to boto for every service and region
         (classic boto's transport keywords to classic pools, boto3's, such
         as ``config``, to boto3 pools).
@@ -64,7 +67,9 @@ class ServiceMixinPool(LiveCredentials, BasePool):
     #: The services: ``{name: options}`` (see :mod:`mangrove.declaration`).
     services = None
 
-    #: The backend of services that name none: ``'boto'`` or ``'boto3'``.
+    #: The backend of services that name none: ``'boto'``, ``'boto3'``,
+    #: a :class:`~mangrove.backends.Backend`, or None for classic boto. On
+    #: a pool, the backend object.
     backend = None
 
     def __init__(self, connect=False, regions=None, aws_access_key_id=None,
@@ -72,8 +77,8 @@ class ServiceMixinPool(LiveCredentials, BasePool):
                  partition=None, credential_source=None, backend=None,
                  **connect_kwargs):
         check_bool('connect', connect)
-        self._backend = declaration.parse_backend(
-            backend or type(self).backend)
+        self.backend = backends.resolve(
+            backend if backend is not None else type(self).backend)
         decls = declaration.services_declaration(type(self))
         self._common = dict(connect_kwargs,
                             aws_access_key_id=aws_access_key_id,
@@ -99,12 +104,12 @@ class ServiceMixinPool(LiveCredentials, BasePool):
 
     def _make_pool(self, decl, use_override=True):
         """The one way a member pool is built: from its declaration."""
-        backend = decl.backend or self._backend
+        backend = backends.resolve(decl.backend or self.backend)
         try:
-            service_spec(backend, decl.service)
+            backend.service(decl.service)
         except InvalidServiceError as exc:
             raise rephrase(exc, '%s.services' % type(self).__name__)
-        options = keywords_for(backend, self._common)
+        options = backend.keywords(self._common)
         if use_override and self._regions_override is not None:
             options['regions'] = self._regions_override
         for key in ('endpoint_url', 'partition'):
@@ -136,6 +141,12 @@ class ServiceMixinPool(LiveCredentials, BasePool):
     def connected(self):
         """Whether :meth:`connect` has been called (and not :meth:`close`)."""
         return self._connected
+
+    @property
+    def backend_name(self):
+        """The name of the backend of services that name none: ``'boto'``
+        or ``'boto3'``."""
+        return self.backend.name
 
     def connect(self):
         """Connect every service of the pool.
@@ -170,14 +181,16 @@ class ServiceMixinPool(LiveCredentials, BasePool):
         :param default_region: its default region.
         :param connect: connect it now; None follows the pool (connected if
             the pool's ``connect()`` has run).
-        :param backend: ``'boto'`` or ``'boto3'``; None for the pool's.
+        :param backend: ``'boto'`` or ``'boto3'`` (or a
+            :class:`~mangrove.backends.Backend`); None for the pool's.
         :return: the service's pool (the existing one if already there).
         :rtype: :class:`ServicePool`
         """
         if connect is not None:
             check_bool('connect', connect)
-        spec = service_spec(
-            declaration.parse_backend(backend) or self._backend, name)
+        chosen = self.backend if backend is None else \
+            backends.resolve(backend)
+        spec = chosen.service(name)
         attr = _attribute_name(name)
         existing = self._find(spec.name, self.services)
         if existing is not None:
@@ -185,7 +198,7 @@ class ServiceMixinPool(LiveCredentials, BasePool):
         decl = declaration.parse_options(type(self), name, {
             'regions': regions, 'default_region': default_region,
             'endpoint_url': endpoint_url, 'partition': partition,
-            'backend': backend})
+            'backend': None if backend is None else chosen.name})
         pool = self._make_pool(decl, use_override=regions is None)
         while True:
             if (self._connected if connect is None else connect) and \
@@ -346,13 +359,22 @@ class ServiceMixinPool(LiveCredentials, BasePool):
         # credentials it last gave instead (in each service's settings).
         common = dict(self._common, credential_source=None)
         return {'services': self.services, 'connected': self._connected,
-                'common': common, 'backend': self._backend,
+                'common': common, 'backend': self._pickled_backend(),
                 'regions_override': self._regions_override}
+
+    def _pickled_backend(self):
+        # A name, as earlier releases pickled it (and read it back); a
+        # backend of another name travels as itself.
+        name = self.backend.name
+        if name in backends.NAMES and backends.named(name) is self.backend:
+            return None if name == 'boto' else name
+        return self.backend
 
     def __setstate__(self, state):
         self._lock = ForkSafeLock()
         self._common = state['common']
-        self._backend = state.get('backend')
+        # A name or None (what every release pickled), or a backend.
+        self.backend = backends.resolve(state.get('backend'))
         self._regions_override = state['regions_override']
         self._connected = state['connected']
         self._set_services(state['services'])

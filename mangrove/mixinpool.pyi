@@ -4,6 +4,7 @@ from concurrent.futures import Executor
 from typing import (Any, Callable, Iterable, Iterator, Mapping, Optional,
                     TypeVar, Union)
 
+from mangrove.backends import Backend
 from mangrove.fanout import RegionResults
 from mangrove.proxy import RegionProxy
 from mangrove.regiongroups import RegionGroup, RegionGroups
@@ -20,27 +21,32 @@ _OnResult = Callable[[Any, Any, Optional[BaseException]], Any]
 class ServiceMixinPool(_PoolMethods):
     # Declared as {name: options}; on an instance, name -> ServicePool.
     services: Mapping[str, Any]
-    # 'boto' or 'boto3': the backend of services that name none.
-    backend: Optional[str]
+    # The backend of services that name none. A class names it ('boto',
+    # 'boto3', None for classic boto) or sets a Backend; on a pool it is
+    # always the Backend object.
+    backend: Union[Backend, str, None]
     def __init__(self, connect: bool = ..., regions: _Regions = ...,
                  aws_access_key_id: Optional[str] = ...,
                  aws_secret_access_key: Optional[str] = ...,
                  endpoint_url: Optional[str] = ...,
                  partition: Optional[str] = ...,
                  credential_source: Optional[_Source] = ...,
-                 backend: Optional[str] = ...,
+                 backend: Union[Backend, str, None] = ...,
                  **connect_kwargs: Any) -> None: ...
     # Each service is an attribute: mixin_pool.ec2, mixin_pool.s3.
     def __getattr__(self, name: str) -> ServicePool: ...
     @property
     def connected(self) -> bool: ...
+    @property
+    def backend_name(self) -> str: ...
     def connect(self: _Mixin) -> _Mixin: ...
     def add_service(self, name: str, regions: _Regions = ...,
                     default_region: Optional[str] = ...,
                     connect: Optional[bool] = ...,
                     endpoint_url: Optional[str] = ...,
                     partition: Optional[str] = ...,
-                    backend: Optional[str] = ...) -> ServicePool: ...
+                    backend: Union[Backend, str, None] = ...
+                    ) -> ServicePool: ...
     def map(self, func: Callable[[RegionProxy], Any],
             services: Optional[Iterable[str]] = ...,
             regions: Optional[Iterable[str]] = ...,

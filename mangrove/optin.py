@@ -22,7 +22,6 @@ import logging
 
 from mangrove import catalog
 from mangrove.exceptions import RegionNotEnabledError
-from mangrove.registry import get_service
 
 log = logging.getLogger(__name__)
 
@@ -55,8 +54,8 @@ def enabled_regions(backend, kwargs, partition, endpoint_url=None):
     """
     partitions = catalog.PARTITIONS if partition == catalog.ALL_PARTITIONS \
         else (partition or catalog.DEFAULT_PARTITION,)
-    # A boto3 backend knows EC2 by its own spec.
-    spec = getattr(backend, 'service', get_service)('ec2')
+    # Each backend knows EC2 by its own spec.
+    spec = backend.service('ec2')
     names = []
     for name in partitions:
         conn = backend.connect(spec, _ASK_IN[name], kwargs,

@@ -30,10 +30,12 @@ import numbers
 
 import six
 
+from mangrove import backends
 from mangrove._interpreters import keyword_names
-from mangrove.boto3backend import is_client
+from mangrove.clientpages import check_search, client_pages  # noqa: F401
 from mangrove.exceptions import InvalidArgumentError, wrong_type, wrong_value
 from mangrove.methodcall import split_options
+from mangrove.proxy import RegionProxy
 
 log = logging.getLogger(__name__)
 
@@ -205,13 +207,6 @@ def all_pages(method, args=(), kwargs=None, max_pages=None, label=None):
         pages += 1
 
 
-def client_pages(*args, **kwargs):
-    """:func:`mangrove.clientpages.client_pages`, imported on first use
-    (it is Python 3 only)."""
-    from mangrove.clientpages import client_pages as pages
-    return pages(*args, **kwargs)
-
-
 def _name(method):
     return getattr(method, '__name__', repr(method))
 
@@ -277,23 +272,20 @@ class Pages(object):
         self.args = tuple(args)
         self.kwargs = dict(kwargs or {})
         self.max_pages = check_max_pages(max_pages)
-        self.search = None
-        if search is not None:
-            from mangrove.clientpages import check_search
-            self.search = check_search(search)
+        self.search = check_search(search)
 
     def __call__(self, proxy):
-        conn = getattr(proxy, 'connection', proxy)
-        if is_client(conn):
-            return client_pages(conn, self.name, self.args, self.kwargs,
-                                self.max_pages, self.search)
-        if self.search is not None:
-            raise InvalidArgumentError(
-                'search (JMESPath) is for boto3 clients; %s is a classic '
-                'boto connection' % type(conn).__name__, value=self.search)
-        label = '%s %s' % (getattr(proxy, 'region_name', ''), self.name)
-        return all_pages(getattr(proxy, self.name), self.args, self.kwargs,
-                         self.max_pages, label=label.strip())
+        """Every page in one region: ``proxy`` is a pool's
+        :class:`~mangrove.proxy.RegionProxy`, whose pool's backend follows
+        the pages, or a bare connection, whose kind says which backend
+        does (:func:`mangrove.backends.of`)."""
+        if isinstance(proxy, RegionProxy):
+            backend, conn = proxy.backend, proxy.connection
+            label = '%s %s' % (proxy.region_name, self.name)
+        else:
+            backend, conn, label = backends.of(proxy), proxy, self.name
+        return backend.pages(conn, self.name, self.args, self.kwargs,
+                             self.max_pages, self.search, label=label)
 
     def __getstate__(self):
         return (self.name, self.args, self.kwargs, self.max_pages,

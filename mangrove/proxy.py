@@ -71,6 +71,12 @@ class RegionProxy(object):
         return self._mangrove_region.pool
 
     @property
+    def backend(self):
+        """The :class:`~mangrove.backends.Backend` of this region's pool:
+        what built its connection and follows its pages."""
+        return self._mangrove_region.backend
+
+    @property
     def state(self):
         """Where this region's connection is in its lifecycle:
         ``'closed'``, ``'pending'``, ``'built'``, ``'inherited'`` or
@@ -102,7 +108,7 @@ class RegionProxy(object):
 
     def __dir__(self):
         names = set(['connection', 'region_key', 'region_name', 'pool',
-                     'state'])
+                     'backend', 'state'])
         conn = self._mangrove_region.peek()
         if conn is not None:
             names.update(dir(conn))

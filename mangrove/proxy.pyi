@@ -2,6 +2,7 @@
 # checks it against the module.
 from typing import Any, Optional
 
+from mangrove.backends import Backend
 from mangrove.exceptions import NotConnectedError
 from mangrove.servicepool import ServicePool
 
@@ -21,6 +22,8 @@ class RegionProxy:
     def __setattr__(self, attr: str, value: Any) -> None: ...
     @property
     def pool(self) -> Optional[ServicePool]: ...
+    @property
+    def backend(self) -> Backend: ...
     # 'closed', 'pending', 'built', 'inherited' or 'removed'.
     @property
     def state(self) -> str: ...

@@ -19,7 +19,7 @@ from __future__ import absolute_import
 import functools
 import logging
 
-from mangrove import credentials, declaration, lifecycle, throttling
+from mangrove import backends, credentials, declaration, lifecycle
 from mangrove.backend import boto_backend
 from mangrove.exceptions import (
     InvalidArgumentError, UnknownRegionError, name_list, wrong_type)
@@ -107,7 +107,9 @@ class ServicePool(ServiceRegions, LiveCredentials, BasePool):
     #: The service this pool serves: a name, or ``{name: options}``.
     service = None
 
-    #: What opens connections; the seam between mangrove and boto.
+    #: What opens connections; the seam between mangrove and boto: a
+    #: :class:`~mangrove.backends.Backend`, or its name (``'boto'``,
+    #: ``'boto3'``). On a pool, always the backend object.
     backend = boto_backend
 
     def __init__(self, connect=False, regions=None, default_region=None,
@@ -158,6 +160,7 @@ class ServicePool(ServiceRegions, LiveCredentials, BasePool):
         check('security_token', connect_kwargs.get('security_token'))
         decl = declaration.overridden(decl, regions, default_region,
                                       endpoint_url, partition)
+        self.backend = backends.resolve(type(self).backend)
         self._decl = decl
         self._by_class = by_class
         self._spec = self._resolve_spec(decl.service)
@@ -184,7 +187,7 @@ class ServicePool(ServiceRegions, LiveCredentials, BasePool):
                 % (self._label(), region_name(decl.default_region),
                    name_list(region_name(k) for k in keys)))
         self._conns = lifecycle.PoolConnections(self, _build_connection,
-                                                self._label())
+                                                self._label(), self.backend)
         self._conns.on_built = _adopt
         self._lock = self._conns.lock
         self._index = RegionIndex(
@@ -217,9 +220,10 @@ class ServicePool(ServiceRegions, LiveCredentials, BasePool):
                 'does not know that region' % (self._label(), region_name))
         log.debug('%s: connected %s to %s', self._label(), region_name,
                   getattr(conn, 'host', None))
-        # Its requests take slots of their endpoint's concurrency limit and
-        # retry throttling errors, whoever sends them.
-        return throttling.govern(conn, self._spec.name, region_name)
+        # Sockets of this process's own; for classic boto, requests that
+        # take slots of their endpoint's concurrency limit and retry
+        # throttling errors, whoever sends them.
+        return self.backend.prepare(conn, self._spec, region_name)
 
     def connect(self):
         """Build a connection for every region of the pool.
@@ -357,6 +361,11 @@ class ServicePool(ServiceRegions, LiveCredentials, BasePool):
     @default_region.setter
     def default_region(self, name):
         self._index.set_default(name)
+
+    @property
+    def backend_name(self):
+        """The backend's name: ``'boto'`` or ``'boto3'``."""
+        return self.backend.name
 
     @property
     def service_name(self):

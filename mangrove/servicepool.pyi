@@ -5,6 +5,7 @@ from concurrent.futures import Executor
 from typing import (Any, Callable, Iterable, Iterator, List, Mapping,
                     Optional, Type, TypeVar, Union)
 
+from mangrove.backends import Backend
 from mangrove.declaration import Declaration
 from mangrove.fanout import RegionResults
 from mangrove.mapping import RegionMapping
@@ -36,8 +37,10 @@ class _PoolMethods(BasePool):
 class ServicePool(_PoolMethods):
     # A service name, or {name: {'regions': ..., 'default_region': ...}}.
     service: Union[str, Mapping[str, Mapping[str, Any]], None]
-    # What opens connections (mangrove.backend.BotoBackend by default).
-    backend: Any
+    # What opens connections (mangrove.backend.BotoBackend by default). A
+    # subclass may name it instead ('boto', 'boto3'); on a pool, always the
+    # Backend object.
+    backend: Backend
     def __init__(self, connect: bool = ..., regions: _Regions = ...,
                  default_region: Optional[str] = ...,
                  aws_access_key_id: Optional[str] = ...,
@@ -71,6 +74,8 @@ class ServicePool(_PoolMethods):
     def default_region(self) -> Optional[str]: ...
     @default_region.setter
     def default_region(self, name: Optional[str]) -> None: ...
+    @property
+    def backend_name(self) -> str: ...
     @property
     def service_name(self) -> str: ...
     @property

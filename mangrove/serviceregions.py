@@ -21,7 +21,7 @@ from mangrove.exceptions import InvalidServiceError, UnknownRegionError, \
     rephrase
 from mangrove.optin import ENABLED, enabled_regions
 from mangrove.regions import region_key, region_name, unknown_region
-from mangrove.registry import ServiceSpec, get_service
+from mangrove.registry import ServiceSpec
 
 __all__ = ['ServiceRegions', 'canonical_key']
 
@@ -81,7 +81,7 @@ class ServiceRegions(object):
     def _resolve_spec(self, name):
         """The :class:`~mangrove.registry.ServiceSpec` of service ``name``."""
         try:
-            return get_service(name)
+            return self.backend.service(name)
         except InvalidServiceError as exc:
             # A service boto has no module for is fine when the subclass
             # says itself how to list and connect its regions.

@@ -23,15 +23,17 @@ of connections that lives for the whole life of a process:
 Everything here works on the boto objects that send a connection's
 requests (:func:`mangrove.transport.senders`), each of which holds a boto
 HTTP pool; an object that is not a boto connection (a
-``_connect_module_to_region`` hook may return any object) is left alone. A
-boto3 client is closed through its own ``close()``.
+``_connect_module_to_region`` hook may return any object) is left alone.
+Pools reach these through their backend
+(:meth:`mangrove.backend.BotoBackend.prepare` and ``close``); a boto3
+client's sockets are botocore's
+(:meth:`mangrove.boto3backend.Boto3Backend.close`).
 """
 from __future__ import absolute_import
 
 import logging
 import threading
 
-from mangrove.boto3backend import is_client
 from mangrove.fork import process_token
 from mangrove.transport import senders
 
@@ -139,10 +141,6 @@ def close(conn):
     :return: the number of sockets closed now.
     """
     closed = 0
-    if is_client(conn):
-        # A boto3 client: botocore closes its urllib3 pools itself.
-        conn.close()
-        return closed
     cls = _POOL_CLASS
     for transport in senders(conn):
         pool = transport._pool

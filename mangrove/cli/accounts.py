@@ -29,7 +29,7 @@ import json
 import sys
 import time
 
-from mangrove import declaration
+from mangrove import backends, declaration
 from mangrove.accounts import ORGANIZATION, AccountPool
 from mangrove.assumerole import MAX_DURATION, MIN_DURATION
 from mangrove.cli.arguments import (
@@ -173,9 +173,10 @@ def call_in_accounts(args, names, call_args, call_kwargs):
     """``mangrove call SERVICE[,SERVICE...] METHOD ARG... --accounts ...``
     (``names``: the services)."""
     _role_options(args)  # usage first, before any request
-    if getattr(args, 'backend', None) not in (None, 'boto'):
+    backend = backends.resolve(getattr(args, 'backend', None))
+    if backend.name != 'boto':
         raise UsageError('--accounts calls classic boto pools; leave out '
-                         '--backend %s' % args.backend)
+                         '--backend %s' % backend.name)
     probe = connected_pool(names if len(names) > 1 else names[0],
                            region_names(args.regions), args.partition,
                            args.endpoint_url)

@@ -9,13 +9,10 @@ import json
 import sys
 import time
 
-from mangrove import declaration
-from mangrove.backend import boto_backend
-from mangrove.boto3backend import boto3_backend
+from mangrove import backends, declaration
 from mangrove.cli.accounts import call_in_accounts
 from mangrove.cli.arguments import (
     check_client_call, parse_arguments, region_names)
-from mangrove.clientpool import service_spec
 from mangrove.cli.connect import address_of, connected_pool
 from mangrove.cli.errors import CommandError, UsageError
 from mangrove.cli.progress import Progress
@@ -28,7 +25,6 @@ from mangrove.exceptions import FanOutTimeoutError
 from mangrove.results import RegionResults
 from mangrove.pagination import Pages
 from mangrove.plaindata import to_data
-from mangrove.registry import service_names
 from mangrove.tables import (
     error_data, error_text, format_errors, key_text, summary_line)
 
@@ -39,18 +35,15 @@ _now = getattr(time, 'monotonic', time.time)
 
 def services(args):
     """``mangrove services``: the service names, one per line."""
-    if args.backend == 'boto3':
-        print_lines(boto3_backend.service_names())
-    else:
-        print_lines(service_names())
+    print_lines(backends.named(args.backend).service_names())
     return 0
 
 
 def regions(args):
     """``mangrove regions SERVICE``: its regions, one per line."""
-    spec = service_spec(args.backend, args.service)
+    backend = backends.named(args.backend)
+    spec = backend.service(args.service)
     partition = declaration.parse_partition(args.partition)
-    backend = boto3_backend if args.backend == 'boto3' else boto_backend
     print_lines(backend.regions(spec, partition))
     return 0
 
@@ -59,14 +52,16 @@ def call(args):
     """``mangrove call SERVICE[,SERVICE...] METHOD ARG...``: one method in
     every region (of every service named)."""
     call_args, call_kwargs = parse_arguments(args.args)
-    if args.backend == 'boto3':
+    backend = backends.named(args.backend)
+    if backend.name == 'boto3':
+        # Said in the command line's words, before any request.
         check_client_call(call_args, args.max_pages)
-    names = service_list(args.service, args.backend)
+    names = service_list(args.service, backend)
     if getattr(args, 'accounts', None) is not None:
         return call_in_accounts(args, names, call_args, call_kwargs)
     pool = connected_pool(names if len(names) > 1 else names[0],
                           region_names(args.regions), args.partition,
-                          args.endpoint_url, args.backend)
+                          args.endpoint_url, backend)
     check_method(pool, args.method, call_args, call_kwargs)
 
     # Every page of each region's listing: never a first page alone.

@@ -2,11 +2,11 @@
 """The connected pools the ``call`` and ``shell`` commands work with."""
 from __future__ import absolute_import
 
-from mangrove import declaration
+from mangrove import backends, declaration
 from mangrove.cli.arguments import check_endpoint_url
 from mangrove.cli.errors import CommandError
 from mangrove.exceptions import MangroveError
-from mangrove.clientpool import client_pool, service_spec
+from mangrove.clientpool import client_pool
 from mangrove.tables import error_text
 
 __all__ = ['DEFAULT_PARTITION', 'NO_CREDENTIALS', 'connected_pool',
@@ -31,7 +31,8 @@ NO_CREDENTIALS = (
 def connected_pool(service, regions=None, partition=None, endpoint_url=None,
                    backend=None):
     """A connected helper pool of ``service`` (names checked); with
-    ``backend='boto3'``, a :class:`~mangrove.clientpool.ClientPool`. A list
+    ``backend='boto3'`` (a name or a :class:`~mangrove.backends.Backend`),
+    a :class:`~mangrove.clientpool.ClientPool`. A list
     of several service names gives a multi-service pool of them (see
     :mod:`mangrove.cli.servicelist`).
 
@@ -42,6 +43,7 @@ def connected_pool(service, regions=None, partition=None, endpoint_url=None,
     from mangrove import services
     from mangrove.cli.servicelist import pool_class
     names = [service] if not isinstance(service, list) else service
+    backend = backends.resolve(backend)
     partition = declaration.parse_partition(partition)
     if regions is None and partition is None:
         partition = DEFAULT_PARTITION
@@ -51,9 +53,9 @@ def connected_pool(service, regions=None, partition=None, endpoint_url=None,
         what = ', '.join(names)
         pool = pool_class(names)(backend=backend, **options)
     else:
-        spec = service_spec(backend, names[0])
+        spec = backend.service(names[0])
         what = spec.name
-        if backend == 'boto3':
+        if backend.name == 'boto3':
             pool = client_pool(spec.name, **options)
         else:
             pool = getattr(services, spec.class_name)(**options)

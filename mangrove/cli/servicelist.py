@@ -29,7 +29,7 @@ import sys
 from mangrove.cli.arguments import check_call, method_of, split_names
 from mangrove.cli.errors import UsageError
 from mangrove.cli.terminal import write
-from mangrove.clientpool import service_spec
+from mangrove import backends
 from mangrove.regions import region_name
 from mangrove.plaindata import to_data
 from mangrove.results import RegionResults
@@ -46,13 +46,14 @@ def service_list(text, backend=None):
     :raises InvalidServiceError: one is unknown (with a did-you-mean).
     :raises UsageError: the list is empty or names a service twice.
     """
+    backend = backends.resolve(backend)
     words = split_names(text) or []
     if not words:
         raise UsageError('SERVICE names a service, such as ec2, or several '
                          'with commas: ec2,autoscale')
     names = []
     for word in words:
-        name = service_spec(backend, word).name
+        name = backend.service(word).name
         if name in names:
             raise UsageError('service %s is named twice in %r' % (name,
                                                                   text))

@@ -11,13 +11,13 @@ import time
 import six
 
 import mangrove
+from mangrove import backends
 from mangrove._interpreters import interact
 from mangrove.cli.arguments import region_names, split_names
 from mangrove.cli.connect import connected_pool
 from mangrove.cli.errors import message
 from mangrove.cli.terminal import isatty, write
 from mangrove.exceptions import MangroveError
-from mangrove.clientpool import service_spec
 
 __all__ = ['DEFAULT_SERVICES', 'shell']
 
@@ -47,8 +47,8 @@ def _banner(pools, backend=None):
         lines.append('  %s  %r' % (name.ljust(width), pool))
     lines.append('  %s  the mangrove package' % 'mangrove'.ljust(width))
     first = list(pools)[0]
-    examples = _CLIENT_EXAMPLE_CALLS if backend == 'boto3' else \
-        _EXAMPLE_CALLS
+    examples = _CLIENT_EXAMPLE_CALLS if backend is not None and \
+        backend.name == 'boto3' else _EXAMPLE_CALLS
     for name, method in examples:
         if name in pools:
             lines.append("Try: %s.call('%s'), %s.regions.<TAB>, help(%s)"
@@ -115,17 +115,18 @@ def shell(args):
     """
     names = split_names(args.services) or list(DEFAULT_SERVICES)
     regions = region_names(args.regions)
+    backend = backends.named(args.backend)
     pools = collections.OrderedDict()
     for name in names:
-        spec = service_spec(args.backend, name)
+        spec = backend.service(name)
         attr = spec.name.replace('-', '_')
         if attr not in pools:
             pools[attr] = connected_pool(spec.name, regions, args.partition,
-                                         args.endpoint_url, args.backend)
+                                         args.endpoint_url, backend)
     namespace = {'mangrove': mangrove, '__name__': '__console__',
                  '__doc__': None}
     namespace.update(pools)
-    banner = _banner(pools, args.backend)
+    banner = _banner(pools, backend)
     interactive = isatty(sys.stdin)
     try:
         status = _interact(namespace, banner, interactive, args.plain)
