@@ -115,3 +115,13 @@ def sign_v4_as(conn, service, region_name, s3=False, label=None):
             handler_cls.capability)
         log.debug('%s: signing for %s in %s at %s', label or service,
                   service, region_name, transport.host)
+
+
+def transport_of(conn):
+    """The boto object that signs ``conn``'s requests: ``conn`` itself, or
+    a ``Layer2``'s ``layer1`` (DynamoDB, Glacier); ``conn`` when it is not
+    a boto connection. Kept for code written against 1.1; mangrove itself
+    asks :func:`mangrove.transport.senders`, which names every one.
+    """
+    found = senders(conn)
+    return found[0] if found else conn
