@@ -67,7 +67,7 @@ setup(
     cmdclass={'build_py': build_py_with_pth},
     # py.typed and the stubs: type information for the public API (PEP 561).
     package_data={'mangrove': ['data/*.json', 'py.typed', '*.pyi',
-                               'testing/*.pyi']},
+                               '*/*.pyi']},
     include_package_data=True,
     zip_safe=False,
     python_requires=('>=2.7, !=3.0.*, !=3.1.*, !=3.2.*, !=3.3.*, !=3.4.*, '
@@ -80,7 +80,7 @@ setup(
     extras_require={
         # The demo starts a local AWS emulator; it needs Python 3.7+.
         'demo': ['moto[server]==4.2.14; python_version >= "3.7"'],
-        # Pools of boto3 clients (mangrove.clientpool); boto3 needs 3.9+.
+        # Pools of boto3 clients (mangrove.pool.client); boto3 needs 3.9+.
         'boto3': ['boto3>=1.28; python_version >= "3.9"'],
         # Fan-outs on loky's processes or a dask cluster (map's executor=).
         'loky': ['loky>=3.0; python_version >= "3.6"'],
@@ -90,7 +90,7 @@ setup(
                  'click<8; python_version < "3.7"',
                  'click<8.1; python_version == "3.7"'],
         # botocove, boto3's fan-out over an organization's accounts, side by
-        # side with an account pool (tests/test_accounts_botocove.py,
+        # side with an account pool (tests/accounts/test_accounts_botocove.py,
         # benchmarks/accounts.py); it needs Python 3.8+.
         'botocove': ['botocove==1.7.4; python_version >= "3.8"'],
     },

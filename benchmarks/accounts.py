@@ -22,7 +22,7 @@ proxy), then describe the availability zones of 4 regions in each:
   'get_all_zones')``, every AssumeRole and call inside one fan-out, a new
   account pool each round;
 - the same as a process's first fan-out, with no region times remembered
-  (:mod:`mangrove.accountfanout`), so in the pool's region order;
+  (:mod:`mangrove.accounts.plan`), so in the pool's region order;
 - botocove (boto3): the ``@cove`` decorator over the same ids and regions,
   with its default of 20 threads, and with a thread per task, through the
   same proxy (``HTTP_PROXY``, plain-HTTP endpoints);
@@ -119,7 +119,7 @@ def timed(func):
 
 def make_organization(count, keywords):
     """The organization's member account ids (made in the emulator)."""
-    from mangrove.organizations import OrganizationsConnection
+    from mangrove.accounts.organizations import OrganizationsConnection
     with OrganizationsConnection(**keywords) as conn:
         conn.request('CreateOrganization', {'FeatureSet': 'ALL'})
         return [conn.request('CreateAccount', {
@@ -184,7 +184,7 @@ def cpu_seconds(pid=None):
 
 def run_mangrove_afresh(accounts, keywords):
     """As a new process's first fan-out: no region times remembered."""
-    from mangrove import accountfanout
+    from mangrove.accounts import plan as accountfanout
     accountfanout._REGION_TIMES.clear()
     return run_mangrove(accounts, keywords)
 

@@ -47,7 +47,7 @@ sys.path.append(HERE)
 import boto3  # noqa: E402
 from botocore.config import Config  # noqa: E402
 
-from mangrove.clientpool import client_pool  # noqa: E402
+from mangrove.pool.client import client_pool  # noqa: E402
 from mangrove.testing import MotoServer  # noqa: E402
 
 from bed.proxy import LoopbackProxy  # noqa: E402

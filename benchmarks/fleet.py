@@ -123,7 +123,7 @@ def bed_cpu(excluded):
 
 
 def timed_fan_out(pools, func, executor, excluded):
-    from mangrove.executors import map_pools
+    from mangrove.pool import map_pools
     cpu, bed, start = client_cpu(excluded), bed_cpu(excluded), time.time()
     results = map_pools(pools, func, executor=executor)
     wall = time.time() - start

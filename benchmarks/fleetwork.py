@@ -5,8 +5,8 @@ from __future__ import absolute_import
 
 import time
 
-from mangrove.executors import map_pools
-from mangrove.mixinpool import ServiceMixinPool
+from mangrove.pool import map_pools
+from mangrove.pool.mixin import ServiceMixinPool
 from mangrove.services import Ec2Pool, StsPool
 
 from common import median

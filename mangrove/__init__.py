@@ -27,6 +27,11 @@ logging.getLogger(__name__).addHandler(logging.NullHandler())
 
 boto_repairs.install()
 
+# Old module paths (mangrove.servicepool, ...) keep working for a release.
+from mangrove._compat import install_moved_modules  # noqa: E402
+install_moved_modules()
+
+from mangrove.accounts.pool import AccountPool  # noqa: E402
 from mangrove.exceptions import (  # noqa: E402
     AccountAttributeError, AssumeRoleError, Boto3UnavailableError,
     FanOutCancelledError, FanOutError, FanOutTimeoutError,
@@ -37,12 +42,11 @@ from mangrove.exceptions import (  # noqa: E402
     OrganizationsError, RegionNotInPoolError,
     ServiceAttributeError, UnknownAccountError, UnknownMethodError,
     UnknownRegionError, UnpicklableError, UnpicklableFunctionError)
-from mangrove.accounts import AccountPool  # noqa: E402
-from mangrove.fanout import RegionResults  # noqa: E402
-from mangrove.mapping import RegionMapping  # noqa: E402
+from mangrove.fanout.engine import RegionResults  # noqa: E402
 from mangrove.pool import ServiceMixinPool, ServicePool  # noqa: E402
-from mangrove.proxy import RegionProxy  # noqa: E402
-from mangrove.regiongroups import RegionGroup, RegionGroups  # noqa: E402
+from mangrove.pool.groups import RegionGroup, RegionGroups  # noqa: E402
+from mangrove.pool.mapping import RegionMapping  # noqa: E402
+from mangrove.pool.proxy import RegionProxy  # noqa: E402
 
 __version__ = '1.1.0'
 

@@ -1,6 +1,6 @@
 # Type information for mangrove (PEP 561); tests/test_typing.py checks it
 # against the package.
-from mangrove.accounts import AccountPool as AccountPool
+from mangrove.accounts.pool import AccountPool as AccountPool
 from mangrove.exceptions import (
     Boto3UnavailableError as Boto3UnavailableError,
     AccountAttributeError as AccountAttributeError,
@@ -25,12 +25,12 @@ from mangrove.exceptions import (
     UnpicklableError as UnpicklableError,
     UnpicklableFunctionError as UnpicklableFunctionError,
     ServiceAttributeError as ServiceAttributeError)
-from mangrove.fanout import RegionResults as RegionResults
-from mangrove.mapping import RegionMapping as RegionMapping
+from mangrove.fanout.engine import RegionResults as RegionResults
+from mangrove.pool.mapping import RegionMapping as RegionMapping
 from mangrove.pool import (ServiceMixinPool as ServiceMixinPool,
                            ServicePool as ServicePool)
-from mangrove.proxy import RegionProxy as RegionProxy
-from mangrove.regiongroups import (RegionGroup as RegionGroup,
+from mangrove.pool.proxy import RegionProxy as RegionProxy
+from mangrove.pool.groups import (RegionGroup as RegionGroup,
                                    RegionGroups as RegionGroups)
 
 __version__: str

@@ -8,9 +8,9 @@ one region, what to do to a connection before anyone sends on it, how to
 make it sign with a pool's managed credentials, how to close it and how to
 follow a listing's pages. Two backends answer:
 
-* ``'boto'``: :class:`mangrove.backend.BotoBackend`, classic boto 2.49 (the
-  default of every pool);
-* ``'boto3'``: :class:`mangrove.boto3backend.Boto3Backend`, boto3 clients
+* ``'boto'``: :class:`mangrove.classic.backend.BotoBackend`, classic boto
+  2.49 (the default of every pool);
+* ``'boto3'``: :class:`mangrove.clients.backend.Boto3Backend`, boto3 clients
   (Python 3.9+).
 
 :func:`named` gives the backend of a name; the boto3 one is loaded only when
@@ -43,12 +43,12 @@ NAMES = ('boto', 'boto3')
 # Where each backend lives, imported by name on first use: the modules
 # import this one (their classes subclass Backend), and the boto3 one is
 # for Python 3.9+ only. These are the documented lazy loads of the module.
-_WHERE = {'boto': ('mangrove.backend', 'boto_backend'),
-          'boto3': ('mangrove.boto3backend', 'boto3_backend')}
+_WHERE = {'boto': ('mangrove.classic.backend', 'boto_backend'),
+          'boto3': ('mangrove.clients.backend', 'boto3_backend')}
 
 #: What a boto3 pool takes besides mangrove's own arguments: boto3's
 #: ``client()`` keywords, ``profile_name`` and a ``session`` of its own.
-#: (Here, not in :mod:`mangrove.boto3backend`, so that the classic backend
+#: (Here, not in :mod:`mangrove.clients.backend`, so that the classic backend
 #: knows which keywords of a multi-service pool are not its own without
 #: loading the boto3 one.)
 CLIENT_KEYWORDS = ('aws_session_token', 'config', 'verify', 'use_ssl',
@@ -181,7 +181,7 @@ class Backend(six.with_metaclass(abc.ABCMeta, object)):
     def pages(self, conn, method_name, args=(), kwargs=None, max_pages=None,
               search=None, label=None):
         """Call ``method_name`` of ``conn`` and follow its pages to the
-        end (see :mod:`mangrove.pagination`).
+        end (see :mod:`mangrove.pool.pagination`).
 
         :param max_pages: at most this many pages, or None.
         :param search: a JMESPath expression over the pages (boto3 only).

@@ -20,7 +20,7 @@ import json
 import pkgutil
 import re
 
-from mangrove._interpreters import native_strings
+from mangrove._compat import native_strings
 from mangrove.exceptions import InvalidArgumentError
 from mangrove.fork import ForkSafeLock
 

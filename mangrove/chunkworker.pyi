@@ -1,17 +1,8 @@
-# Type information for mangrove.chunkworker (PEP 561); tests/test_typing.py
-# checks it against the module.
-import logging
-from typing import Any, Callable, List, Optional, Tuple
+# Type information for mangrove.chunkworker, a path of 1.1: the module moved to
+# mangrove.fanout.worker in 2.0, and the old path works for one release
+# (with a DeprecationWarning).
+from mangrove.fanout.worker import (
+    run_chunk as run_chunk, prefixed as prefixed, region_task as
+    region_task, WORKER_POOL_CACHE_SIZE as WORKER_POOL_CACHE_SIZE)
 
 __all__ = ['run_chunk', 'prefixed', 'region_task', 'WORKER_POOL_CACHE_SIZE']
-
-logger: logging.Logger
-WORKER_POOL_CACHE_SIZE: int
-
-def prefixed(prefix: Tuple[Any, ...], key: Any) -> Any: ...
-def run_chunk(pieces: List[Tuple[Any, List[Any], Tuple[Any, ...]]],
-              func_data: Any, options: dict,
-              budget: Optional[Tuple[float, float]],
-              progress: Any) -> Any: ...
-def region_task(func: Callable[[Any], Any], pool: Any,
-                key: Any) -> Callable[[], Any]: ...

@@ -1,13 +1,7 @@
-# Type information for mangrove.clientclasses (PEP 561); tests/test_typing.py
-# checks it against the module.
-import logging
-from typing import Any, ContextManager, Optional
-
-log: logging.Logger
-ENVIRONMENT_VARIABLE: str
-enabled: Optional[bool]
-
-def sharing() -> ContextManager[None]: ...
-def client_class(session: Any, service_name: str) -> Optional[type]: ...
+# Type information for mangrove.clientclasses, a path of 1.1: the module moved to
+# mangrove.clients.classes in 2.0, and the old path works for one release
+# (with a DeprecationWarning).
+from mangrove.clients.classes import (
+    sharing as sharing, ENVIRONMENT_VARIABLE as ENVIRONMENT_VARIABLE)
 
 __all__ = ['sharing', 'ENVIRONMENT_VARIABLE']

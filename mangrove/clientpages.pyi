@@ -1,11 +1,7 @@
-# Type information for mangrove.clientpages (PEP 561); tests/test_typing.py
-# checks it against the module.
-from typing import Any, Iterable, Mapping, Optional
-
-def check_search(expression: Optional[str]) -> Optional[str]: ...
-def client_pages(client: Any, operation: str, args: Iterable[Any] = ...,
-                 kwargs: Optional[Mapping[str, Any]] = ...,
-                 max_pages: Optional[int] = ...,
-                 search: Optional[str] = ...) -> Any: ...
+# Type information for mangrove.clientpages, a path of 1.1: the module moved to
+# mangrove.clients.pages in 2.0, and the old path works for one release
+# (with a DeprecationWarning).
+from mangrove.clients.pages import (
+    client_pages as client_pages, check_search as check_search)
 
 __all__ = ['client_pages', 'check_search']

@@ -1,27 +1,9 @@
-# Type information for mangrove.clientpool (PEP 561); tests/test_typing.py
-# checks it against the module.
-import logging
-from typing import Any, Dict, Mapping, Optional, Type, TypeVar, Union
-
-from mangrove.backends import Backend
-from mangrove.registry import ServiceSpec
-from mangrove.servicepool import ServicePool
-
-log: logging.Logger
-
-_Pool = TypeVar('_Pool', bound=ClientPool)
-
-class ClientPool(ServicePool):
-    def connect(self: _Pool, lazily: bool = ...) -> _Pool: ...
-
-def session_keywords(session: Any) -> Dict[str, str]: ...
-def client_pool(service: Union[str, Mapping[str, Any]],
-                **kwargs: Any) -> ClientPool: ...
-def service_spec(backend: Union[Backend, str, None],
-                 name: str) -> ServiceSpec: ...
-def pool_class(backend: Union[Backend, str, None]) -> Type[ServicePool]: ...
-def keywords_for(backend: Union[Backend, str, None],
-                 kwargs: Mapping[str, Any]) -> Dict[str, Any]: ...
+# Type information for mangrove.clientpool, a path of 1.1: the module moved to
+# mangrove.pool.client in 2.0, and the old path works for one release
+# (with a DeprecationWarning).
+from mangrove.pool.client import (
+    ClientPool as ClientPool, client_pool as client_pool, pool_class as
+    pool_class, service_spec as service_spec, keywords_for as keywords_for)
 
 __all__ = ['ClientPool', 'client_pool', 'pool_class', 'service_spec',
            'keywords_for']

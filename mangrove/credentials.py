@@ -32,12 +32,12 @@ try:
 except ImportError:  # Python 2.7
     from collections import Mapping
 
+from mangrove._compat import wall_time
+from mangrove.classic.transport import senders
 from mangrove.exceptions import (
     InvalidArgumentError, InvalidArgumentTypeError, NotConnectedError,
     wrong_type)
 from mangrove.fork import ForkSafeLock
-from mangrove.transport import senders
-from mangrove.waits import wall_time
 
 log = logging.getLogger(__name__)
 
@@ -500,7 +500,7 @@ def install(conn, holder):
     it at once, so that what boto reads outside a request
     (``aws_access_key_id``, pre-signed URLs) agrees.
 
-    Every sender of ``conn`` (:func:`mangrove.transport.senders`: a
+    Every sender of ``conn`` (:func:`mangrove.classic.transport.senders`: a
     ``Layer2``'s ``layer1``) is changed; an anonymous one, which signs
     nothing, and an object that is not a boto connection are left as they
     are.

@@ -5,7 +5,7 @@ from concurrent.futures import TimeoutError as _FuturesTimeoutError
 from typing import (Any, Callable, Iterable, List, Optional, Sequence, Tuple,
                     Type, TypeVar, Union)
 
-from mangrove.results import RegionResults
+from mangrove.fanout.results import RegionResults
 
 _E = TypeVar('_E', bound=MangroveError)
 

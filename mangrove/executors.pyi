@@ -1,36 +1,9 @@
-# Type information for mangrove.executors (PEP 561); tests/test_typing.py
-# checks it against the module.
-from concurrent.futures import Executor
-from typing import (Any, Callable, Hashable, Iterable, Mapping, Optional,
-                    Tuple, Union)
-
-from mangrove.chunks import Group as Group, map_in_chunks as map_in_chunks
-from mangrove.results import RegionResults
+# Type information for mangrove.executors, a path of 1.1: the module moved to
+# mangrove.pool.joint in 2.0, and the old path works for one release
+# (with a DeprecationWarning).
+from mangrove.pool.joint import (
+    map_pools as map_pools, fan_out_on as fan_out_on, resolve_executor as
+    resolve_executor, map_in_chunks as map_in_chunks, Group as Group)
 
 __all__ = ['map_pools', 'fan_out_on', 'resolve_executor', 'map_in_chunks',
            'Group']
-
-_OnResult = Callable[[Any, Any, Optional[BaseException]], Any]
-
-class _Engine:
-    executor: Executor
-    kind: str
-    def __init__(self, executor: Executor, kind: str) -> None: ...
-    @property
-    def pickles(self) -> bool: ...
-    def dumps(self, value: Any) -> bytes: ...
-    def workers(self) -> int: ...
-    def reports(self) -> Any: ...
-
-def resolve_executor(executor: Any) -> Optional[_Engine]: ...
-def fan_out_on(executor: Any, pool: Any, func: Callable[[Any], Any],
-               tasks: Iterable[Tuple[Hashable, Callable[[], Any]]],
-               **options: Any) -> RegionResults: ...
-def map_pools(pools: Union[Mapping[Hashable, Any],
-                           Iterable[Tuple[Hashable, Any]]],
-              func: Callable[[Any], Any],
-              executor: Optional[Union[str, Executor, Any]] = ...,
-              max_workers: Optional[int] = ...,
-              timeout: Optional[float] = ...,
-              on_result: Optional[_OnResult] = ...,
-              retry: Any = ...) -> RegionResults: ...

@@ -30,10 +30,10 @@ import threading
 
 import six
 
+from mangrove._compat import wait_until
 from mangrove.exceptions import wrong_type, wrong_value
 from mangrove.fork import process_token
 from mangrove.registry import get_service
-from mangrove.waits import wait_until
 
 __all__ = ['DEFAULT_ENDPOINT_LIMIT', 'EndpointLimit', 'endpoint',
            'endpoint_limit', 'set_endpoint_limit', 'endpoint_stats',

@@ -1,32 +1,6 @@
-# Type information for mangrove.proxy (PEP 561); tests/test_typing.py
-# checks it against the module.
-from typing import Any, Optional
-
-from mangrove.backends import Backend
-from mangrove.exceptions import NotConnectedError
-from mangrove.servicepool import ServicePool
-
-class RegionNotConnectedError(NotConnectedError, AttributeError): ...
-
-class RegionProxy:
-    # A boto connection's attributes and methods, read and written through
-    # the proxy: Any, since boto 2 ships no type information.
-    def __init__(self, region: Any, repr_prefix: str) -> None: ...
-    @property
-    def connection(self) -> Any: ...
-    def __getattribute__(self, attr: str) -> Any: ...
-    @property
-    def region_key(self) -> str: ...
-    @property
-    def region_name(self) -> str: ...
-    def __setattr__(self, attr: str, value: Any) -> None: ...
-    @property
-    def pool(self) -> Optional[ServicePool]: ...
-    @property
-    def backend(self) -> Backend: ...
-    # 'closed', 'pending', 'built', 'inherited' or 'removed'.
-    @property
-    def state(self) -> str: ...
-
-# The lifecycle.RegionConnection behind a proxy.
-def region_connection(proxy: RegionProxy) -> Any: ...
+# Type information for mangrove.proxy, a path of 1.1: the module moved to
+# mangrove.pool.proxy in 2.0, and the old path works for one release
+# (with a DeprecationWarning).
+from mangrove.pool.proxy import (
+    RegionNotConnectedError as RegionNotConnectedError, RegionProxy as
+    RegionProxy, region_connection as region_connection)

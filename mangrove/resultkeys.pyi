@@ -1,15 +1,8 @@
-# Type information for mangrove.resultkeys (PEP 561); tests/test_typing.py
-# checks it against the module.
-from collections import OrderedDict
-from typing import Any
+# Type information for mangrove.resultkeys, a path of 1.1: the module moved to
+# mangrove.fanout.keys in 2.0, and the old path works for one release
+# (with a DeprecationWarning).
+from mangrove.fanout.keys import (
+    format_key as format_key, normal_key as normal_key, hashable as
+    hashable, KeyedDict as KeyedDict)
 
 __all__ = ['format_key', 'normal_key', 'hashable', 'KeyedDict']
-
-def format_key(key: Any) -> str: ...
-def normal_key(key: Any) -> Any: ...
-def hashable(key: Any) -> bool: ...
-
-class KeyedDict(OrderedDict[Any, Any]):
-    def __missing__(self, key: Any) -> Any: ...
-    def stored(self, key: Any) -> Any: ...
-    def get(self, key: Any, default: Any = ...) -> Any: ...  # type: ignore[override]

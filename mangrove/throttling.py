@@ -12,10 +12,10 @@ it and hands boto a ``retry_handler``, which boto calls with each answer
 before its own handling. So the same retries serve ``pool.call()``, a
 function given to ``pool.map()`` and a region used directly, and each
 fan-out task's requests are counted in its
-:class:`~mangrove.callstats.CallStats` and retried by its fan-out's policy,
-both read from the task's :class:`~mangrove.sendcontext.SendContext` (a
+:class:`~mangrove.fanout.stats.CallStats` and retried by its fan-out's policy,
+both read from the task's :class:`~mangrove.fanout.context.SendContext` (a
 thread the task starts has none, unless given
-:func:`~mangrove.sendcontext.carry`).
+:func:`~mangrove.fanout.context.carry`).
 
 What: an answer is a throttling error when its status is 429 or its AWS
 error code is one of :data:`THROTTLING_CODES` (EC2's
@@ -38,7 +38,7 @@ keeps its meaning (its retries of other 5xx answers and broken
 connections).
 
 The same path gives a request that AWS makes idempotent its client token
-(:mod:`mangrove.clienttokens`).
+(:mod:`mangrove.classic.tokens`).
 """
 from __future__ import absolute_import
 
@@ -55,11 +55,11 @@ import weakref
 import six
 
 from mangrove import limits
-from mangrove.clienttokens import ensure_token
+from mangrove._compat import now
+from mangrove.classic.tokens import ensure_token
+from mangrove.classic.transport import senders
 from mangrove.exceptions import wrong_type, wrong_value
-from mangrove.sendcontext import current
-from mangrove.transport import senders
-from mangrove.waits import now
+from mangrove.fanout.context import current
 
 __all__ = ['RetryPolicy', 'THROTTLING_CODES', 'default_retry',
            'set_default_retry', 'check_retry', 'is_throttling',
@@ -294,7 +294,7 @@ class _Governed(object):
         # connection and the retries below carry the same token.
         ensure_token(request)
         # The fan-out task's context, if this thread runs one
-        # (mangrove.sendcontext): its stats and retry policy.
+        # (mangrove.fanout.context): its stats and retry policy.
         context = current()
         endpoint = limits.endpoint(_account(transport), self.service,
                                    self.region)

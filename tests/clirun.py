@@ -101,7 +101,7 @@ def _in_child(args, stdin, env):
 
 class _Captured(object):
     """What a pipe gives the command in place of stdout or stderr: text in
-    (bytes on Python 2, as :func:`mangrove._interpreters.stream_text`
+    (bytes on Python 2, as :func:`mangrove._compat.stream_text`
     encodes it), no terminal."""
 
     encoding = 'utf-8'

@@ -11,7 +11,7 @@ import os
 import threading
 import time
 
-from mangrove.mixinpool import ServiceMixinPool
+from mangrove.pool.mixin import ServiceMixinPool
 
 #: The regions every account's pool holds in the fleet fan-out.
 REGIONS = ['us-east-1', 'eu-west-1', 'ap-southeast-2']

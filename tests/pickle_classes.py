@@ -141,12 +141,12 @@ def _connection(conn):
 def _kinds():
     """``(class, facts function)`` pairs, the first that fits wins."""
     from mangrove.accounts import AccountPool
-    from mangrove.assumerole import RoleSettings
-    from mangrove.callstats import CallStats, FanOutStats
-    from mangrove.methodcall import MethodCall
-    from mangrove.pagination import Pages
-    from mangrove.results import RegionResults
-    from mangrove.servicepool import ServicePool
+    from mangrove.accounts.assumerole import RoleSettings
+    from mangrove.fanout.stats import CallStats, FanOutStats
+    from mangrove.pool.calls import MethodCall
+    from mangrove.pool.pagination import Pages
+    from mangrove.fanout.results import RegionResults
+    from mangrove.pool.service import ServicePool
     from mangrove.throttling import RetryPolicy
     return [(BaseException, _error), (ServicePool, _service_pool),
             (ServiceMixinPool, _mixin_pool), (AccountPool, _account_pool),
@@ -161,7 +161,7 @@ def describe(obj):
 
     :raises TypeError: no facts are known for ``obj``'s type.
     """
-    from mangrove.proxy import RegionProxy
+    from mangrove.pool.proxy import RegionProxy
     # A proxy passes attribute reads on to its connection (isinstance
     # included): ask it first.
     if type(obj) is RegionProxy:

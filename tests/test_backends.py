@@ -18,14 +18,14 @@ import pytest
 
 from mangrove import backends
 from mangrove.accounts import AccountPool
-from mangrove.backend import BotoBackend, boto_backend
 from mangrove.backends import Backend
-from mangrove.boto3backend import Boto3Backend, boto3_backend
+from mangrove.classic.backend import BotoBackend, boto_backend
+from mangrove.clients.backend import Boto3Backend, boto3_backend
 from mangrove.exceptions import (
     InvalidArgumentError, InvalidArgumentTypeError, MangroveError)
-from mangrove.mixinpool import ServiceMixinPool
-from mangrove.pagination import Pages
 from mangrove.pool import ServicePool
+from mangrove.pool.mixin import ServiceMixinPool
+from mangrove.pool.pagination import Pages
 from mangrove.registry import get_service
 from mangrove.services import Ec2Pool, SqsPool
 
@@ -293,7 +293,7 @@ def test_a_pool_class_may_name_its_backend():
 
 def test_every_boto3_pool_kind_holds_its_backend_and_its_name():
     needs_boto3()
-    from mangrove.clientpool import client_pool
+    from mangrove.pool.client import client_pool
     sqs = client_pool('sqs', regions=['us-east-1'], **KEYS)
     mixed = Clients(**KEYS)
     by_object = Web(backend=boto3_backend, **KEYS)

@@ -244,9 +244,9 @@ CASES = [
 
 def exception_class(name):
     import mangrove.exceptions
-    import mangrove.mapping
+    import mangrove.pool.mapping
     return getattr(mangrove.exceptions, name, None) or \
-        getattr(mangrove.mapping, name)
+        getattr(mangrove.pool.mapping, name)
 
 
 @pytest.mark.parametrize('make_call,name,builtin,names', [
@@ -274,7 +274,7 @@ def test_every_case_has_its_own_id():
 
 def test_the_error_classes_are_the_builtins_callers_catch():
     from mangrove import exceptions
-    from mangrove.mapping import RegionAttributeError
+    from mangrove.pool.mapping import RegionAttributeError
 
     assert issubclass(exceptions.RegionNotInPoolError, KeyError)
     assert issubclass(RegionAttributeError, exceptions.RegionNotInPoolError)
@@ -598,7 +598,8 @@ def test_errors_with_fields_pickle_and_copy_with_them():
 
 
 def test_region_attribute_error_lives_with_the_others():
-    from mangrove import exceptions, mapping
+    from mangrove import exceptions
+    from mangrove.pool import mapping
 
     assert mapping.RegionAttributeError is exceptions.RegionAttributeError
 

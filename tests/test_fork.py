@@ -395,7 +395,8 @@ def test_fork_while_another_thread_is_inside_a_module_lock(connect_kwargs):
     # mangrove's process-wide caches (the region catalog, boto's region
     # lists) and its boto repairs are guarded by locks of their own; a fork
     # while another thread is inside one must not leave the child stuck.
-    from mangrove import backend, boto_repairs, catalog
+    from mangrove import boto_repairs, catalog
+    from mangrove.classic import backend
     locks = [backend.boto_backend._lock, catalog._lock, boto_repairs._lock]
     held, release = threading.Event(), threading.Event()
 

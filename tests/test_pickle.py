@@ -36,12 +36,13 @@ PROTOCOLS = list(range(pickle.HIGHEST_PROTOCOL + 1))
 # Everything a pickled pool may refer to: its declaration and settings are
 # plain data; sockets, boto connections, locks and threads belong to one
 # process and must never be in it.
-ALLOWED_GLOBALS = ('mangrove.pool.', 'mangrove.servicepool.',
-                   'mangrove.mixinpool.', 'mangrove.declaration.Declaration',
+ALLOWED_GLOBALS = ('mangrove.pool.', 'mangrove.pool.service.',
+                   'mangrove.pool.mixin.',
+                   'mangrove.pool.declaration.Declaration',
                    'mangrove.services.', 'workers.', 'collections.OrderedDict',
                    'copy_reg._reconstructor', 'copyreg._reconstructor',
-                   '__builtin__.object',
-                   'builtins.object', '__builtin__.tuple', 'builtins.tuple')
+                   '__builtin__.object', 'builtins.object',
+                   '__builtin__.tuple', 'builtins.tuple')
 
 
 def globals_in(data):

@@ -109,9 +109,9 @@ def _fan_out_task(proxy):
 def build_objects(server):
     """name -> object, for every fixture of this interpreter."""
     from mangrove.accounts import AccountPool
-    from mangrove.assumerole import RoleSettings
-    from mangrove.methodcall import MethodCall
-    from mangrove.pagination import Pages
+    from mangrove.accounts.assumerole import RoleSettings
+    from mangrove.pool.calls import MethodCall
+    from mangrove.pool.pagination import Pages
     from mangrove.services import Ec2Pool
     from mangrove.throttling import RetryPolicy
     from pickle_classes import (ACCOUNTS, FIXTURE_SECRET, REGIONS,
@@ -179,7 +179,7 @@ def _managed_connection():
 
 
 def _client_pool(server):
-    from mangrove.clientpool import client_pool
+    from mangrove.pool.client import client_pool
     from pickle_classes import FIXTURE_SECRET, REGIONS
     # boto3 finds the server and the keys in the environment, so that the
     # pool's pickle names neither (a loaded pool finds them the same way).

@@ -20,7 +20,7 @@ command are one line on stderr, never a traceback.
 
 ``call --json`` prints one JSON object keyed by region name (``us-east-1``)
 in the pool's region order, each value the method's result as plain data
-(:func:`mangrove.plaindata.to_data`). When regions failed, one more key,
+(:func:`mangrove.cli.plaindata.to_data`). When regions failed, one more key,
 ``"errors"`` (never a region name), maps each failed region to
 ``{"error": <exception class>, "message": ..., "status": ..., "code": ...}``
 (``status`` and ``code`` when AWS answered with an error). With several
@@ -30,7 +30,7 @@ service, then region name (see :mod:`~mangrove.cli.servicelist`).
 The package is the only part of mangrove that writes to stdout or stderr:
 :mod:`~mangrove.cli.parser` reads the command line,
 :mod:`~mangrove.cli.commands` and :mod:`~mangrove.cli.shell` do the work,
-:mod:`mangrove.tables` lays out the results. Nothing in it imports boto
+:mod:`mangrove.cli.tables` lays out the results. Nothing in it imports boto
 until a command needs a connection.
 """
 from __future__ import absolute_import

@@ -29,28 +29,29 @@ import json
 import sys
 import time
 
-from mangrove import backends, declaration
-from mangrove.accounts import ORGANIZATION, AccountPool
-from mangrove.assumerole import MAX_DURATION, MIN_DURATION
+from mangrove import backends
+from mangrove.accounts.assumerole import MAX_DURATION, MIN_DURATION
+from mangrove.accounts.pool import ORGANIZATION, AccountPool
 from mangrove.cli.arguments import (
     check_endpoint_url, region_names, seconds, split_names)
 from mangrove.cli.connect import DEFAULT_PARTITION, NO_CREDENTIALS, \
     connected_pool
 from mangrove.cli.errors import CommandError, UsageError
+from mangrove.cli.plaindata import to_data
 from mangrove.cli.progress import Progress
 from mangrove.cli.servicelist import (
     check_method, fan_out_keys, grouped_layout, nest, pool_class,
     service_list, write_jsonl_line)
+from mangrove.cli.tables import (
+    error_data, error_text, format_errors, key_text, summary_line)
 from mangrove.cli.terminal import (
     more_pages_note, print_lines, terminal_width, write)
 from mangrove.exceptions import (
     AssumeRoleError, FanOutTimeoutError, MangroveError, OrganizationsError)
-from mangrove.pagination import Pages
-from mangrove.plaindata import to_data
+from mangrove.fanout.results import RegionResults
+from mangrove.pool import declaration
+from mangrove.pool.pagination import Pages
 from mangrove.registry import get_service
-from mangrove.results import RegionResults
-from mangrove.tables import (
-    error_data, error_text, format_errors, key_text, summary_line)
 
 __all__ = ['add_account_options', 'call_in_accounts']
 

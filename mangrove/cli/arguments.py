@@ -10,7 +10,7 @@ import argparse
 import json
 import re
 
-from mangrove._interpreters import binds, native_strings, signature_text
+from mangrove._compat import binds, native_strings, signature_text
 from mangrove.cli.errors import UsageError
 from mangrove.exceptions import close_matches, did_you_mean
 from mangrove.optin import ENABLED

@@ -9,24 +9,25 @@ import json
 import sys
 import time
 
-from mangrove import backends, declaration
+from mangrove import backends
 from mangrove.cli.accounts import call_in_accounts
 from mangrove.cli.arguments import (
     check_client_call, parse_arguments, region_names)
 from mangrove.cli.connect import address_of, connected_pool
 from mangrove.cli.errors import CommandError, UsageError
+from mangrove.cli.plaindata import to_data
 from mangrove.cli.progress import Progress
 from mangrove.cli.servicelist import (
     check_method, fan_out_keys, grouped_layout, nest, service_list,
     write_jsonl_line)
+from mangrove.cli.tables import (
+    error_data, error_text, format_errors, key_text, summary_line)
 from mangrove.cli.terminal import (
     more_pages_note, print_lines, terminal_width, write)
 from mangrove.exceptions import FanOutTimeoutError
-from mangrove.results import RegionResults
-from mangrove.pagination import Pages
-from mangrove.plaindata import to_data
-from mangrove.tables import (
-    error_data, error_text, format_errors, key_text, summary_line)
+from mangrove.fanout.results import RegionResults
+from mangrove.pool import declaration
+from mangrove.pool.pagination import Pages
 
 __all__ = ['services', 'regions', 'call', 'demo']
 
@@ -156,7 +157,7 @@ def _secrets_note(secrets):
 
 def demo(args):
     """``mangrove demo``: the demo against a local moto server."""
-    from mangrove import demo as the_demo
+    from mangrove.cli import demo as the_demo
     hint = the_demo.unavailable()
     if hint:
         raise UsageError(hint)

@@ -2,12 +2,13 @@
 """The connected pools the ``call`` and ``shell`` commands work with."""
 from __future__ import absolute_import
 
-from mangrove import backends, declaration
+from mangrove import backends
 from mangrove.cli.arguments import check_endpoint_url
 from mangrove.cli.errors import CommandError
+from mangrove.cli.tables import error_text
 from mangrove.exceptions import MangroveError
-from mangrove.clientpool import client_pool
-from mangrove.tables import error_text
+from mangrove.pool import declaration
+from mangrove.pool.client import client_pool
 
 __all__ = ['DEFAULT_PARTITION', 'NO_CREDENTIALS', 'connected_pool',
            'address_of']
@@ -32,7 +33,7 @@ def connected_pool(service, regions=None, partition=None, endpoint_url=None,
                    backend=None):
     """A connected helper pool of ``service`` (names checked); with
     ``backend='boto3'`` (a name or a :class:`~mangrove.backends.Backend`),
-    a :class:`~mangrove.clientpool.ClientPool`. A list
+    a :class:`~mangrove.pool.client.ClientPool`. A list
     of several service names gives a multi-service pool of them (see
     :mod:`mangrove.cli.servicelist`).
 

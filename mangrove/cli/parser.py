@@ -15,7 +15,7 @@ from mangrove.cli.connect import DEFAULT_PARTITION
 from mangrove.cli.errors import UsageError
 from mangrove.cli.shell import DEFAULT_SERVICES, shell
 from mangrove.cli.terminal import write
-from mangrove.declaration import BACKENDS
+from mangrove.pool.declaration import BACKENDS
 
 __all__ = ['NO_COMMAND', 'build_parser']
 

@@ -10,7 +10,7 @@ several services at once, as a multi-service pool's ``call`` asks it.
         111111111111,222222222222 --role-name Audit
 
 SERVICE may be a comma list. One service prints as it always has (keyed by
-region); several are a :class:`~mangrove.mixinpool.ServiceMixinPool` of
+region); several are a :class:`~mangrove.pool.mixin.ServiceMixinPool` of
 those services, and what ``call`` prints is grouped by service, then
 region: the table has a ``service:`` head per service, ``--json`` is keyed
 service -> region (account -> service -> region with ``--accounts``), with
@@ -26,14 +26,14 @@ import collections
 import json
 import sys
 
+from mangrove import backends
 from mangrove.cli.arguments import check_call, method_of, split_names
 from mangrove.cli.errors import UsageError
+from mangrove.cli.plaindata import to_data
+from mangrove.cli.tables import error_data, layout_results
 from mangrove.cli.terminal import write
-from mangrove import backends
+from mangrove.fanout.results import RegionResults
 from mangrove.regions import region_name
-from mangrove.plaindata import to_data
-from mangrove.results import RegionResults
-from mangrove.tables import error_data, layout_results
 
 __all__ = ['service_list', 'pool_class', 'check_method', 'fan_out_keys',
            'nest', 'grouped_layout', 'write_jsonl_line']
@@ -62,9 +62,9 @@ def service_list(text, backend=None):
 
 
 def pool_class(names):
-    """A :class:`~mangrove.mixinpool.ServiceMixinPool` subclass of the
+    """A :class:`~mangrove.pool.mixin.ServiceMixinPool` subclass of the
     services ``names``, in that order, each in every region."""
-    from mangrove.mixinpool import ServiceMixinPool
+    from mangrove.pool.mixin import ServiceMixinPool
     return type(str('ServicesPool'), (ServiceMixinPool,), {
         'services': collections.OrderedDict((n, {}) for n in names),
         '__doc__': 'The services %s.' % ', '.join(names)})

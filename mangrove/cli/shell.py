@@ -12,7 +12,7 @@ import six
 
 import mangrove
 from mangrove import backends
-from mangrove._interpreters import interact
+from mangrove._compat import interact
 from mangrove.cli.arguments import region_names, split_names
 from mangrove.cli.connect import connected_pool
 from mangrove.cli.errors import message

@@ -5,7 +5,7 @@ from __future__ import absolute_import
 import os
 import sys
 
-from mangrove._interpreters import stream_text
+from mangrove._compat import stream_text
 
 __all__ = ['write', 'print_lines', 'isatty', 'terminal_width', 'hard_exit']
 
@@ -79,7 +79,7 @@ def more_pages_note(results, max_pages, label=None):
     :param label: how a line names a key (default: its region's name).
     """
     # Imported here: the terminal's own helpers stay free of boto's.
-    from mangrove.pagination import next_page
+    from mangrove.classic.pages import next_page
     from mangrove.regions import region_name
     if max_pages is None:
         return

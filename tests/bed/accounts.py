@@ -53,7 +53,7 @@ def organization_with_units(names, in_prod=1, in_inner=1):
     :returns: ``dict(members=[account ids], root=root id, prod=unit id,
         inner=unit id)``
     """
-    from mangrove.organizations import OrganizationsConnection
+    from mangrove.accounts.organizations import OrganizationsConnection
     conn = OrganizationsConnection()
     conn.request('CreateOrganization', {'FeatureSet': 'ALL'})
     root = conn.list_roots()[0]

@@ -4,17 +4,17 @@ A clock the test moves: for tests whose subject is a fan-out's deadline
 arithmetic (what times out, what is kept, what is reported), so that they
 neither wait the timeout out nor race it on a loaded machine.
 
-mangrove reckons every deadline on :func:`mangrove.waits.now`;
+mangrove reckons every deadline on :func:`mangrove._compat.now`;
 :func:`manual_clock` puts a :class:`ManualClock` there for the length of a
 ``with`` block. Time then stands still until the test calls
 :meth:`ManualClock.advance` (from a callback such as ``on_result``, or
 another thread): a fan-out with ``timeout=5`` ends when the test has moved
 the clock 5 seconds on, however long its tasks took in fact. Waits are
-still made in real slices of :data:`mangrove.waits.SLICE`, so a deadline
+still made in real slices of :data:`mangrove._compat.SLICE`, so a deadline
 passed by an advance is seen within one slice.
 
 Credential expiries are reckoned on the wall clock instead
-(:func:`mangrove.waits.wall_time`: STS says when they expire as a date);
+(:func:`mangrove._compat.wall_time`: STS says when they expire as a date);
 :func:`manual_wall_clock` puts a :class:`ManualClock` there, started at the
 real time, so that a test moves it on past an expiry (STS gives at least
 900 seconds) rather than wait for credentials to expire.
@@ -27,7 +27,7 @@ import re
 import threading
 import time
 
-import mangrove.waits
+import mangrove._compat
 
 
 class ManualClock(object):
@@ -52,22 +52,22 @@ class ManualClock(object):
 
 @contextlib.contextmanager
 def _clock_in(name, clock):
-    """``clock`` in place of ``mangrove.waits.<name>`` for the block."""
-    saved = getattr(mangrove.waits, name)
-    setattr(mangrove.waits, name, clock)
+    """``clock`` in place of ``mangrove._compat.<name>`` for the block."""
+    saved = getattr(mangrove._compat, name)
+    setattr(mangrove._compat, name, clock)
     try:
         yield clock
     finally:
-        setattr(mangrove.waits, name, saved)
+        setattr(mangrove._compat, name, saved)
 
 
 def manual_clock(start=1000.0):
-    """Put a :class:`ManualClock` under :func:`mangrove.waits.now`."""
+    """Put a :class:`ManualClock` under :func:`mangrove._compat.now`."""
     return _clock_in('_clock', ManualClock(start))
 
 
 def manual_wall_clock():
-    """Put a :class:`ManualClock` under :func:`mangrove.waits.wall_time`,
+    """Put a :class:`ManualClock` under :func:`mangrove._compat.wall_time`,
     started at the real time: credentials the moto server gives (expiring
     ``DurationSeconds`` from its real time) are as fresh by it as they are
     in fact, until the test moves it on."""

@@ -1,0 +1,36 @@
+# Type information for mangrove.pool.base (PEP 561); tests/test_typing.py
+# checks it against the module. What every pool kind shares; each kind's
+# stub keeps its own precise map and iter_map.
+from types import TracebackType
+from typing import (Any, Callable, Hashable, Iterable, List, Mapping,
+                    Optional, Tuple, Type, TypeVar)
+
+from mangrove.fanout.results import RegionResults
+
+__all__ = ['BasePool', 'lookup_tasks', 'attribute_name']
+
+_Self = TypeVar('_Self', bound=BasePool)
+# A task of a fan-out: its key, and what it runs.
+_Task = Tuple[Hashable, Callable[[], Any]]
+
+def attribute_name(name: str) -> str: ...
+def lookup_tasks(func: Callable[[Any], Any], keys: Iterable[Hashable],
+                 lookup: Callable[[Any], Any]) -> List[_Task]: ...
+def grouped_by_first(keys: Iterable[Tuple[Any, ...]]
+                     ) -> List[List[Tuple[Any, ...]]]: ...
+
+class BasePool:
+    def call(self, method_name: str, *args: Any,
+             **kwargs: Any) -> RegionResults: ...
+    def paginate(self, method_name: str, *args: Any,
+                 **kwargs: Any) -> RegionResults: ...
+    def close(self) -> None: ...
+    def __enter__(self: _Self) -> _Self: ...
+    def __exit__(self, exc_type: Optional[Type[BaseException]],
+                 exc_value: Optional[BaseException],
+                 traceback: Optional[TracebackType]) -> None: ...
+    # What a worker of an executor runs, and what travels to it together.
+    def chunk_tasks(self, func: Callable[[Any], Any],
+                    keys: Iterable[Hashable]) -> List[_Task]: ...
+    def chunk_groups(self, keys: Optional[Iterable[Hashable]] = ...
+                     ) -> List[List[Hashable]]: ...
