@@ -17,6 +17,9 @@ after it (see :mod:`mangrove.boto_repairs`).
 """
 from __future__ import absolute_import
 
+import importlib
+import sys
+
 import logging
 
 from mangrove import boto_repairs
@@ -31,7 +34,6 @@ boto_repairs.install()
 from mangrove._compat import install_moved_modules  # noqa: E402
 install_moved_modules()
 
-from mangrove.accounts.pool import AccountPool  # noqa: E402
 from mangrove.exceptions import (  # noqa: E402
     AccountAttributeError, AssumeRoleError, Boto3UnavailableError,
     FanOutCancelledError, FanOutError, FanOutTimeoutError,
@@ -42,11 +44,6 @@ from mangrove.exceptions import (  # noqa: E402
     OrganizationsError, RegionNotInPoolError,
     ServiceAttributeError, UnknownAccountError, UnknownMethodError,
     UnknownRegionError, UnpicklableError, UnpicklableFunctionError)
-from mangrove.fanout.engine import RegionResults  # noqa: E402
-from mangrove.pool import ServiceMixinPool, ServicePool  # noqa: E402
-from mangrove.pool.groups import RegionGroup, RegionGroups  # noqa: E402
-from mangrove.pool.mapping import RegionMapping  # noqa: E402
-from mangrove.pool.proxy import RegionProxy  # noqa: E402
 
 __version__ = '1.1.0'
 
@@ -67,3 +64,38 @@ __all__ = [
     'OrganizationsError',
     '__version__',
 ]
+
+
+# The pools and what they hand out load on first use (PEP 562): importing
+# mangrove, as boto's start-up hook does for every program that imports
+# boto, loads the errors and the repairs alone. Python 2.7 and 3.6 have no
+# module __getattr__: there they load now.
+_LAZY = {
+    'AccountPool': 'mangrove.accounts.pool',
+    'RegionResults': 'mangrove.fanout.results',
+    'ServiceMixinPool': 'mangrove.pool.mixin',
+    'ServicePool': 'mangrove.pool.service',
+    'RegionGroup': 'mangrove.pool.groups',
+    'RegionGroups': 'mangrove.pool.groups',
+    'RegionMapping': 'mangrove.pool.mapping',
+    'RegionProxy': 'mangrove.pool.proxy',
+}
+
+
+def __getattr__(name):
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError('module %r has no attribute %r'
+                             % (__name__, name))
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_LAZY))
+
+
+if sys.version_info < (3, 7):
+    for _name in sorted(_LAZY):
+        __getattr__(_name)

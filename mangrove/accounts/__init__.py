@@ -11,7 +11,37 @@ The pool is in :mod:`mangrove.accounts.pool`; the account mapping in
 """
 from __future__ import absolute_import
 
-from mangrove.accounts.pool import (  # noqa: F401
-    CALLER_KEYWORDS, ORGANIZATION, AccountPool)
+import importlib
+import sys
+
 
 __all__ = ['AccountPool', 'ORGANIZATION', 'CALLER_KEYWORDS']
+
+
+# The names below load on first use (PEP 562), so that importing
+# mangrove.accounts loads only what is used. Python 2.7 and 3.6 have no
+# module __getattr__: there they load now.
+_LAZY = {
+    'AccountPool': 'mangrove.accounts.pool',
+    'ORGANIZATION': 'mangrove.accounts.pool',
+    'CALLER_KEYWORDS': 'mangrove.accounts.pool',
+}
+
+
+def __getattr__(name):
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError('module %r has no attribute %r'
+                             % (__name__, name))
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_LAZY))
+
+
+if sys.version_info < (3, 7):
+    for _name in sorted(_LAZY):
+        __getattr__(_name)

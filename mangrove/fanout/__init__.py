@@ -12,9 +12,42 @@ The names a user reaches for are here::
 """
 from __future__ import absolute_import
 
-from mangrove.fanout.engine import (  # noqa: F401
-    DEFAULT_MAX_WORKERS, Outcome, RegionResults, carry, fan_out, format_key,
-    iter_fan_out)
+import importlib
+import sys
+
 
 __all__ = ['fan_out', 'iter_fan_out', 'Outcome', 'RegionResults',
            'format_key', 'DEFAULT_MAX_WORKERS', 'carry']
+
+
+# The names below load on first use (PEP 562), so that importing
+# mangrove.fanout loads only what is used. Python 2.7 and 3.6 have no module
+# __getattr__: there they load now.
+_LAZY = {
+    'fan_out': 'mangrove.fanout.engine',
+    'iter_fan_out': 'mangrove.fanout.engine',
+    'Outcome': 'mangrove.fanout.engine',
+    'RegionResults': 'mangrove.fanout.engine',
+    'format_key': 'mangrove.fanout.engine',
+    'DEFAULT_MAX_WORKERS': 'mangrove.fanout.engine',
+    'carry': 'mangrove.fanout.engine',
+}
+
+
+def __getattr__(name):
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError('module %r has no attribute %r'
+                             % (__name__, name))
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_LAZY))
+
+
+if sys.version_info < (3, 7):
+    for _name in sorted(_LAZY):
+        __getattr__(_name)
