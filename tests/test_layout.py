@@ -386,6 +386,13 @@ def _moved():
 def test_a_moved_path_is_its_new_module_with_a_warning(old, new):
     import warnings
     saved = sys.modules.pop(old, None)
+    # Python 2 remembers a warning it ignored (each module's
+    # __warningregistry__) and then ignores 'always': forget them, so that
+    # an earlier import of this path with the warning off cannot hide it.
+    for module in list(sys.modules.values()):
+        registry = getattr(module, '__warningregistry__', None)
+        if isinstance(registry, dict):
+            registry.clear()
     try:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter('always')
