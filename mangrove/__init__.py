@@ -17,8 +17,6 @@ after it (see :mod:`mangrove.boto_repairs`).
 """
 from __future__ import absolute_import
 
-import importlib
-import sys
 
 import logging
 
@@ -31,7 +29,8 @@ logging.getLogger(__name__).addHandler(logging.NullHandler())
 boto_repairs.install()
 
 # Old module paths (mangrove.servicepool, ...) keep working for a release.
-from mangrove._compat import install_moved_modules  # noqa: E402
+from mangrove._compat import (  # noqa: E402
+    install_moved_modules, lazy_names)
 install_moved_modules()
 
 from mangrove.exceptions import (  # noqa: E402
@@ -81,21 +80,4 @@ _LAZY = {
     'RegionProxy': 'mangrove.pool.proxy',
 }
 
-
-def __getattr__(name):
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError('module %r has no attribute %r'
-                             % (__name__, name))
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__():
-    return sorted(set(globals()) | set(_LAZY))
-
-
-if sys.version_info < (3, 7):
-    for _name in sorted(_LAZY):
-        __getattr__(_name)
+__getattr__, __dir__ = lazy_names(globals(), _LAZY)

@@ -13,7 +13,9 @@ What differs between the Python interpreters and releases mangrove runs on.
 """
 from __future__ import absolute_import
 
+import importlib
 import inspect
+import sys
 import time
 
 import six
@@ -105,6 +107,40 @@ def interact(console, banner):
         console.interact(banner, exitmsg='')
 
 
+# -- Lazy faces ---------------------------------------------------------------
+# A package's face (mangrove, mangrove.pool, ...) names what its modules
+# hold; loading them all at the face's import would load the whole wing for
+# one name. On Python 3.7+ a module's __getattr__ (PEP 562) loads each name
+# on first use; 2.7 and 3.6 have none, and load every name at once.
+
+def lazy_names(namespace, table):
+    """Give the module whose globals are ``namespace`` the names of
+    ``table`` (name -> the module defining it), each loaded on first use.
+
+    Call it last in the face's module: ``__getattr__, __dir__ =
+    lazy_names(globals(), {...})``. A name once loaded is kept in the
+    face's globals, so later uses cost a dict lookup.
+
+    :returns: the face's ``__getattr__`` and ``__dir__``.
+    """
+    def __getattr__(name):
+        module = table.get(name)
+        if module is None:
+            raise AttributeError('module %r has no attribute %r'
+                                 % (namespace['__name__'], name))
+        value = getattr(importlib.import_module(module), name)
+        namespace[name] = value
+        return value
+
+    def __dir__():
+        return sorted(set(namespace) | set(table))
+
+    if sys.version_info < (3, 7):
+        for name in sorted(table):
+            __getattr__(name)
+    return __getattr__, __dir__
+
+
 # -- Waits: Ctrl-C and the clocks -------------------------------------------
 # Python 2.7's untimed lock waits ignore Ctrl-C, and a timed wait longer
 # than the platform's lock timeout overflows it. Every wait of mangrove's
@@ -172,8 +208,6 @@ def wait_until(cond, ready, deadline=None):
 # in MOVED alone and imports nothing until asked for one of them: it sits
 # on sys.meta_path, which every import in the process consults.
 
-import importlib  # noqa: E402
-import sys  # noqa: E402
 import warnings  # noqa: E402
 
 MOVED = {

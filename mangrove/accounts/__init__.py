@@ -11,9 +11,7 @@ The pool is in :mod:`mangrove.accounts.pool`; the account mapping in
 """
 from __future__ import absolute_import
 
-import importlib
-import sys
-
+from mangrove._compat import lazy_names
 
 __all__ = ['AccountPool', 'ORGANIZATION', 'CALLER_KEYWORDS']
 
@@ -27,21 +25,4 @@ _LAZY = {
     'CALLER_KEYWORDS': 'mangrove.accounts.pool',
 }
 
-
-def __getattr__(name):
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError('module %r has no attribute %r'
-                             % (__name__, name))
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__():
-    return sorted(set(globals()) | set(_LAZY))
-
-
-if sys.version_info < (3, 7):
-    for _name in sorted(_LAZY):
-        __getattr__(_name)
+__getattr__, __dir__ = lazy_names(globals(), _LAZY)
