@@ -198,24 +198,21 @@ class Backend(six.with_metaclass(abc.ABCMeta, object)):
     # -- a backend and its name --------------------------------------------
 
     def __eq__(self, other):
-        if isinstance(other, six.string_types):
-            warnings.warn(
-                'comparing a backend with a name (%r) is deprecated: '
-                'pool.backend is the %s object; compare pool.backend_name '
-                'with the name' % (other, type(self).__name__),
-                DeprecationWarning, stacklevel=2)
-            return self.name == other
-        return self is other
+        return self._same(other)
 
     def __ne__(self, other):
+        return not self._same(other)
+
+    def _same(self, other):
         if isinstance(other, six.string_types):
+            # stacklevel 3: past this and __eq__/__ne__, to the comparison.
             warnings.warn(
                 'comparing a backend with a name (%r) is deprecated: '
                 'pool.backend is the %s object; compare pool.backend_name '
                 'with the name' % (other, type(self).__name__),
-                DeprecationWarning, stacklevel=2)
-            return self.name != other
-        return self is not other
+                DeprecationWarning, stacklevel=3)
+            return self.name == other
+        return self is other
 
     def __hash__(self):
         # Equal to its name (for one release): so is its hash.
