@@ -10,25 +10,12 @@ import pytest
 
 from mangrove.exceptions import UnknownRegionError
 from mangrove.services import Ec2Pool
+from test_errors import snapshot
 
 
 def ec2_pool():
     return Ec2Pool(connect=True, regions=['us-east-1', 'eu-west-1'],
                    default_region='us-east-1')
-
-
-def snapshot(pool):
-    """What a refused ``add_region`` must not change, connections
-    included."""
-    return {
-        'keys': list(pool.regions),
-        'default': pool.default_region,
-        'connected': pool.connected,
-        'proxies': [id(pool.region_proxy(key)) for key in pool.regions],
-        'states': [pool.region_proxy(key).state for key in pool.regions],
-        'connections': [id(pool.region_proxy(key).connection)
-                        for key in pool.regions],
-    }
 
 
 @pytest.mark.parametrize('name', ['US-EAST-2', '  us-east-2 ', 'Us_East_2\t'],
